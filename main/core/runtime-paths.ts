@@ -1,0 +1,49 @@
+// Where a store lives, chosen per mode from the start: rootful uses /var/lib/podbay and /run/podbay
+// (as podman uses /var/lib/containers and /run/containers); rootless follows XDG (its own issue adds
+// the user namespace). Nothing here assumes uid 0 beyond choosing the rootful paths.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export type RuntimeMode = 'rootful' | 'rootless';
+
+export interface RuntimePaths {
+  mode: RuntimeMode;
+  graphRoot: string;
+  runRoot: string;
+  /** Config files read in order, later ones overriding earlier ones. */
+  configFiles: string[];
+}
+
+export interface PathOverrides {
+  root?: string | undefined;
+  runRoot?: string | undefined;
+}
+
+export function detectMode(uid = process.geteuid?.() ?? 0): RuntimeMode {
+  return uid === 0 ? 'rootful' : 'rootless';
+}
+
+export function defaultPaths(mode: RuntimeMode, env: NodeJS.ProcessEnv = process.env, uid = process.geteuid?.() ?? 0): RuntimePaths {
+  if (mode === 'rootful') {
+    return { mode, graphRoot: '/var/lib/podbay', runRoot: '/run/podbay', configFiles: ['/etc/podbay/podbay.conf'] };
+  }
+  const home = env.HOME || homedir();
+  const dataHome = env.XDG_DATA_HOME || join(home, '.local', 'share');
+  const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
+  const runtimeDir = env.XDG_RUNTIME_DIR || join('/tmp', `podbay-run-${uid}`);
+  return {
+    mode,
+    graphRoot: join(dataHome, 'podbay'),
+    runRoot: join(runtimeDir, 'podbay'),
+    configFiles: ['/etc/podbay/podbay.conf', join(configHome, 'podbay', 'podbay.conf')],
+  };
+}
+
+export function resolvePaths(overrides: PathOverrides = {}, mode: RuntimeMode = detectMode()): RuntimePaths {
+  const base = defaultPaths(mode);
+  return {
+    ...base,
+    graphRoot: overrides.root ?? base.graphRoot,
+    runRoot: overrides.runRoot ?? base.runRoot,
+  };
+}

@@ -1,0 +1,22 @@
+// The implementation of the contract, once, for every transport. `satisfies Handlers<Contract>`
+// makes a procedure without a handler (or with the wrong types) a compile error.
+import type { Contract } from '../../shared/contract.ts';
+import type { Handlers } from '../../shared/contract/define.ts';
+import type { EventLog } from '../core/events/event-log.ts';
+import type { Exec } from '../core/exec.ts';
+import type { RuntimePaths } from '../core/runtime-paths.ts';
+import { readSystemInfo } from '../core/system/system-info.ts';
+
+export interface HandlerDeps {
+  paths: RuntimePaths;
+  exec: Exec;
+  events: EventLog;
+  defaultRuntime: string;
+}
+
+export function createHandlers(deps: HandlerDeps) {
+  return {
+    'system.info': async () => readSystemInfo({ paths: deps.paths, exec: deps.exec, defaultRuntime: deps.defaultRuntime }),
+    'system.events': (input, { signal }) => deps.events.follow({ sinceSeq: input.sinceSeq, filter: input.filter, signal }),
+  } satisfies Handlers<Contract>;
+}

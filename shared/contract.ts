@@ -1,0 +1,11 @@
+// The one contract between the UI (Electron or browser) and main. Each domain keeps its procedures
+// in shared/contract/<domain>.ts; this file only joins them.
+import type { ContractShape } from './contract/define.ts';
+import { systemProcedures } from './contract/system.ts';
+
+export const contract = {
+  ...systemProcedures,
+} satisfies ContractShape;
+
+export type Contract = typeof contract;
+export type ProcedurePath = keyof Contract & string;
