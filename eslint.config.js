@@ -3,6 +3,7 @@
 //   main/core → shared + node + libraries (never electron) · shared → nothing but zod.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'util', 'events', 'url', 'worker_threads', 'tty', 'dgram', 'dns', 'zlib', 'readline', 'process', 'buffer', 'module', 'vm', 'cluster'];
 
@@ -14,6 +15,10 @@ export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['scripts/**/*.{js,mjs}', 'bin/**/*.js', 'test/**/*.{js,mjs}', 'build/**/*.{js,mjs}', '*.config.{js,ts}'],
+    languageOptions: { globals: { ...globals.node } },
+  },
   {
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',

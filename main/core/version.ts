@@ -1,4 +1,5 @@
-import packageJson from '../../package.json' with { type: 'json' };
+// A named import lets the bundler inline just this one field, not the whole package.json.
+import { version } from '../../package.json';
 
-/** Podbay's version, from package.json (inlined by the bundler, so the CLI reads no file for it). */
-export const podbayVersion: string = packageJson.version;
+/** Podbay's version, from package.json. */
+export const podbayVersion: string = version;

@@ -13,16 +13,16 @@ export interface InMemoryPair {
 }
 
 export function createInMemoryPair(router: Router): InMemoryPair {
-  let connection: Connection | undefined;
-  const client = createPipeClient({
-    send: (message) => queueMicrotask(() => connection?.receive(structuredClone(message))),
+  // The client is created first; its sends are deferred, so `connection` exists by the time they run.
+  const client: PipeClient = createPipeClient({
+    send: (message) => queueMicrotask(() => connection.receive(structuredClone(message))),
   });
-  connection = serveConnection(router, (message) => queueMicrotask(() => client.receive(structuredClone(message))));
+  const connection: Connection = serveConnection(router, (message) => queueMicrotask(() => client.receive(structuredClone(message))));
   return {
     client,
     connection,
     close() {
-      connection?.close();
+      connection.close();
       client.disconnect('closed');
     },
   };

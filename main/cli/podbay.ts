@@ -1,0 +1,29 @@
+// The `podbay` CLI entry point. It shares the core with the GUI and the web host, in-process
+// (daemonless, like podman); commands are loaded lazily so a cold start loads almost nothing.
+import { PodbayError } from '../../shared/errors.ts';
+import type { CommandIO } from './command.ts';
+import { exitEngineError, runCli } from './run-cli.ts';
+
+async function main(): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new PodbayError('ErrCanceled', `interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: CommandIO = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTTY: Boolean(process.stdout.isTTY),
+  };
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), io, controller.signal);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`Error: ${message}\n`);
+    process.exitCode = error instanceof PodbayError && error.code === 'ErrCanceled' ? 130 : exitEngineError;
+  }
+}
+
+await main();

@@ -1,0 +1,105 @@
+// The CLI's dispatcher: global flags, command lookup, flag parsing, help. podman's syntax, exit codes
+// and error format (`Error: …` on stderr, 125 for errors of podbay itself).
+import { parseArgs } from 'node:util';
+import { PodbayError } from '../../shared/errors.ts';
+import { podbayVersion } from '../core/version.ts';
+import type { AppContext, GlobalOptions } from '../app-context.ts';
+import type { CommandIO, FlagSpec } from './command.ts';
+import { commandHelp, groupHelp, rootHelp } from './help.ts';
+import { parseGlobal } from './parse-global.ts';
+import { commandEntries } from './registry.ts';
+import type { CommandEntry } from './registry.ts';
+
+/** podman's exit code for an error in the engine itself (not in the container). */
+export const exitEngineError = 125;
+
+export type ContextLoader = (options: GlobalOptions) => Promise<AppContext>;
+
+const loadAppContext: ContextLoader = async (options) => (await import('../app-context.ts')).createAppContext(options);
+
+export async function runCli(argv: readonly string[], io: CommandIO, signal: AbortSignal, loadContext: ContextLoader = loadAppContext): Promise<number> {
+  const global = parseGlobal(argv);
+  if (global.version) {
+    io.stdout(`podbay version ${podbayVersion}\n`);
+    return 0;
+  }
+  let rest = global.rest;
+  if (rest[0] === 'help') {
+    rest = rest.slice(1);
+    if (rest.length === 0) {
+      io.stdout(rootHelp(commandEntries));
+      return 0;
+    }
+    rest = [...rest, '--help'];
+  }
+  if (rest.length === 0) {
+    io.stdout(rootHelp(commandEntries));
+    return global.help ? 0 : exitEngineError;
+  }
+
+  const found = findCommand(rest);
+  if (!found) {
+    const group = rest[0] ?? '';
+    if (commandEntries.some((entry) => entry.name.startsWith(`${group} `))) {
+      const wantsHelp = rest.length === 1 || rest[1] === '--help' || rest[1] === '-h';
+      io[wantsHelp ? 'stdout' : 'stderr'](groupHelp(group, commandEntries));
+      if (wantsHelp && rest.length > 1) return 0;
+      throw new PodbayError('ErrInvalidArg', rest.length === 1 ? `missing command 'podbay ${group} COMMAND'` : `unrecognized command \`podbay ${rest.slice(0, 2).join(' ')}\``);
+    }
+    throw new PodbayError('ErrInvalidArg', `unrecognized command \`podbay ${group}\`\nTry 'podbay --help' for more information`);
+  }
+
+  const { command } = await found.entry.load();
+  const parsed = parseCommandArgs(found.args, command.flags, found.name);
+  if (parsed.help || global.help) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  if (command.minArgs !== undefined && parsed.args.length < command.minArgs) {
+    throw new PodbayError('ErrInvalidArg', `${found.name} requires at least ${command.minArgs} argument${command.minArgs === 1 ? '' : 's'}\nSee 'podbay ${found.name} --help'`);
+  }
+  if (command.maxArgs !== undefined && parsed.args.length > command.maxArgs) {
+    throw new PodbayError('ErrInvalidArg', `${found.name} accepts at most ${command.maxArgs} argument${command.maxArgs === 1 ? '' : 's'}\nSee 'podbay ${found.name} --help'`);
+  }
+
+  let context: Promise<AppContext> | undefined;
+  const globalOptions = { root: global.root, runRoot: global.runRoot, runtime: global.runtime, logLevel: global.logLevel };
+  return command.run({
+    flags: parsed.flags,
+    args: parsed.args,
+    global: globalOptions,
+    // Loaded on demand so commands that need no store stay as light as `--version`.
+    context: () => (context ??= loadContext(globalOptions)),
+    io,
+    signal,
+  });
+}
+
+function findCommand(rest: readonly string[]): { entry: CommandEntry; name: string; args: string[] } | null {
+  for (const length of [2, 1]) {
+    if (rest.length < length || rest.slice(0, length).some((token) => token.startsWith('-'))) continue;
+    const name = rest.slice(0, length).join(' ');
+    const entry = commandEntries.find((candidate) => candidate.name === name || candidate.aliases?.includes(name));
+    if (entry) return { entry, name: entry.name, args: rest.slice(length) };
+  }
+  return null;
+}
+
+function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name: string) {
+  const options = Object.fromEntries(
+    Object.entries(flags).map(([flag, spec]) => {
+      // util.parseArgs rejects keys that are present but undefined: copy only what is set.
+      const { description: _description, valueName: _valueName, ...option } = spec;
+      return [flag, option];
+    }),
+  ) as Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+  options.help = { type: 'boolean', short: 'h' };
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { help, ...rest } = values;
+    return { flags: rest as Record<string, string | boolean | string[] | boolean[] | undefined>, args: positionals, help: help === true };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('. ')[0] ?? error.message : String(error);
+    throw new PodbayError('ErrInvalidArg', `${message.replace(/^Unknown option '([^']+)'.*/, 'unknown flag: $1')}\nSee 'podbay ${name} --help'`);
+  }
+}

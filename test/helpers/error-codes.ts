@@ -1,0 +1,12 @@
+import { PodbayError } from '../../shared/errors.ts';
+import type { ErrorCode } from '../../shared/errors.ts';
+
+/** Awaits a promise expected to reject and returns its error code (tests never match message text). */
+export async function rejectionCode(promise: Promise<unknown>): Promise<ErrorCode | 'resolved' | 'not-a-podbay-error'> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (error) {
+    return error instanceof PodbayError ? error.code : 'not-a-podbay-error';
+  }
+}
