@@ -6,6 +6,7 @@ import type { Handlers } from '../../shared/contract/define.ts';
 import { typedClient } from '../../shared/client.ts';
 import type { StreamFrame } from '../../shared/wire.ts';
 import { createAppContext } from '../../main/app-context.ts';
+import { createAppRouter } from '../../main/app-router.ts';
 import { EventLog } from '../../main/core/events/event-log.ts';
 import { createInMemoryPair } from '../../main/ipc/in-memory-transport.ts';
 import type { InMemoryPair } from '../../main/ipc/in-memory-transport.ts';
@@ -43,7 +44,7 @@ describe('the contract over the in-memory transport', () => {
 
   beforeEach(() => {
     store = makeTempStore();
-    pair = createInMemoryPair(createAppContext({ root: store.root, runRoot: store.runRoot }).router);
+    pair = createInMemoryPair(createAppRouter(createAppContext({ root: store.root, runRoot: store.runRoot })));
   });
   afterEach(() => {
     pair.close();
@@ -86,7 +87,7 @@ describe('the contract over the in-memory transport', () => {
 
   it('answers a malformed envelope with ErrInvalidArg and keeps the connection', async () => {
     const sent: unknown[] = [];
-    const router = createAppContext({ root: store.root, runRoot: store.runRoot }).router;
+    const router = createAppRouter(createAppContext({ root: store.root, runRoot: store.runRoot }));
     const { serveConnection } = await import('../../main/ipc/connection.ts');
     const connection = serveConnection(router, (message) => sent.push(message));
     connection.receive({ t: 'call', id: 'x'.repeat(1000), path: 'system.info', input: {} });
@@ -188,7 +189,7 @@ describe('createRouter', () => {
     // run-time half: no procedure without a function, no function outside the contract.
     const store = makeTempStore();
     const ctx = createAppContext({ root: store.root, runRoot: store.runRoot });
-    const handlers = createHandlers({ paths: ctx.paths, exec: ctx.exec, events: ctx.events, defaultRuntime: ctx.defaultRuntime });
+    const handlers = createHandlers(ctx);
     expect(Object.keys(handlers).sort()).toEqual(Object.keys(contract).sort());
     for (const handler of Object.values(handlers)) expect(typeof handler).toBe('function');
     store.cleanup();

@@ -4,6 +4,7 @@ import type { CommandSpec } from '../command.ts';
 import { PodbayError } from '../../../shared/errors.ts';
 import type { SystemInfo } from '../../../shared/types/system-info.ts';
 import { toYaml } from '../format/yaml.ts';
+import { readSystemInfo } from '../../core/system/system-info.ts';
 
 export const command: CommandSpec = {
   name: 'info',
@@ -16,8 +17,10 @@ export const command: CommandSpec = {
   async run({ flags, io, context, signal }) {
     const format = flags.format ?? 'yaml';
     if (format !== 'json' && format !== 'yaml') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(format)}: use json or yaml`);
-    const { router } = await context();
-    const info = (await router.call('system.info', {}, signal)) as SystemInfo;
+    const ctx = await context();
+    // The handler of `system.info` is this same function over the same context: one source of truth.
+    const info: SystemInfo = await readSystemInfo({ paths: ctx.paths, exec: ctx.exec, defaultRuntime: ctx.defaultRuntime });
+    signal.throwIfAborted();
     io.stdout(format === 'json' ? `${JSON.stringify(info, null, 2)}\n` : toYaml(info));
     return 0;
   },

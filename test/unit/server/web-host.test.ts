@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createAppContext } from '../../../main/app-context.ts';
+import { createAppRouter } from '../../../main/app-router.ts';
 import { startWebHost } from '../../../main/server/web-host.ts';
 import type { WebHost } from '../../../main/server/web-host.ts';
 import { makeTempStore } from '../../helpers/temp-store.ts';
@@ -57,7 +58,7 @@ describe('the loopback web host', () => {
     writeFileSync(join(staticDir, 'index.html'), secret);
     writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(store.dir, 'outside.txt'), 'must never be served');
-    host = await startWebHost({ router: createAppContext({ root: store.root, runRoot: store.runRoot }).router, staticDir });
+    host = await startWebHost({ router: createAppRouter(createAppContext({ root: store.root, runRoot: store.runRoot })), staticDir });
   });
   afterAll(async () => {
     await host.close();
