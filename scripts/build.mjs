@@ -36,6 +36,15 @@ await Promise.all([
   }),
   build({
     ...common,
+    entryPoints: { bench: 'bench/run-bench.ts' },
+    outdir: 'dist/bench',
+    platform: 'node',
+    format: 'esm',
+    external: ['better-sqlite3', 'electron'],
+    banner: { js: "import { createRequire as __podbayCreateRequire } from 'node:module'; const require = __podbayCreateRequire(import.meta.url);" },
+  }),
+  build({
+    ...common,
     entryPoints: { index: 'main/index.ts' },
     outdir: 'dist/main',
     outExtension: { '.js': '.cjs' },

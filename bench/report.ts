@@ -1,0 +1,81 @@
+// The results: a table on stdout, bench/results/latest.json with the machine's facts, and the
+// README's performance section regenerated between its markers.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { BenchResult } from './types.ts';
+
+export function formatMs(ms: number | null): string {
+  if (ms === null || Number.isNaN(ms)) return '—';
+  return ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
+}
+
+export function resultTable(results: BenchResult[]): string[] {
+  const header = ['work', 'Podbay (ms)', 'peer', 'peer (ms)', 'ratio', 'goal', 'met'];
+  const rows = results.map((r) => [
+    r.work,
+    formatMs(r.podbayMs),
+    r.peerLabel ?? '—',
+    formatMs(r.peerMs),
+    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    r.goal,
+    r.met === null ? 'reported' : r.met ? 'yes' : 'NO',
+  ]);
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+function firstLine(argv: string[]): string | null {
+  const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  return result.status === 0 ? (result.stdout.split('\n')[0] ?? '').trim() : null;
+}
+
+export function machineFacts(): Record<string, string | number | null> {
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryBytes: totalmem(),
+    kernel: release(),
+    node: process.version,
+    podman: firstLine(['podman', '--version']),
+    skopeo: firstLine(['skopeo', '--version']),
+    crun: firstLine(['crun', '--version']),
+    runc: firstLine(['runc', '--version']),
+    conmon: firstLine(['conmon', '--version']),
+  };
+}
+
+export function writeResults(repoRoot: string, results: BenchResult[], runs: number): void {
+  const dir = join(repoRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const facts = machineFacts();
+  const document = { date: new Date().toISOString(), runs, machine: facts, results };
+  const tmp = join(dir, 'latest.json.tmp');
+  writeFileSync(tmp, `${JSON.stringify(document, null, 2)}\n`);
+  renameSync(tmp, join(dir, 'latest.json'));
+  updateReadme(repoRoot, results, facts, document.date, runs);
+}
+
+const startMarker = '<!-- bench:start -->';
+const endMarker = '<!-- bench:end -->';
+
+function updateReadme(repoRoot: string, results: BenchResult[], facts: Record<string, string | number | null>, date: string, runs: number): void {
+  const path = join(repoRoot, 'README.md');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  const start = text.indexOf(startMarker);
+  const end = text.indexOf(endMarker);
+  if (start === -1 || end === -1 || end < start) return;
+  const section = [
+    startMarker,
+    `Measured by \`npm run bench\` on ${date.slice(0, 10)}: ${facts.cores} × ${facts.cpu}, kernel ${facts.kernel}, Node ${facts.node}, ${facts.podman ?? 'podman missing'}, ${facts.crun ?? 'crun missing'}. Medians of ${runs} interleaved runs after warm-up; ratio = Podbay ÷ peer (lower is better).`,
+    '',
+    ...resultTable(results),
+    endMarker,
+  ].join('\n');
+  writeFileSync(path, text.slice(0, start) + section + text.slice(end + endMarker.length));
+}

@@ -1,0 +1,32 @@
+import type { Contender } from './measure.ts';
+
+/** One line of the results table: Podbay against its peer, with the goal from PERFORMANCE.md. */
+export interface BenchCase {
+  group: string;
+  work: string;
+  podbay: Contender;
+  /** The peer (podman, skopeo) or a physical floor; absent where no peer can run. */
+  peer?: Contender;
+  /** Podbay median ÷ peer median must be ≤ this; absent for figures that are only reported. */
+  goalRatio?: number;
+  /** Or an absolute goal in ms, for in-process figures with no peer. */
+  goalMs?: number;
+}
+
+export interface BenchResult {
+  group: string;
+  work: string;
+  podbayLabel: string;
+  podbayMs: number;
+  peerLabel: string | null;
+  peerMs: number | null;
+  ratio: number | null;
+  goal: string;
+  met: boolean | null;
+}
+
+export interface BenchGroup {
+  name: string;
+  /** Sets up fixtures; returns the cases and a teardown. Throws with what is missing to run. */
+  setup(): Promise<{ cases: BenchCase[]; teardown(): Promise<void> }>;
+}
