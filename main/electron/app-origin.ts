@@ -1,0 +1,32 @@
+// Which URLs count as "our app": the built renderer page loaded from disk, and nothing else. Used to
+// allow navigation and to trust IPC senders. Pure, so tests can try hostile URLs.
+
+/**
+ * True when `url` is the renderer page itself (file:// and the same path). Query and fragment are
+ * ignored, since the app may route with them; any other scheme, host or path is foreign.
+ */
+export function isAppUrl(url: string, appUrl: string): boolean {
+  let candidate: URL;
+  let app: URL;
+  try {
+    candidate = new URL(url);
+    app = new URL(appUrl);
+  } catch {
+    return false;
+  }
+  return candidate.protocol === 'file:' && app.protocol === 'file:' && candidate.host === app.host && candidate.pathname === app.pathname;
+}
+
+export interface SenderFrame {
+  url: string;
+  /** False for iframes: only the top frame of our page may use the bridge. */
+  isTopFrame: boolean;
+}
+
+/**
+ * Whether an IPC message comes from our own page. `frame` is null when Electron no longer knows the
+ * frame (it navigated away or was destroyed); such messages are dropped too.
+ */
+export function isTrustedSender(frame: SenderFrame | null, appUrl: string): boolean {
+  return frame !== null && frame.isTopFrame && isAppUrl(frame.url, appUrl);
+}

@@ -1,0 +1,39 @@
+// Electron's security checklist, applied to every webContents the app ever creates: sandboxed
+// renderers, a strict CSP, no permissions, no navigation away from the app, no new windows, no
+// <webview>, no downloads. The renderer talks to the world only through the preload's bridge.
+import { app, session } from 'electron';
+import type { AppFiles } from './app-files.ts';
+import { isAppUrl } from './app-origin.ts';
+import { contentSecurityPolicy } from './content-security-policy.ts';
+
+/** Before `ready`: every renderer is sandboxed, whatever its webPreferences say. */
+export function setupSandbox(): void {
+  app.enableSandbox();
+}
+
+/** After `ready` (sessions exist then), before the first window. */
+export function setupSecurity(files: AppFiles): void {
+  const ses = session.defaultSession;
+
+  // The page carries its own <meta> CSP; file:// responses have no headers, but any other response
+  // (should one ever be loaded) gets the policy as a header too.
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+  });
+
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+  ses.on('will-download', (event) => event.preventDefault());
+
+  app.on('web-contents-created', (_event, contents) => {
+    const denyForeign = (event: { url: string; preventDefault(): void }) => {
+      if (!isAppUrl(event.url, files.rendererUrl)) event.preventDefault();
+    };
+    contents.on('will-navigate', denyForeign);
+    contents.on('will-redirect', denyForeign);
+    contents.on('will-frame-navigate', denyForeign);
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}
