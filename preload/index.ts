@@ -3,12 +3,13 @@
 // and the pipe client behind closures, so the page can speak the wire protocol and nothing else.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { PodbayBridge } from '../shared/bridge.ts';
+import { ipcChannel } from '../shared/bridge.ts';
 import { createPipeClient } from '../shared/client.ts';
 import { PodbayError } from '../shared/errors.ts';
 import type { ServerMessage, StreamFrame } from '../shared/wire.ts';
 
 // Must match main/electron/ipc-bridge.ts (the preload may not import main/).
-const channel = 'podbay:msg';
+const channel = ipcChannel;
 
 const client = createPipeClient({ send: (message) => ipcRenderer.send(channel, message) });
 // The IPC event stays here: it carries `sender`, which must never reach the page.

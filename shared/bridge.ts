@@ -12,3 +12,6 @@ export interface PodbayBridge {
 }
 
 export const bridgeKeys = ['call', 'stream', 'cancel'] as const;
+
+/** The one Electron IPC channel: wire messages (shared/wire.ts) both ways. */
+export const ipcChannel = 'podbay:msg';

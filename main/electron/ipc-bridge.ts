@@ -6,9 +6,10 @@ import type { Router } from '../ipc/router.ts';
 import type { AppFiles } from './app-files.ts';
 import { isTrustedSender } from './app-origin.ts';
 import { createWindowConnections } from './window-connections.ts';
+import { ipcChannel } from '../../shared/bridge.ts';
 
 // Must match preload/index.ts.
-export const ipcChannel = 'podbay:msg';
+export { ipcChannel };
 
 export function setupIpc(router: Router, files: AppFiles): void {
   const connections = createWindowConnections(router);

@@ -4,6 +4,16 @@ export type ComponentName = 'crun' | 'runc' | 'conmon' | 'catatonit' | 'netavark
 export type ComponentRole = 'oci-runtime' | 'monitor' | 'init' | 'network' | 'dns';
 export type ComponentStatus = 'ok' | 'missing' | 'unusable';
 
+/** How to fix a problem: what to read, what to copy and run, and what else would do. */
+export interface FixAdvice {
+  /** Words before the command ("as root, mount them as v1 hierarchies"), or null. */
+  note: string | null;
+  /** One shell command to copy, or null when the fix is an action, not a command. */
+  command: string | null;
+  /** Another way out ("or choose runc (--runtime runc)"), or null. */
+  alternative: string | null;
+}
+
 export interface ComponentInfo {
   name: ComponentName;
   role: ComponentRole;
@@ -15,7 +25,7 @@ export interface ComponentInfo {
   /** Why the component is missing or cannot be used here, in one sentence. */
   problem: string | null;
   /** The exact command (or action) that fixes the problem. */
-  fix: string | null;
+  fix: FixAdvice | null;
   /** Debian package that ships it. */
   package: string;
 }
@@ -74,6 +84,6 @@ export interface SystemInfo {
   };
   components: ComponentInfo[];
   /** The OCI runtime used when none is asked for, and whether it can run containers here. */
-  ociRuntime: { default: string; usable: boolean; problem: string | null; fix: string | null };
+  ociRuntime: { default: string; usable: boolean; problem: string | null; fix: FixAdvice | null };
   store: StoreInfo;
 }

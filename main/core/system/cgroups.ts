@@ -2,7 +2,7 @@
 // plus the hybrid case: v1 controllers with a cgroup2 tree at /sys/fs/cgroup/unified.
 import { readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CgroupInfo } from '../../../shared/types/system-info.ts';
+import type { CgroupInfo, FixAdvice } from '../../../shared/types/system-info.ts';
 
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 
@@ -45,7 +45,7 @@ async function systemdIsInit(): Promise<boolean> {
 export interface RuntimeUsability {
   usable: boolean;
   problem: string | null;
-  fix: string | null;
+  fix: FixAdvice | null;
 }
 
 /**
@@ -60,7 +60,7 @@ export function ociRuntimeUsability(runtime: string, cgroups: CgroupInfo): Runti
     return {
       usable: false,
       problem: `crun refuses cgroup v1 hybrid mode while the cgroup2 tree has controllers (${list.join(', ')})`,
-      fix: `as root, mount them as v1 hierarchies: ${commands.join(' && ')} — or choose runc (--runtime runc)`,
+      fix: { note: 'as root, mount them as v1 hierarchies', command: commands.join(' && '), alternative: 'or choose runc (--runtime runc)' },
     };
   }
   return { usable: true, problem: null, fix: null };

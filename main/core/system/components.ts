@@ -54,7 +54,7 @@ export async function probeComponent(spec: ComponentSpec, exec: Exec): Promise<C
       version: null,
       status: 'missing',
       problem: `${spec.name} was not found in ${spec.knownPaths[0]} or on $PATH`,
-      fix: `apt-get install ${spec.package}`,
+      fix: { note: null, command: `apt-get install -y ${spec.package}`, alternative: null },
     };
   }
   try {
@@ -67,7 +67,7 @@ export async function probeComponent(spec: ComponentSpec, exec: Exec): Promise<C
         version,
         status: 'unusable',
         problem: `${path} ${spec.versionArgs.join(' ')} exited with ${result.exitCode}: ${firstLine(result.stderr || result.stdout)}`,
-        fix: `apt-get install --reinstall ${spec.package}`,
+        fix: { note: null, command: `apt-get install -y --reinstall ${spec.package}`, alternative: null },
       };
     }
     return { ...base, path, version, status: 'ok', problem: null, fix: null };
@@ -78,7 +78,7 @@ export async function probeComponent(spec: ComponentSpec, exec: Exec): Promise<C
       version: null,
       status: 'unusable',
       problem: `${path} could not be run: ${error instanceof Error ? error.message : String(error)}`,
-      fix: `apt-get install --reinstall ${spec.package}`,
+      fix: { note: null, command: `apt-get install -y --reinstall ${spec.package}`, alternative: null },
     };
   }
 }

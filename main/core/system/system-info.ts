@@ -36,7 +36,7 @@ export async function readSystemInfo({ paths, exec, defaultRuntime = 'crun' }: S
   const runtime = components.find((c) => c.name === defaultRuntime || c.path === defaultRuntime);
   const ociRuntime = runtime
     ? { default: runtime.name, usable: runtime.status === 'ok', problem: runtime.problem, fix: runtime.fix }
-    : { default: defaultRuntime, usable: false, problem: `OCI runtime ${defaultRuntime} is not known`, fix: 'choose crun or runc (--runtime)' };
+    : { default: defaultRuntime, usable: false, problem: `OCI runtime ${defaultRuntime} is not known`, fix: { note: 'choose crun or runc with --runtime', command: null, alternative: null } };
 
   return {
     podbay: {

@@ -9,8 +9,8 @@ describe('ociRuntimeUsability', () => {
     const verdict = ociRuntimeUsability('crun', hybrid(['hugetlb']));
     expect(verdict.usable).toBe(false);
     expect(verdict.problem).toContain('hugetlb');
-    expect(verdict.fix).toContain('mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb');
-    expect(verdict.fix).toContain('runc');
+    expect(verdict.fix?.command).toBe('mkdir -p /sys/fs/cgroup/hugetlb && mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb');
+    expect(verdict.fix?.alternative).toContain('runc');
   });
 
   it('accepts crun once the cgroup2 tree is empty, and runc in any mode', () => {

@@ -24,7 +24,7 @@ describe('probeComponent', () => {
     process.env.PATH = '/nonexistent';
     try {
       const info = await probeComponent(ghost, async () => ({ exitCode: 0, stdout: '', stderr: '' }));
-      expect(info).toMatchObject({ status: 'missing', path: null, version: null, fix: 'apt-get install crun' });
+      expect(info).toMatchObject({ status: 'missing', path: null, version: null, fix: { command: 'apt-get install -y crun' } });
     } finally {
       process.env.PATH = original;
     }
@@ -35,7 +35,7 @@ describe('probeComponent', () => {
     const info = await probeComponent(spec, failing);
     expect(info.status).toBe('unusable');
     expect(info.problem).toContain('libyajl.so.2');
-    expect(info.fix).toBe('apt-get install --reinstall crun');
+    expect(info.fix?.command).toBe('apt-get install -y --reinstall crun');
   });
 
   it('reports a working binary with its path and version', async () => {

@@ -1,0 +1,58 @@
+import { useEffect } from 'react';
+import type { MouseEvent } from 'react';
+import { ConnectionBanner } from './components/ConnectionBanner.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { TopBar } from './components/TopBar.tsx';
+import { routeInfo } from './navigation/routes.ts';
+import { useRoute } from './navigation/use-route.ts';
+import { ComingPage } from './pages/ComingPage.tsx';
+import { EventsPage } from './pages/EventsPage.tsx';
+import { SystemPage } from './pages/SystemPage.tsx';
+import { describeConnection } from './presenters/connection-presenters.ts';
+import { engineStatus } from './presenters/system-presenters.ts';
+import { useCall } from './query/use-call.ts';
+import { useConnection } from './query/use-connection.ts';
+import { useEngine } from './query/use-engine.ts';
+
+/** Hash routing owns `#…`: the skip link moves focus without changing the hash. */
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+export function App() {
+  const route = routeInfo(useRoute());
+  const { connection: monitor, transport } = useEngine();
+  const connection = useConnection();
+  const info = useCall('system.info', {});
+  const link = describeConnection(connection);
+
+  useEffect(() => {
+    document.title = `${route.label} · Podbay`;
+  }, [route.label]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
+        Skip to content
+      </a>
+      <Sidebar
+        current={route.id}
+        version={info.data?.podbay.version ?? null}
+        footer={
+          <>
+            <span className={`dot dot-${link.tone}`} aria-hidden="true" />
+            <span>{transport === 'electron' ? 'Local engine' : `Engine at ${window.location.host}`}</span>
+          </>
+        }
+      />
+      <div className="workspace">
+        <TopBar route={route} engine={info.data ? engineStatus(info.data) : null} connection={connection} />
+        <ConnectionBanner state={connection} monitor={monitor} />
+        <main id="main" className="content" tabIndex={-1}>
+          {route.id === 'system' ? <SystemPage /> : route.id === 'events' ? <EventsPage /> : <ComingPage route={route} />}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+// The app's pages, in sidebar order, and the hash routes that select them (hash routing works the
+// same under Electron's file:// and the web host's http://).
+
+export const routeIds = ['containers', 'pods', 'images', 'volumes', 'registries', 'events', 'system'] as const;
+export type RouteId = (typeof routeIds)[number];
+
+export interface RouteInfo {
+  readonly id: RouteId;
+  readonly label: string;
+  /** One line for pages that later issues fill. */
+  readonly coming: string | null;
+}
+
+export const routes: readonly RouteInfo[] = [
+  { id: 'containers', label: 'Containers', coming: 'Run, stop, inspect and attach to containers, with logs, console and terminal — arriving with the containers issue.' },
+  { id: 'pods', label: 'Pods', coming: 'Create pods with shared namespaces and published ports, expandable to their members — arriving with the pods issue.' },
+  { id: 'images', label: 'Images', coming: 'Pull, tag, push, save and load images with per-layer progress — arriving with the images issue.' },
+  { id: 'volumes', label: 'Volumes', coming: 'Create, inspect and remove named volumes — arriving with the volumes issue.' },
+  { id: 'registries', label: 'Registries', coming: 'Add registries and credentials (auth.json), test reachability, login and push access — arriving with the registries issue.' },
+  { id: 'events', label: 'Events', coming: null },
+  { id: 'system', label: 'System', coming: null },
+];
+
+export const defaultRoute: RouteId = 'system';
+
+export function routeFromHash(hash: string): RouteId {
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/, 1)[0] ?? '';
+  return (routeIds as readonly string[]).includes(id) ? (id as RouteId) : defaultRoute;
+}
+
+export function hashFor(id: RouteId): string {
+  return `#/${id}`;
+}
+
+export function routeInfo(id: RouteId): RouteInfo {
+  return routes.find((r) => r.id === id) ?? (routes[routes.length - 1] as RouteInfo);
+}
+
+/** Index of the link to focus after an arrow key in the sidebar (wraps around), or null. */
+export function nextNavIndex(current: number, key: string, count: number): number | null {
+  if (count <= 0) return null;
+  switch (key) {
+    case 'ArrowDown':
+      return (current + 1 + count) % count;
+    case 'ArrowUp':
+      return (current - 1 + count) % count;
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}

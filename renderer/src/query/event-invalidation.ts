@@ -1,0 +1,28 @@
+// Which queries an event makes stale: the one place that ties `system.events` to the query layer.
+// Each later issue adds the rules of its domain (a `container` event refetches `containers.list`, …).
+import type { Contract } from '../../../shared/contract.ts';
+import type { CallPaths } from '../../../shared/contract/define.ts';
+import type { EventType, PodbayEvent } from '../../../shared/types/events.ts';
+
+export interface InvalidationRule {
+  readonly type: EventType;
+  /** Only these actions; every action of the type when absent. */
+  readonly actions?: readonly string[];
+  readonly paths: readonly CallPaths<Contract>[];
+}
+
+export const invalidationRules: readonly InvalidationRule[] = [
+  // A system event (refresh, migrate, renumber, reset…) may change anything system.info reports.
+  { type: 'system', paths: ['system.info'] },
+];
+
+/** The contract paths to refetch after `event`, without duplicates. */
+export function pathsToInvalidate(event: Pick<PodbayEvent, 'type' | 'action'>, rules: readonly InvalidationRule[] = invalidationRules): string[] {
+  const paths = new Set<string>();
+  for (const rule of rules) {
+    if (rule.type !== event.type) continue;
+    if (rule.actions && !rule.actions.includes(event.action)) continue;
+    for (const path of rule.paths) paths.add(path);
+  }
+  return [...paths];
+}
