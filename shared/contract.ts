@@ -2,9 +2,13 @@
 // in shared/contract/<domain>.ts; this file only joins them.
 import type { ContractShape } from './contract/define.ts';
 import { systemProcedures } from './contract/system.ts';
+import { containerProcedures } from './contract/containers.ts';
+import { podProcedures } from './contract/pods.ts';
 
 export const contract = {
   ...systemProcedures,
+  ...containerProcedures,
+  ...podProcedures,
 } satisfies ContractShape;
 
 export type Contract = typeof contract;

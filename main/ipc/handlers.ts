@@ -6,6 +6,8 @@ import type { EventLog } from '../core/events/event-log.ts';
 import type { Exec } from '../core/exec.ts';
 import type { RuntimePaths } from '../core/runtime-paths.ts';
 import { readSystemInfo } from '../core/system/system-info.ts';
+import { createContainerHandlers } from './handlers/containers.ts';
+import { createPodHandlers } from './handlers/pods.ts';
 
 export interface HandlerDeps {
   paths: RuntimePaths;
@@ -18,5 +20,7 @@ export function createHandlers(deps: HandlerDeps) {
   return {
     'system.info': async () => readSystemInfo({ paths: deps.paths, exec: deps.exec, defaultRuntime: deps.defaultRuntime }),
     'system.events': (input, { signal }) => deps.events.follow({ sinceSeq: input.sinceSeq, filter: input.filter, signal }),
+    ...createContainerHandlers(deps),
+    ...createPodHandlers(deps),
   } satisfies Handlers<Contract>;
 }

@@ -24,6 +24,10 @@ export interface EventFilter {
 export interface ReadEventsOptions {
   /** Replay records after this seq first; without it only new records are delivered. */
   sinceSeq?: number | undefined;
+  /** Replay the whole log first (`podbay events --since`); takes precedence over sinceSeq. */
+  replayAll?: boolean | undefined;
+  /** Keep the process alive while following (a CLI whose only work is to follow the log). */
+  persistent?: boolean | undefined;
   filter?: EventFilter | undefined;
   signal: AbortSignal;
 }
@@ -48,15 +52,15 @@ export class EventLog {
   async *follow(options: ReadEventsOptions): AsyncGenerator<PodbayEvent> {
     const { signal } = options;
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    let offset = options.sinceSeq ?? (await sizeOf(this.path));
-    const skipFirstAt = options.sinceSeq;
+    let offset = options.replayAll ? 0 : (options.sinceSeq ?? (await sizeOf(this.path)));
+    const skipFirstAt = options.replayAll ? undefined : options.sinceSeq;
     let wake: (() => void) | null = null;
     let dirty = true;
     const poke = () => {
       dirty = true;
       wake?.();
     };
-    const watcher = watch(dirname(this.path), { persistent: false }, poke);
+    const watcher = watch(dirname(this.path), { persistent: options.persistent ?? false }, poke);
     signal.addEventListener('abort', poke, { once: true });
     try {
       while (!signal.aborted) {
@@ -76,6 +80,17 @@ export class EventLog {
       watcher.close();
       signal.removeEventListener('abort', poke);
     }
+  }
+}
+
+/** Every record already in the log, oldest first, up to the end of the file as it is when called. */
+export async function* readRecorded(path: string, filter?: EventFilter): AsyncGenerator<PodbayEvent> {
+  const end = await sizeOf(path);
+  for (let offset = 0; offset < end; ) {
+    const { records, nextOffset } = await readFrom(path, offset);
+    if (nextOffset === offset) break;
+    offset = nextOffset;
+    for (const record of records) if (record.seq < end && matches(record, filter)) yield record;
   }
 }
 

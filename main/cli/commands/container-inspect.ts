@@ -1,0 +1,81 @@
+// `podbay container inspect NAME…`: a JSON array as podman prints it (its field names), one entry per
+// container found; names not found are reported after the array, and the exit code is 125.
+import { PodbayError } from '../../../shared/errors.ts';
+import type { ContainerInspect } from '../../../shared/types/containers.ts';
+import { inspectContainer } from '../../core/container-inspect.ts';
+import type { CommandSpec } from '../command.ts';
+import { openCliRuntime, podmanState } from './ps.ts';
+
+const goZero = '0001-01-01T00:00:00Z';
+
+function toPodmanInspect(c: ContainerInspect) {
+  return {
+    Id: c.id,
+    Created: c.createdAt,
+    Path: c.command[0] ?? '',
+    Args: c.command.slice(1),
+    State: {
+      Status: podmanState(c.state),
+      Running: c.state === 'running',
+      Paused: c.state === 'paused',
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: c.pid,
+      ExitCode: c.exitCode ?? 0,
+      Error: '',
+      StartedAt: c.startedAt ?? goZero,
+      FinishedAt: c.finishedAt ?? goZero,
+    },
+    Image: '',
+    ImageName: c.image,
+    Rootfs: c.rootfs ?? '',
+    Pod: c.podId ?? '',
+    Name: c.name,
+    Dependencies: c.dependencies,
+    Namespaces: c.sharedNamespaces,
+    Config: {
+      Hostname: c.hostname ?? '',
+      Env: c.env,
+      Cmd: c.command,
+      WorkingDir: c.workingDir ?? '/',
+      Labels: c.labels,
+      Annotations: c.annotations,
+      StopSignal: c.stopSignal,
+      Tty: c.terminal,
+    },
+  };
+}
+
+export const command: CommandSpec = {
+  name: 'container inspect',
+  summary: 'Display the configuration of a container',
+  usage: 'container inspect [options] CONTAINER [CONTAINER...]',
+  minArgs: 1,
+  flags: {
+    format: { type: 'string', short: 'f', description: "Output format: 'json' (default)", valueName: 'FORMAT' },
+  },
+  examples: ['podbay container inspect web'],
+  async run(run) {
+    const { flags, args, io } = run;
+    if (flags.format !== undefined && flags.format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(flags.format)}: use json`);
+    const runtime = await openCliRuntime(run);
+    const found: ReturnType<typeof toPodmanInspect>[] = [];
+    const errors: string[] = [];
+    try {
+      for (const nameOrId of args) {
+        try {
+          found.push(toPodmanInspect(inspectContainer(runtime.lookupContainer(nameOrId), runtime.state())));
+        } catch (error) {
+          if (!(error instanceof PodbayError)) throw error;
+          errors.push(`Error: ${error.message}\n`);
+        }
+      }
+    } finally {
+      runtime.shutdown(true);
+    }
+    io.stdout(`${JSON.stringify(found, null, 4)}\n`);
+    for (const e of errors) io.stderr(e);
+    return errors.length ? 125 : 0;
+  },
+};

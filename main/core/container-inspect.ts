@@ -1,0 +1,67 @@
+// What list and inspect report about containers (libpod/container_inspect.go, podman ps), built from
+// store records in one pass: listing 1,000 containers is one query and no per-container lookup.
+import type { ContainerInspect, ContainerListItem } from '../../shared/types/containers.ts';
+import type { Container } from './container.ts';
+import { dependencies } from './container-config.ts';
+import type { Runtime } from './runtime.ts';
+import type { State } from './state/state.ts';
+
+export function containerListItem(ctr: Container, podNames: ReadonlyMap<string, string>): ContainerListItem {
+  const config = ctr.view();
+  const state = ctr.cachedState();
+  return {
+    id: config.id,
+    name: config.name,
+    image: config.rootfsImage?.name ?? '',
+    rootfs: config.rootfs,
+    command: [...config.spec.process.args],
+    createdAt: config.createdAt,
+    state: state.status,
+    exitCode: state.exitCode,
+    startedAt: state.startedAt,
+    finishedAt: state.finishedAt,
+    pid: state.pid,
+    labels: { ...config.labels },
+    podId: config.pod,
+    podName: config.pod ? (podNames.get(config.pod) ?? null) : null,
+  };
+}
+
+export function podNameMap(state: State): Map<string, string> {
+  return new Map(state.allPods().map((p) => [p.config.id, p.config.name]));
+}
+
+export function inspectContainer(ctr: Container, state: State): ContainerInspect {
+  ctr.sync();
+  const config = ctr.configuration();
+  const names = config.pod ? new Map([[config.pod, state.pod(config.pod).config.name]]) : new Map<string, string>();
+  return {
+    ...containerListItem(ctr, names),
+    annotations: config.annotations,
+    stopSignal: config.stopSignal,
+    env: config.spec.process.env ?? [],
+    workingDir: config.spec.process.cwd ?? null,
+    hostname: config.spec.hostname ?? null,
+    terminal: config.spec.process.terminal ?? false,
+    rootfsImage: config.rootfsImage,
+    sharedNamespaces: { ...config.sharedNamespaces },
+    dependencies: dependencies(config),
+    dependents: state.containerDependents(config.id),
+  };
+}
+
+export interface ListContainersOptions {
+  /** false: only running containers (podman ps without -a). */
+  all?: boolean | undefined;
+  filters?: Record<string, readonly string[]> | undefined;
+}
+
+/** `podman ps` in the core: filtered list items, oldest first. */
+export function listContainerItems(runtime: Runtime, options: ListContainersOptions = {}): ContainerListItem[] {
+  const state = runtime.state();
+  const filters = { ...options.filters };
+  let containers = runtime.listContainers(filters);
+  if (options.all === false) containers = containers.filter((c) => c.cachedState().status === 'running');
+  const names = podNameMap(state);
+  return containers.map((c) => containerListItem(c, names));
+}

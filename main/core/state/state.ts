@@ -1,0 +1,94 @@
+// The store of containers and pods (libpod/state.go's State interface), shared by every process that
+// opens it: the Electron app, the CLI and the web host. Implementations make each call atomic on its
+// own and serialise writes across processes; `writeTransaction` groups calls into one atomic unit.
+//
+// Ids given to get/has/remove are full ids; `lookup…Id` resolves what a user typed. Containers and
+// pods share one namespace of names and ids: a name used by a pod cannot name a container.
+import type { ContainerConfig } from '../container-config.ts';
+import type { ContainerState } from '../container-state.ts';
+import type { PodConfig, PodState } from '../pod-config.ts';
+
+export interface ContainerRecord {
+  config: ContainerConfig;
+  state: ContainerState;
+}
+
+export interface PodRecord {
+  config: PodConfig;
+  state: PodState;
+}
+
+/** A cross-process object lock as stored (see lock/lock-manager.ts for its meaning). */
+export interface LockRow {
+  objectId: string;
+  token: string;
+  pid: number;
+  startTime: string;
+  bootId: string;
+  acquiredAt: number;
+}
+
+export type LockHolder = Omit<LockRow, 'objectId' | 'acquiredAt'>;
+
+export interface State {
+  /** Where the store lives (for messages and `system info`). */
+  readonly path: string;
+  /** Closes the store; later calls throw. Idempotent. */
+  close(): void;
+
+  /**
+   * Runs `fn` as one write transaction, serialised against every writer in every process (BEGIN
+   * IMMEDIATE). `fn` must be synchronous and short: nothing awaits while the store is locked. If it
+   * throws, nothing it wrote is kept. Calls of this interface made inside `fn` join the transaction.
+   */
+  writeTransaction<T>(fn: () => T): T;
+
+  /** The container with this full id → ErrNoSuchCtr. */
+  container(id: string): ContainerRecord;
+  /**
+   * Resolves a full id, a unique id prefix (hex), or a name; an exact name wins over a prefix, as in
+   * libpod. Nothing matches → ErrNoSuchCtr. A prefix matching several containers → ErrInvalidArg whose
+   * message lists the candidates (libpod says "more than one result" with ErrCtrExists; we keep
+   * ErrCtrExists for real conflicts, so an ambiguous input is an invalid argument).
+   */
+  lookupContainerId(idOrName: string): string;
+  hasContainer(id: string): boolean;
+  /**
+   * Adds a container: its name or id in use by any container or pod → ErrCtrExists; its pod gone →
+   * ErrNoSuchPod; a dependency missing → ErrNoSuchCtr or in another pod → ErrInvalidArg.
+   */
+  addContainer(record: ContainerRecord): void;
+  /** Removes one container → ErrNoSuchCtr if absent; other containers depending on it → ErrCtrExists. */
+  removeContainer(id: string): void;
+  /** Saves the mutable state → ErrNoSuchCtr if the container was removed meanwhile. */
+  saveContainer(id: string, state: ContainerState): void;
+  /** Renames → ErrCtrExists if the name is in use by any container or pod; ErrNoSuchCtr if absent. */
+  renameContainer(id: string, newName: string): void;
+  /** Every container, oldest first. */
+  allContainers(): ContainerRecord[];
+  /** Ids of the containers that depend on this one (join its namespaces). */
+  containerDependents(id: string): string[];
+
+  pod(id: string): PodRecord;
+  /** As lookupContainerId, for pods (ErrNoSuchPod). */
+  lookupPodId(idOrName: string): string;
+  hasPod(id: string): boolean;
+  /** Adds a pod and its containers (each `config.pod` equal to the pod's id) all together or not at all. */
+  addPod(pod: PodRecord, containers?: readonly ContainerRecord[]): void;
+  /** Removes an empty pod → ErrNoSuchPod if absent; containers left in it → ErrCtrExists. */
+  removePod(id: string): void;
+  /** Removes every container of the pod at once (their mutual dependencies included). */
+  removePodContainers(podId: string): void;
+  podContainers(podId: string): ContainerRecord[];
+  allPods(): PodRecord[];
+
+  /** Whether any container or pod has this name. */
+  nameInUse(name: string): boolean;
+
+  /** Locks held on these objects, by anyone. */
+  locksOn(objectIds: readonly string[]): LockRow[];
+  /** Records `holder` as holding these objects; a row already there → ErrInternal (check first). */
+  insertLocks(objectIds: readonly string[], holder: LockHolder): void;
+  /** Deletes `token`'s rows on these objects (a stale holder's) or, without ids, all of its rows. */
+  deleteLocks(token: string, objectIds?: readonly string[]): void;
+}

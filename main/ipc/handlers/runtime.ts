@@ -1,0 +1,23 @@
+// One Runtime per handler set, opened on first use and kept for the life of the process: the window
+// and the web host serve many calls over one store connection (the CLI opens its own per command).
+import type { EventLog } from '../../core/events/event-log.ts';
+import { Runtime } from '../../core/runtime.ts';
+import type { RuntimePaths } from '../../core/runtime-paths.ts';
+
+export interface RuntimeDeps {
+  paths: RuntimePaths;
+  events: EventLog;
+  defaultRuntime: string;
+}
+
+const opened = new WeakMap<RuntimeDeps, Runtime>();
+
+/** The runtime for these deps (the same object every time); opening errors reach the caller typed. */
+export function runtimeFor(deps: RuntimeDeps): Runtime {
+  let runtime = opened.get(deps);
+  if (!runtime) {
+    runtime = Runtime.forPaths(deps.paths, { ociRuntime: deps.defaultRuntime, events: deps.events });
+    opened.set(deps, runtime);
+  }
+  return runtime;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { call } from './define.ts';
+import type { PodInspect, PodListItem, PodRemoveReport } from '../types/pods.ts';
+
+const nameOrId = z.string().min(1).max(256);
+const filters = z.record(z.string().min(1).max(32), z.array(z.string().max(512)).max(64));
+
+export const podProcedures = {
+  /** Pods of the store with their members, oldest first. */
+  'pods.list': call<PodListItem[]>()(z.strictObject({ filters: filters.optional() })),
+  /** One pod by full id, unique id prefix or name → ErrNoSuchPod. */
+  'pods.inspect': call<PodInspect>()(z.strictObject({ nameOrId })),
+  /**
+   * Removes each pod with all its containers, atomically per pod: an active container without
+   * `force` refuses that pod's removal as a whole (ErrCtrStateInvalid in its report).
+   */
+  'pods.remove': call<PodRemoveReport[]>()(
+    z.strictObject({
+      nameOrIds: z.array(nameOrId).min(1).max(1000),
+      force: z.boolean().default(false),
+    }),
+  ),
+};

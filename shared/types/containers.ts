@@ -1,0 +1,93 @@
+// What the containers procedures return (podman pkg/domain/entities: ListContainer, InspectContainerData),
+// in the project's camelCase; the CLI maps them to podman's JSON field names.
+import type { ErrorData } from '../errors.ts';
+
+/** libpod's container states (see main/core/container-state.ts). */
+export type ContainerStateName = 'unknown' | 'configured' | 'created' | 'running' | 'stopped' | 'paused' | 'exited' | 'removing' | 'stopping';
+
+export interface ContainerListItem {
+  id: string;
+  name: string;
+  /** The image as the user named it, or "" for a container made from a rootfs directory. */
+  image: string;
+  /** The rootfs directory, or null for an image-based container. */
+  rootfs: string | null;
+  command: string[];
+  /** RFC 3339. */
+  createdAt: string;
+  state: ContainerStateName;
+  /** podman's words: "Created", "Up 2 minutes", "Exited (0) 3 seconds ago" are built by the presenter. */
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  pid: number;
+  labels: Record<string, string>;
+  podId: string | null;
+  podName: string | null;
+}
+
+export interface ContainerInspect extends ContainerListItem {
+  annotations: Record<string, string>;
+  stopSignal: number;
+  env: string[];
+  workingDir: string | null;
+  hostname: string | null;
+  terminal: boolean;
+  rootfsImage: { name: string; useImageConfig: boolean } | null;
+  /** Namespaces joined from other containers: kind → container id. */
+  sharedNamespaces: Record<string, string>;
+  /** Containers this one needs (those whose namespaces it joins) and those that need it. */
+  dependencies: string[];
+  dependents: string[];
+}
+
+/** One per container named in a batch verb: its own success or error (podman RmReport). */
+export interface ContainerRemoveReport {
+  /** What the caller gave. */
+  nameOrId: string;
+  /** The full id, when the container was found. */
+  id: string | null;
+  error: ErrorData | null;
+}
+
+/** podman's units.HumanDuration: "Less than a second", "3 seconds", "About a minute", "2 hours"… */
+export function humanDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 1) return 'Less than a second';
+  if (seconds === 1) return '1 second';
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes === 1) return 'About a minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.round(seconds / 3600);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+  return `${Math.floor(hours / 24 / 365)} years`;
+}
+
+/** The STATUS column of `podman ps`: "Created", "Up 2 minutes", "Exited (0) 3 seconds ago", "Paused". */
+export function containerStatusText(item: Pick<ContainerListItem, 'state' | 'exitCode' | 'startedAt' | 'finishedAt'>, now: number): string {
+  const since = (time: string | null) => humanDuration(Math.max(0, now - (time ? Date.parse(time) : now)));
+  switch (item.state) {
+    case 'configured':
+      return 'Created';
+    case 'created':
+      return 'Initialized';
+    case 'running':
+      return `Up ${since(item.startedAt)}`;
+    case 'paused':
+      return 'Paused';
+    case 'stopping':
+      return 'Stopping';
+    case 'removing':
+      return 'Removing';
+    case 'exited':
+    case 'stopped':
+      return `Exited (${item.exitCode ?? 0}) ${since(item.finishedAt)} ago`;
+    default:
+      return 'Unknown';
+  }
+}
