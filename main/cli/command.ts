@@ -39,6 +39,11 @@ export interface CommandSpec {
   minArgs?: number;
   maxArgs?: number;
   flags: Record<string, FlagSpec>;
+  /**
+   * podman's SetInterspersed(false): flags are read only up to the first positional argument, so
+   * `podbay create --rootfs R sh -c 'echo -n hi'` hands `-c` and `-n` to the container's command.
+   */
+  stopAtFirstPositional?: boolean;
   examples?: string[];
   /** Returns the exit code (0 on success). Throw PodbayError for podman-style `Error: …` exits. */
   run(run: CommandRun): Promise<number>;

@@ -50,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CommandIO, signal: Abo
   }
 
   const { command } = await found.entry.load();
-  const parsed = parseCommandArgs(found.args, command.flags, found.name);
+  const parsed = parseCommandArgs(found.args, command.flags, found.name, command.stopAtFirstPositional === true);
   if (parsed.help || global.help) {
     io.stdout(commandHelp(command));
     return 0;
@@ -85,7 +85,35 @@ function findCommand(rest: readonly string[]): { entry: CommandEntry; name: stri
   return null;
 }
 
-function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name: string) {
+/** Index of the first positional argument (or of `--`), skipping the values of string flags. */
+export function firstPositionalIndex(args: readonly string[], flags: Record<string, FlagSpec>): number {
+  const takesValue = new Set<string>();
+  for (const [flag, spec] of Object.entries(flags)) {
+    if (spec.type !== 'string') continue;
+    takesValue.add(`--${flag}`);
+    if (spec.short) takesValue.add(`-${spec.short}`);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i] ?? '';
+    if (token === '--' || !token.startsWith('-') || token === '-') return i;
+    if (!token.includes('=') && takesValue.has(token)) i++;
+  }
+  return args.length;
+}
+
+interface ParsedCommandArgs {
+  flags: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  args: string[];
+  help: boolean;
+}
+
+function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name: string, stopAtFirstPositional = false): ParsedCommandArgs {
+  if (stopAtFirstPositional) {
+    const split = firstPositionalIndex(args, flags);
+    const tail = args[split] === '--' ? args.slice(split + 1) : args.slice(split);
+    const head = parseCommandArgs(args.slice(0, split), flags, name);
+    return { ...head, args: [...head.args, ...tail] };
+  }
   const options = Object.fromEntries(
     Object.entries(flags).map(([flag, spec]) => {
       // util.parseArgs rejects keys that are present but undefined: copy only what is set.

@@ -25,6 +25,7 @@ export const command: CommandSpec = {
   summary: 'Create but do not start a container',
   usage: 'create --rootfs PATH [options] COMMAND [ARG...]',
   minArgs: 1,
+  stopAtFirstPositional: true,
   flags: {
     name: { type: 'string', description: 'Assign a name to the container', valueName: 'NAME' },
     rootfs: { type: 'string', description: 'Use this directory as the root filesystem (no image)', valueName: 'PATH' },

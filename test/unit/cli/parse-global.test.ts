@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseGlobal } from '../../../main/cli/parse-global.ts';
+import { firstPositionalIndex } from '../../../main/cli/run-cli.ts';
 import { hasCode } from '../../../shared/errors.ts';
 
 describe('parseGlobal', () => {
@@ -19,5 +20,22 @@ describe('parseGlobal', () => {
     } catch (error) {
       expect(hasCode(error, 'ErrInvalidArg')).toBe(true);
     }
+  });
+});
+
+describe('firstPositionalIndex (flags stop at the command, as podman create does)', () => {
+  const flags = {
+    rootfs: { type: 'string' as const, description: '' },
+    name: { type: 'string' as const, short: 'n', description: '' },
+    tty: { type: 'boolean' as const, short: 't', description: '' },
+  };
+
+  it('skips the values of string flags and stops at the first positional', () => {
+    expect(firstPositionalIndex(['--rootfs', '/r', '-t', 'sh', '-c', 'echo -n hi'], flags)).toBe(3);
+    expect(firstPositionalIndex(['--name=web', '-n', 'x', 'sh'], flags)).toBe(3);
+  });
+
+  it('stops at --', () => {
+    expect(firstPositionalIndex(['--rootfs', '/r', '--', '-weird-binary'], flags)).toBe(2);
   });
 });
