@@ -45,10 +45,26 @@ export function machineFacts(): Record<string, string | number | null> {
   };
 }
 
-export function writeResults(repoRoot: string, results: BenchResult[], runs: number): void {
+/**
+ * Groups that did not run this time (`--only`) keep their previous results, so the file and the
+ * README always hold the latest figure of every group; each result carries the date it was measured.
+ */
+export function mergeResults(previous: BenchResult[], fresh: BenchResult[]): BenchResult[] {
+  const ranGroups = new Set(fresh.map((r) => r.group));
+  return [...previous.filter((r) => !ranGroups.has(r.group)), ...fresh];
+}
+
+export function writeResults(repoRoot: string, fresh: BenchResult[], runs: number): void {
   const dir = join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const facts = machineFacts();
+  let previous: BenchResult[] = [];
+  try {
+    previous = (JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { results?: BenchResult[] }).results ?? [];
+  } catch {
+    // first run, or an unreadable file: start afresh
+  }
+  const results = mergeResults(previous, fresh);
   const document = { date: new Date().toISOString(), runs, machine: facts, results };
   const tmp = join(dir, 'latest.json.tmp');
   writeFileSync(tmp, `${JSON.stringify(document, null, 2)}\n`);
@@ -72,7 +88,7 @@ function updateReadme(repoRoot: string, results: BenchResult[], facts: Record<st
   if (start === -1 || end === -1 || end < start) return;
   const section = [
     startMarker,
-    `Measured by \`npm run bench\` on ${date.slice(0, 10)}: ${facts.cores} × ${facts.cpu}, kernel ${facts.kernel}, Node ${facts.node}, ${facts.podman ?? 'podman missing'}, ${facts.crun ?? 'crun missing'}. Medians of ${runs} interleaved runs after warm-up; ratio = Podbay ÷ peer (lower is better).`,
+    `Measured by \`npm run bench\` (last run ${date.slice(0, 10)}, each row dated in \`bench/results/latest.json\`): ${facts.cores} × ${facts.cpu}, kernel ${facts.kernel}, Node ${facts.node}, ${facts.podman ?? 'podman missing'}, ${facts.crun ?? 'crun missing'}. Medians of ${runs} interleaved runs after warm-up (slow cases fewer, as noted in their group); ratio = Podbay ÷ peer, lower is better.`,
     '',
     ...resultTable(results),
     endMarker,

@@ -7,8 +7,9 @@ import { repoRoot } from './paths.ts';
 import { resultTable, writeResults } from './report.ts';
 import type { BenchGroup, BenchResult } from './types.ts';
 import { cliGroup } from './groups/cli.ts';
+import { containersGroup } from './groups/containers.ts';
 
-const groups: BenchGroup[] = [cliGroup];
+const groups: BenchGroup[] = [cliGroup, containersGroup];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -38,13 +39,15 @@ async function main(): Promise<number> {
     try {
       for (const benchCase of cases) {
         const contenders = benchCase.peer ? [benchCase.podbay, benchCase.peer] : [benchCase.podbay];
-        const [mine, theirs] = await interleave(contenders, runs, warmups);
+        const [mine, theirs] = await interleave(contenders, benchCase.runs ?? runs, benchCase.warmups ?? warmups);
         const ratio = theirs ? mine!.median / theirs.median : null;
         const goal = benchCase.goalRatio !== undefined ? `≤ ${benchCase.goalRatio}×` : benchCase.goalMs !== undefined ? `≤ ${benchCase.goalMs} ms` : '—';
         const met =
           benchCase.goalRatio !== undefined && ratio !== null ? ratio <= benchCase.goalRatio : benchCase.goalMs !== undefined ? mine!.median <= benchCase.goalMs : null;
         const result: BenchResult = {
           group: group.name,
+          measuredAt: new Date().toISOString(),
+          runs: benchCase.runs ?? runs,
           work: benchCase.work,
           podbayLabel: benchCase.podbay.label,
           podbayMs: mine!.median,

@@ -11,10 +11,16 @@ export interface BenchCase {
   goalRatio?: number;
   /** Or an absolute goal in ms, for in-process figures with no peer. */
   goalMs?: number;
+  /** For work too slow to repeat many times (refilling 1,000 containers): overrides --runs. */
+  runs?: number;
+  warmups?: number;
 }
 
 export interface BenchResult {
   group: string;
+  /** When this row was measured (ISO 8601). */
+  measuredAt: string;
+  runs: number;
   work: string;
   podbayLabel: string;
   podbayMs: number;
