@@ -1,10 +1,10 @@
 // `podbay container inspect NAME…`: a JSON array as podman prints it (its field names), one entry per
 // container found; names not found are reported after the array, and the exit code is 125.
-import { PodbayError } from '../../../shared/errors.ts';
 import type { ContainerInspect } from '../../../shared/types/containers.ts';
 import { inspectContainer } from '../../core/container-inspect.ts';
 import type { CommandSpec } from '../command.ts';
-import { openCliRuntime, podmanState } from './ps.ts';
+import { inspectEach } from './inspect-each.ts';
+import { podmanState } from './ps.ts';
 
 const goZero = '0001-01-01T00:00:00Z';
 
@@ -56,26 +56,5 @@ export const command: CommandSpec = {
     format: { type: 'string', short: 'f', description: "Output format: 'json' (default)", valueName: 'FORMAT' },
   },
   examples: ['podbay container inspect web'],
-  async run(run) {
-    const { flags, args, io } = run;
-    if (flags.format !== undefined && flags.format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(flags.format)}: use json`);
-    const runtime = await openCliRuntime(run);
-    const found: ReturnType<typeof toPodmanInspect>[] = [];
-    const errors: string[] = [];
-    try {
-      for (const nameOrId of args) {
-        try {
-          found.push(toPodmanInspect(inspectContainer(runtime.lookupContainer(nameOrId), runtime.state())));
-        } catch (error) {
-          if (!(error instanceof PodbayError)) throw error;
-          errors.push(`Error: ${error.message}\n`);
-        }
-      }
-    } finally {
-      runtime.shutdown(true);
-    }
-    io.stdout(`${JSON.stringify(found, null, 4)}\n`);
-    for (const e of errors) io.stderr(e);
-    return errors.length ? 125 : 0;
-  },
+  run: (run) => inspectEach(run, (runtime, nameOrId) => toPodmanInspect(inspectContainer(runtime.lookupContainer(nameOrId), runtime.state()))),
 };

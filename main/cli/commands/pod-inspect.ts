@@ -1,10 +1,9 @@
 // `podbay pod inspect POD…`: a JSON array (podman 5), one entry per pod found; names not found are
 // reported after it, and the exit code is 125.
-import { PodbayError } from '../../../shared/errors.ts';
 import { inspectPod } from '../../core/pod-inspect.ts';
 import type { CommandSpec } from '../command.ts';
+import { inspectEach } from './inspect-each.ts';
 import { toPodmanPodJson } from './pod-ps.ts';
-import { openCliRuntime } from './ps.ts';
 
 export const command: CommandSpec = {
   name: 'pod inspect',
@@ -15,26 +14,5 @@ export const command: CommandSpec = {
     format: { type: 'string', short: 'f', description: "Output format: 'json' (default)", valueName: 'FORMAT' },
   },
   examples: ['podbay pod inspect web'],
-  async run(run) {
-    const { flags, args, io } = run;
-    if (flags.format !== undefined && flags.format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(flags.format)}: use json`);
-    const runtime = await openCliRuntime(run);
-    const found: ReturnType<typeof toPodmanPodJson>[] = [];
-    const errors: string[] = [];
-    try {
-      for (const nameOrId of args) {
-        try {
-          found.push(toPodmanPodJson(inspectPod(runtime.lookupPod(nameOrId), runtime.state())));
-        } catch (error) {
-          if (!(error instanceof PodbayError)) throw error;
-          errors.push(`Error: ${error.message}\n`);
-        }
-      }
-    } finally {
-      runtime.shutdown(true);
-    }
-    io.stdout(`${JSON.stringify(found, null, 4)}\n`);
-    for (const e of errors) io.stderr(e);
-    return errors.length ? 125 : 0;
-  },
+  run: (run) => inspectEach(run, (runtime, nameOrId) => toPodmanPodJson(inspectPod(runtime.lookupPod(nameOrId), runtime.state()))),
 };
