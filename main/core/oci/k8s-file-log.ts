@@ -1,0 +1,128 @@
+// Reads the k8s-file log conmon writes (`<RFC3339Nano> stdout|stderr F|P <text>`,
+// ../shared/reference/libpod-internals.md §4), as podman's libpod/logs does: a P line is a fragment
+// that the next lines continue, an F line ends a logical line. Tolerant of conmon variants: a missing
+// space after F/P, empty content, and a file truncated (rotated) under a follower.
+import { open, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface LogLine {
+  /** The timestamp exactly as written (nanoseconds, local offset): JS Date would lose precision. */
+  time: string;
+  /** Milliseconds since the epoch, for filtering. */
+  timeMs: number;
+  stream: LogStream;
+  /** True for F (the logical line ends here), false for P (a fragment). */
+  full: boolean;
+  /** Without the newline conmon added. */
+  text: string;
+}
+
+const linePattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([FP])(?: (.*))?$/s;
+
+/** One line of the file without its '\n'; null for a line that is not in the format (skipped). */
+export function parseLogLine(line: string): LogLine | null {
+  const match = linePattern.exec(line);
+  if (!match) return null;
+  const [, time = '', stream, tag, text = ''] = match;
+  const timeMs = Date.parse(time);
+  if (Number.isNaN(timeMs)) return null;
+  return { time, timeMs, stream: stream as LogStream, full: tag === 'F', text };
+}
+
+/** What `podman logs` prints for a line: fragments without a newline, full lines with one. */
+export function formatLogLine(line: LogLine, timestamps = false): string {
+  return `${timestamps ? `${line.time} ` : ''}${line.text}${line.full ? '\n' : ''}`;
+}
+
+export interface ReadLogOptions {
+  /** Keep reading as the file grows until `isDone` says the container exited (then one last read). */
+  follow?: boolean;
+  /** Called between polls while following; following stops once it returns true. */
+  isDone?: () => boolean | Promise<boolean>;
+  sinceMs?: number;
+  untilMs?: number;
+  /** Only the last N full lines (plus the fragments that belong to the first of them). */
+  tail?: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Yields log lines in file order. Without `follow` it reads to the end; a missing file yields nothing.
+ * With `follow`, a file that shrinks (conmon truncates it at --log-size-max) is read again from the start.
+ */
+export async function* readLog(path: string, options: ReadLogOptions = {}): AsyncGenerator<LogLine> {
+  const pollMs = options.pollMs ?? 100;
+  let offset = 0;
+  let pending = '';
+  let first = true;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    let size = 0;
+    try {
+      size = (await stat(path)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (size < offset) {
+      offset = 0;
+      pending = '';
+    }
+    const lines: LogLine[] = [];
+    if (size > offset) {
+      const chunk = await readRange(path, offset, size);
+      offset += chunk.length;
+      pending += chunk.toString('utf8');
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const part of parts) {
+        const line = parseLogLine(part);
+        if (line && inWindow(line, options)) lines.push(line);
+      }
+    }
+    const selected = first && options.tail !== undefined ? tailLines(lines, options.tail) : lines;
+    first = false;
+    for (const line of selected) {
+      if (options.untilMs !== undefined && line.timeMs > options.untilMs) return;
+      yield line;
+    }
+    if (!options.follow) return;
+    if (options.isDone && (await options.isDone())) {
+      // One more pass picks up what conmon flushed as the container exited.
+      if (size === (await stat(path).then((s) => s.size, () => 0))) return;
+      continue;
+    }
+    await sleep(pollMs, undefined, { signal: options.signal });
+  }
+}
+
+function inWindow(line: LogLine, options: ReadLogOptions): boolean {
+  return options.sinceMs === undefined || line.timeMs >= options.sinceMs;
+}
+
+/** podman getTailLog: count only F lines; keep the P fragments that precede the first kept one. */
+export function tailLines(lines: readonly LogLine[], n: number): LogLine[] {
+  if (n < 0) return [...lines];
+  let count = 0;
+  let start = lines.length;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    // A trailing fragment (the container is mid-line) counts as the last line.
+    if (lines[i]?.full || i === lines.length - 1) count++;
+    if (count > n) break;
+    start = i;
+  }
+  return lines.slice(start);
+}
+
+async function readRange(path: string, from: number, to: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(to - from);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
