@@ -38,6 +38,7 @@ export const errorCodes = {
   ErrRuntimeStopped: 'failed-precondition',
   ErrImageInUse: 'failed-precondition',
   ErrVolumeBeingUsed: 'failed-precondition',
+  ErrNetworkInUse: 'failed-precondition',
   ErrDetach: 'canceled',
   ErrCanceled: 'canceled',
   ErrInvalidArg: 'invalid-argument',
