@@ -17,6 +17,8 @@ export const requiredPackages = {
   iptables: 'port publishing',
   'docker-registry': 'local registry for pull and push tests',
   'apache2-utils': 'htpasswd for the registry auth fixtures',
+  attr: 'setfattr for overlay whiteouts, opaque dirs and file capabilities in layers',
+  openssl: 'keys and certificates for the registry token and TLS tests',
   'busybox-static': 'offline test image',
   skopeo: 'reference images and digests',
   podman: 'reference behaviour and benchmarks',

@@ -1,0 +1,125 @@
+// A fetch for registries that need TLS settings Node's global fetch cannot take without the undici
+// package: extra CA certificates from `certs.d/<host>/*.crt`, client certificates
+// (`*.cert` + `*.key`), and unverified TLS for registries marked insecure (c/image
+// `docker_client.go` semantics). Built on node:https; returns a standard Response whose body
+// streams. Redirects are followed (at most 10) and credentials are dropped when the origin
+// changes, as fetch does.
+import { readdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
+import { PodbayError } from '../../../shared/errors.ts';
+
+export interface TlsSettings {
+  /** false: accept any server certificate (insecure registries, `--tls-verify=false`). */
+  verify: boolean;
+  /** Extra trusted CAs (PEM), added to Node's bundled roots. */
+  ca?: string[];
+  clientCert?: { cert: string; key: string };
+}
+
+/** Where c/image looks for per-registry certificates, user first. */
+export function defaultCertsDirs(home = process.env.HOME ?? '/root'): string[] {
+  return [join(home, '.config/containers/certs.d'), '/etc/containers/certs.d', '/etc/docker/certs.d'];
+}
+
+/**
+ * Reads `<dir>/<host[:port]>/`: `*.crt` are CAs; `X.cert` with `X.key` is a client certificate.
+ * The first directory that exists for the host wins (as c/image). Undefined when none exists.
+ */
+export function loadCertsD(host: string, dirs = defaultCertsDirs()): Omit<TlsSettings, 'verify'> | undefined {
+  if (!/^[A-Za-z0-9.[\]:-]+$/.test(host)) throw new PodbayError('ErrInvalidArg', `invalid registry host ${JSON.stringify(host)}`);
+  for (const dir of dirs) {
+    const hostDir = join(dir, host);
+    let names: string[];
+    try {
+      names = readdirSync(hostDir).sort();
+    } catch {
+      continue;
+    }
+    const out: Omit<TlsSettings, 'verify'> = {};
+    const ca = names.filter((n) => n.endsWith('.crt')).map((n) => readFileSync(join(hostDir, n), 'utf8'));
+    if (ca.length) out.ca = ca;
+    const cert = names.find((n) => n.endsWith('.cert'));
+    if (cert) {
+      const keyName = `${cert.slice(0, -'.cert'.length)}.key`;
+      if (!names.includes(keyName)) throw new PodbayError('ErrInvalidArg', `${join(hostDir, cert)} has no matching ${keyName}`);
+      out.clientCert = { cert: readFileSync(join(hostDir, cert), 'utf8'), key: readFileSync(join(hostDir, keyName), 'utf8') };
+    }
+    return out;
+  }
+  return undefined;
+}
+
+type FetchInit = NonNullable<Parameters<typeof fetch>[1]>;
+
+function bodyToNode(body: unknown): Readable | Buffer | string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof URLSearchParams) return body.toString();
+  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') return Readable.from(body as AsyncIterable<Uint8Array>);
+  throw new PodbayError('ErrInternal', 'unsupported request body type');
+}
+
+/** A fetch with the given TLS settings for https: URLs (http: URLs are plain, as with fetch). */
+export function createTlsFetch(settings: TlsSettings): typeof fetch {
+  const ca = settings.ca ? [...rootCertificates, ...settings.ca] : undefined;
+  const tlsFetch = async (input: string | URL | Request, init: FetchInit = {}): Promise<Response> => {
+    let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    // Plain HTTP has no TLS to configure: Node's own fetch (undici) is faster there.
+    if (url.protocol === 'http:') return fetch(input, init);
+    let method = (init.method ?? 'GET').toUpperCase();
+    const headers = new Headers(init.headers);
+    if (init.body instanceof URLSearchParams && !headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+    let body = bodyToNode(init.body);
+    const origin = url.origin;
+    for (let redirects = 0; ; redirects++) {
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const options = {
+          method,
+          headers: Object.fromEntries(headers.entries()),
+          signal: init.signal ?? undefined,
+          ...(url.protocol === 'https:'
+            ? { rejectUnauthorized: settings.verify, ca, cert: settings.clientCert?.cert, key: settings.clientCert?.key, ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }) }
+            : {}),
+        };
+        const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, resolve);
+        req.on('error', (error) => reject(new TypeError(`fetch failed: ${error.message}`, { cause: error })));
+        if (body instanceof Readable) body.on('error', (e) => req.destroy(e)).pipe(req);
+        else req.end(body);
+      });
+      const status = response.statusCode ?? 0;
+      const location = response.headers.location;
+      if ([301, 302, 303, 307, 308].includes(status) && location && (init.redirect ?? 'follow') === 'follow') {
+        response.resume();
+        if (redirects >= 10) throw new TypeError('fetch failed: too many redirects');
+        if (body instanceof Readable && status !== 303) throw new TypeError('fetch failed: cannot replay a streamed body on redirect');
+        url = new URL(location, url);
+        if (url.origin !== origin) headers.delete('authorization');
+        if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+          method = 'GET';
+          body = undefined;
+        }
+        continue;
+      }
+      if (init.redirect === 'error' && [301, 302, 303, 307, 308].includes(status)) {
+        response.resume();
+        throw new TypeError('fetch failed: unexpected redirect');
+      }
+      const responseHeaders = new Headers();
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+        else if (value !== undefined) responseHeaders.set(name, value);
+      }
+      const noBody = method === 'HEAD' || status === 204 || status === 304;
+      if (noBody) response.resume();
+      return new Response(noBody ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>), { status, statusText: response.statusMessage, headers: responseHeaders });
+    }
+  };
+  return tlsFetch as typeof fetch;
+}
