@@ -4,9 +4,12 @@ import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { routeInfo } from './navigation/routes.ts';
+import type { RouteInfo } from './navigation/routes.ts';
 import { useRoute } from './navigation/use-route.ts';
 import { ComingPage } from './pages/ComingPage.tsx';
+import { ContainersPage } from './pages/ContainersPage.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
+import { PodsPage } from './pages/PodsPage.tsx';
 import { SystemPage } from './pages/SystemPage.tsx';
 import { describeConnection } from './presenters/connection-presenters.ts';
 import { engineStatus } from './presenters/system-presenters.ts';
@@ -18,6 +21,21 @@ import { useEngine } from './query/use-engine.ts';
 function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
   event.preventDefault();
   document.getElementById('main')?.focus();
+}
+
+function Page({ route }: { route: RouteInfo }) {
+  switch (route.id) {
+    case 'containers':
+      return <ContainersPage />;
+    case 'pods':
+      return <PodsPage />;
+    case 'events':
+      return <EventsPage />;
+    case 'system':
+      return <SystemPage />;
+    default:
+      return <ComingPage route={route} />;
+  }
 }
 
 export function App() {
@@ -50,7 +68,7 @@ export function App() {
         <TopBar route={route} engine={info.data ? engineStatus(info.data) : null} connection={connection} />
         <ConnectionBanner state={connection} monitor={monitor} />
         <main id="main" className="content" tabIndex={-1}>
-          {route.id === 'system' ? <SystemPage /> : route.id === 'events' ? <EventsPage /> : <ComingPage route={route} />}
+          <Page route={route} />
         </main>
       </div>
     </div>

@@ -12,8 +12,8 @@ export interface RouteInfo {
 }
 
 export const routes: readonly RouteInfo[] = [
-  { id: 'containers', label: 'Containers', coming: 'Run, stop, inspect and attach to containers, with logs, console and terminal — arriving with the containers issue.' },
-  { id: 'pods', label: 'Pods', coming: 'Create pods with shared namespaces and published ports, expandable to their members — arriving with the pods issue.' },
+  { id: 'containers', label: 'Containers', coming: null },
+  { id: 'pods', label: 'Pods', coming: null },
   { id: 'images', label: 'Images', coming: 'Pull, tag, push, save and load images with per-layer progress — arriving with the images issue.' },
   { id: 'volumes', label: 'Volumes', coming: 'Create, inspect and remove named volumes — arriving with the volumes issue.' },
   { id: 'registries', label: 'Registries', coming: 'Add registries and credentials (auth.json), test reachability, login and push access — arriving with the registries issue.' },

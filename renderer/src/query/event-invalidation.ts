@@ -1,5 +1,5 @@
 // Which queries an event makes stale: the one place that ties `system.events` to the query layer.
-// Each later issue adds the rules of its domain (a `container` event refetches `containers.list`, …).
+// Each later issue adds the rules of its domain (a `container` event refetches an open `containers.inspect`, …).
 import type { Contract } from '../../../shared/contract.ts';
 import type { CallPaths } from '../../../shared/contract/define.ts';
 import type { EventType, PodbayEvent } from '../../../shared/types/events.ts';
@@ -14,6 +14,11 @@ export interface InvalidationRule {
 export const invalidationRules: readonly InvalidationRule[] = [
   // A system event (refresh, migrate, renumber, reset…) may change anything system.info reports.
   { type: 'system', paths: ['system.info'] },
+  // An open Inspect panel reads its object again when it changes. The Containers and Pods lists are
+  // not here: they update row by row from the events themselves (containers/live-list.ts), never
+  // by a full re-list per event.
+  { type: 'container', paths: ['containers.inspect', 'pods.inspect'] },
+  { type: 'pod', paths: ['pods.inspect', 'containers.inspect'] },
 ];
 
 /** The contract paths to refetch after `event`, without duplicates. */
