@@ -10,6 +10,11 @@ export interface Contender {
   /** Prepares each run outside the timed part (e.g. creates what the run removes). */
   before?: Work;
   run: Work;
+  /**
+   * For figures that are not durations (CPU %, resident MB, a latency seen by another process):
+   * returns the sample itself instead of being timed.
+   */
+  measure?: () => Promise<number>;
 }
 
 export interface Timing {
@@ -26,10 +31,14 @@ export async function interleave(contenders: Contender[], runs: number, warmups:
     for (const i of order) {
       const contender = contenders[i]!;
       await contender.before?.();
-      const started = process.hrtime.bigint();
-      await contender.run();
-      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-      if (round >= warmups) samples[i]!.push(elapsed);
+      let sample: number;
+      if (contender.measure) sample = await contender.measure();
+      else {
+        const started = process.hrtime.bigint();
+        await contender.run();
+        sample = Number(process.hrtime.bigint() - started) / 1e6;
+      }
+      if (round >= warmups) samples[i]!.push(sample);
     }
   }
   return contenders.map((contender, i) => ({ label: contender.label, samples: samples[i]!, median: median(samples[i]!) }));

@@ -6,18 +6,19 @@ import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './types.ts';
 
-export function formatMs(ms: number | null): string {
-  if (ms === null || Number.isNaN(ms)) return '—';
-  return ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
+export function formatValue(value: number | null | undefined, unit = 'ms'): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  const digits = value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(2);
+  return `${digits} ${unit}`;
 }
 
 export function resultTable(results: BenchResult[]): string[] {
-  const header = ['work', 'Podbay (ms)', 'peer', 'peer (ms)', 'ratio', 'goal', 'met'];
+  const header = ['work', 'Podbay', 'peer', 'peer', 'ratio', 'goal', 'met'];
   const rows = results.map((r) => [
     r.work,
-    formatMs(r.podbayMs),
+    formatValue(r.podbayValue, r.unit),
     r.peerLabel ?? '—',
-    formatMs(r.peerMs),
+    formatValue(r.peerValue, r.unit),
     r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
     r.goal,
     r.met === null ? 'reported' : r.met ? 'yes' : 'NO',
@@ -51,7 +52,8 @@ export function machineFacts(): Record<string, string | number | null> {
  */
 export function mergeResults(previous: BenchResult[], fresh: BenchResult[]): BenchResult[] {
   const ranGroups = new Set(fresh.map((r) => r.group));
-  return [...previous.filter((r) => !ranGroups.has(r.group)), ...fresh];
+  // Rows written by an older bench (without a unit) are dropped rather than misread.
+  return [...previous.filter((r) => !ranGroups.has(r.group) && typeof r.unit === 'string'), ...fresh];
 }
 
 export function writeResults(repoRoot: string, fresh: BenchResult[], runs: number): void {

@@ -8,8 +8,9 @@ import { resultTable, writeResults } from './report.ts';
 import type { BenchGroup, BenchResult } from './types.ts';
 import { cliGroup } from './groups/cli.ts';
 import { containersGroup } from './groups/containers.ts';
+import { desktopGroup } from './groups/desktop.ts';
 
-const groups: BenchGroup[] = [cliGroup, containersGroup];
+const groups: BenchGroup[] = [cliGroup, containersGroup, desktopGroup];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -41,18 +42,20 @@ async function main(): Promise<number> {
         const contenders = benchCase.peer ? [benchCase.podbay, benchCase.peer] : [benchCase.podbay];
         const [mine, theirs] = await interleave(contenders, benchCase.runs ?? runs, benchCase.warmups ?? warmups);
         const ratio = theirs ? mine!.median / theirs.median : null;
-        const goal = benchCase.goalRatio !== undefined ? `≤ ${benchCase.goalRatio}×` : benchCase.goalMs !== undefined ? `≤ ${benchCase.goalMs} ms` : '—';
+        const unit = benchCase.unit ?? 'ms';
+        const goal = benchCase.goalRatio !== undefined ? `≤ ${benchCase.goalRatio}×` : benchCase.goalMax !== undefined ? `≤ ${benchCase.goalMax} ${unit}` : '—';
         const met =
-          benchCase.goalRatio !== undefined && ratio !== null ? ratio <= benchCase.goalRatio : benchCase.goalMs !== undefined ? mine!.median <= benchCase.goalMs : null;
+          benchCase.goalRatio !== undefined && ratio !== null ? ratio <= benchCase.goalRatio : benchCase.goalMax !== undefined ? mine!.median <= benchCase.goalMax : null;
         const result: BenchResult = {
           group: group.name,
           measuredAt: new Date().toISOString(),
           runs: benchCase.runs ?? runs,
           work: benchCase.work,
           podbayLabel: benchCase.podbay.label,
-          podbayMs: mine!.median,
+          unit,
+          podbayValue: mine!.median,
           peerLabel: theirs?.label ?? null,
-          peerMs: theirs?.median ?? null,
+          peerValue: theirs?.median ?? null,
           ratio,
           goal,
           met,

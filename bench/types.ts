@@ -9,8 +9,10 @@ export interface BenchCase {
   peer?: Contender;
   /** Podbay median ÷ peer median must be ≤ this; absent for figures that are only reported. */
   goalRatio?: number;
-  /** Or an absolute goal in ms, for in-process figures with no peer. */
-  goalMs?: number;
+  /** Or an absolute goal in the case's unit, for figures with no peer. */
+  goalMax?: number;
+  /** Unit of the figures: ms (timed, the default), or what a `measure` contender returns. */
+  unit?: 'ms' | '%' | 'MB';
   /** For work too slow to repeat many times (refilling 1,000 containers): overrides --runs. */
   runs?: number;
   warmups?: number;
@@ -23,9 +25,10 @@ export interface BenchResult {
   runs: number;
   work: string;
   podbayLabel: string;
-  podbayMs: number;
+  unit: 'ms' | '%' | 'MB';
+  podbayValue: number;
   peerLabel: string | null;
-  peerMs: number | null;
+  peerValue: number | null;
   ratio: number | null;
   goal: string;
   met: boolean | null;

@@ -40,7 +40,7 @@ await Promise.all([
     outdir: 'dist/bench',
     platform: 'node',
     format: 'esm',
-    external: ['better-sqlite3', 'electron'],
+    external: ['better-sqlite3', 'electron', 'playwright-core', 'node-unix-socket'],
     banner: { js: "import { createRequire as __podbayCreateRequire } from 'node:module'; const require = __podbayCreateRequire(import.meta.url);" },
   }),
   build({

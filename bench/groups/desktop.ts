@@ -1,0 +1,147 @@
+// What a desktop user feels, measured in headless Chromium against `podbay serve` (no peer can run
+// here; goals from PERFORMANCE.md): the Containers page ready with 1,000 rows from navigation, a CLI
+// change reaching the open page, and the serving process's idle CPU and resident memory.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { withName, withRootFSFromPath } from '../../main/core/container-config.ts';
+import { Runtime } from '../../main/core/runtime.ts';
+import { defaultPaths, detectMode } from '../../main/core/runtime-paths.ts';
+import { cliPath } from '../paths.ts';
+import type { BenchCase, BenchGroup } from '../types.ts';
+
+const count = 1000;
+const idleSeconds = Number(process.env.PODBAY_BENCH_IDLE_SECONDS ?? 60);
+const clockTicks = 100; // USER_HZ on Linux
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function residentMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+async function startServe(globals: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [cliPath, ...globals, 'serve', '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
+      if (match) resolve(match[0]);
+    });
+    child.on('exit', (code) => reject(new Error(`podbay serve exited ${code}: ${out}`)));
+  });
+  return { child, url };
+}
+
+export const desktopGroup: BenchGroup = {
+  name: 'desktop',
+  async setup() {
+    const dir = mkdtempSync(join(tmpdir(), 'podbay-bench-desktop-'));
+    const rootfs = join(dir, 'rootfs');
+    mkdirSync(rootfs);
+    const root = join(dir, 'root');
+    const runRoot = join(dir, 'run');
+    const globals = ['--root', root, '--runroot', runRoot];
+    const runtime = Runtime.forPaths({ ...defaultPaths(detectMode()), graphRoot: root, runRoot });
+    process.stdout.write(`creating ${count} containers…\n`);
+    for (let i = 0; i < count; i++) await runtime.newContainer({ process: { args: ['true'] } }, [withName(`desk-${i}`), withRootFSFromPath(rootfs)]);
+    runtime.shutdown(true);
+
+    const { child, url } = await startServe(globals);
+    const browser: Browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    const containersUrl = `${url}#/containers`;
+    // The toolbar's count ("1,000 containers") appears once the list is loaded and rendered.
+    const rowsShown = (page: Page) => page.getByText(`${count.toLocaleString('en-US')} containers`, { exact: false }).first().waitFor({ timeout: 30_000 });
+
+    // One window stays open on the Containers page, as a user would leave it.
+    const openContext = await browser.newContext();
+    const openPage = await openContext.newPage();
+    await openPage.goto(containersUrl);
+    await rowsShown(openPage);
+
+    let created = 0;
+    const cases: BenchCase[] = [
+      {
+        group: 'desktop',
+        work: `UI ready with ${count} containers listed, from navigation`,
+        podbay: {
+          label: 'Chromium, fresh context',
+          run: async () => {
+            const context = await browser.newContext();
+            const page = await context.newPage();
+            await page.goto(containersUrl);
+            await rowsShown(page);
+            await context.close();
+          },
+        },
+        goalMax: 1000,
+        runs: 5,
+        warmups: 1,
+      },
+      {
+        group: 'desktop',
+        work: 'a `podbay create` in another process visible in the open window (after the CLI exits)',
+        podbay: {
+          label: 'event → row',
+          measure: async () => {
+            const name = `late-${created++}`;
+            const result = spawnSync(process.execPath, [cliPath, ...globals, 'create', '--name', name, '--rootfs', rootfs, 'true']);
+            if (result.status !== 0) throw new Error(`podbay create failed: ${result.stderr}`);
+            const committed = performance.now();
+            await openPage.getByRole('main').getByText(name, { exact: true }).first().waitFor({ timeout: 10_000 });
+            return performance.now() - committed;
+          },
+          run: () => undefined,
+        },
+        goalMax: 500,
+      },
+      {
+        group: 'desktop',
+        work: `idle CPU of the serving process over ${idleSeconds} s (window open)`,
+        unit: '%',
+        podbay: {
+          label: 'podbay serve',
+          measure: async () => {
+            const before = cpuTicks(child.pid!);
+            await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+            return ((cpuTicks(child.pid!) - before) / clockTicks / idleSeconds) * 100;
+          },
+          run: () => undefined,
+        },
+        goalMax: 1,
+        runs: 1,
+        warmups: 0,
+      },
+      {
+        group: 'desktop',
+        work: `resident memory of the serving process, idle with ${count} containers`,
+        unit: 'MB',
+        podbay: { label: 'podbay serve', measure: async () => residentMb(child.pid!), run: () => undefined },
+        goalMax: 200,
+        runs: 1,
+        warmups: 0,
+      },
+    ];
+    return {
+      cases,
+      teardown: async () => {
+        await browser.close();
+        child.kill('SIGTERM');
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
