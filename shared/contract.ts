@@ -4,11 +4,13 @@ import type { ContractShape } from './contract/define.ts';
 import { systemProcedures } from './contract/system.ts';
 import { containerProcedures } from './contract/containers.ts';
 import { podProcedures } from './contract/pods.ts';
+import { imageProcedures } from './contract/images.ts';
 
 export const contract = {
   ...systemProcedures,
   ...containerProcedures,
   ...podProcedures,
+  ...imageProcedures,
 } satisfies ContractShape;
 
 export type Contract = typeof contract;

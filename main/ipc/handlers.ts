@@ -5,11 +5,15 @@ import type { Handlers } from '../../shared/contract/define.ts';
 import type { EventLog } from '../core/events/event-log.ts';
 import type { Exec } from '../core/exec.ts';
 import type { RuntimePaths } from '../core/runtime-paths.ts';
+import type { ResolvedRuntimeConfig } from '../core/runtime-config.ts';
 import { readSystemInfo } from '../core/system/system-info.ts';
 import { createContainerHandlers } from './handlers/containers.ts';
 import { createPodHandlers } from './handlers/pods.ts';
+import { createImageHandlers } from './handlers/images.ts';
 
 export interface HandlerDeps {
+  /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
+  config: ResolvedRuntimeConfig;
   paths: RuntimePaths;
   exec: Exec;
   events: EventLog;
@@ -22,5 +26,6 @@ export function createHandlers(deps: HandlerDeps) {
     'system.events': (input, { signal }) => deps.events.follow({ sinceSeq: input.sinceSeq, filter: input.filter, signal }),
     ...createContainerHandlers(deps),
     ...createPodHandlers(deps),
+    ...createImageHandlers(deps),
   } satisfies Handlers<Contract>;
 }

@@ -199,14 +199,14 @@ export class BlobStore {
   }
 
   /** Streams a blob. A missing blob is ErrNoSuchImage: image content that is not in the store. */
-  read(digest: Digest, options: { start?: number } = {}): Readable {
+  read(digest: Digest, options: { start?: number; highWaterMark?: number } = {}): Readable {
     const path = this.path(digest);
     try {
       statSync(path);
     } catch (error) {
       throw new PodbayError('ErrNoSuchImage', `blob ${digest} is not in the store`, { cause: error });
     }
-    return createReadStream(path, { start: options.start });
+    return createReadStream(path, { start: options.start, highWaterMark: options.highWaterMark });
   }
 
   /** Reads a small blob (manifest, config) whole, refusing anything larger than `maxBytes`. */

@@ -35,7 +35,7 @@ import {
   rmSync,
   symlinkSync,
   unlinkSync,
-  writeSync,
+  write,
   constants as fsConstants,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -50,6 +50,47 @@ import type { LayerFsOps } from './layer-fs-ops.ts';
 export const whiteoutPrefix = '.wh.';
 export const opaqueWhiteout = '.wh..wh..opq';
 const maxSymlinkHops = 40;
+/** File-content writes in flight per file: they run in libuv's pool while the next chunks are decompressed. */
+const maxWritesInFlight = 8;
+
+function writeAt(fd: number, chunk: Uint8Array, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (offset: number) =>
+      write(fd, chunk, offset, chunk.length - offset, position + offset, (error, written) => {
+        if (error) reject(error);
+        else if (offset + written < chunk.length) step(offset + written);
+        else resolve();
+      });
+    step(0);
+  });
+}
+
+/**
+ * Writes a member's body with positional writes, several in flight, so the main thread keeps
+ * decompressing and hashing while the kernel copies (the chunks are fresh buffers from gunzip or
+ * fetch, never reused upstream). Every write has settled when this returns or throws.
+ */
+async function writeBody(fd: number, body: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let position = 0;
+  try {
+    for await (const chunk of body) {
+      if (failure !== undefined) break;
+      const pending = writeAt(fd, chunk, position).catch((error: unknown) => {
+        failure ??= error;
+      });
+      position += chunk.length;
+      onBytes(chunk.length);
+      inFlight.add(pending);
+      void pending.finally(() => inFlight.delete(pending));
+      if (inFlight.size >= maxWritesInFlight) await Promise.race(inFlight);
+    }
+  } finally {
+    await Promise.all(inFlight);
+  }
+  if (failure !== undefined) throw failure;
+}
 
 export interface ExtractOptions {
   /**
@@ -310,11 +351,7 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
           const { path } = writer.prepareLeaf(entry, parts);
           const fd = openSync(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o600);
           try {
-            for await (const chunk of body) {
-              let offset = 0;
-              while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
-              report.fileBytes += chunk.length;
-            }
+            await writeBody(fd, body, (n) => (report.fileBytes += n));
             await writer.setOwnerModeXattrs(entry, path, fd);
             futimesSync(fd, entry.atime ?? entry.mtime, entry.mtime);
           } finally {

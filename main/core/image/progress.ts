@@ -1,24 +1,9 @@
-// Typed progress events for pulls and pushes, and a coalescer that keeps byte updates to about ten
-// per second per layer (the UI and a TTY need no more, and the IPC channel must not flood). The lead
-// lifts these types into shared/ when wiring the contract's `images.pull` stream.
-import type { Digest } from './digest.ts';
+// Typed progress events for pulls and pushes (defined in shared/types/images.ts, the contract's
+// frames), and a coalescer that keeps byte updates to about ten per second per layer (the UI and a
+// TTY need no more, and the IPC channel must not flood).
+import type { PullProgressEvent, PushProgressEvent } from '../../../shared/types/images.ts';
 
-export type PullProgressEvent =
-  | { type: 'resolving'; reference: string }
-  | { type: 'manifest'; reference: string; manifestDigest: Digest; layers: { digest: Digest; size: number }[] }
-  | { type: 'layer-exists'; digest: Digest; size: number }
-  | { type: 'layer-bytes'; digest: Digest; done: number; total: number }
-  | { type: 'layer-resumed'; digest: Digest; offset: number }
-  | { type: 'layer-verifying'; digest: Digest }
-  | { type: 'layer-done'; digest: Digest; size: number }
-  | { type: 'done'; reference: string; imageId: string };
-
-export type PushProgressEvent =
-  | { type: 'blob-exists'; digest: Digest; size: number }
-  | { type: 'blob-mounted'; digest: Digest; size: number; from: string }
-  | { type: 'blob-bytes'; digest: Digest; done: number; total: number }
-  | { type: 'blob-done'; digest: Digest; size: number }
-  | { type: 'manifest-written'; reference: string; digest: Digest };
+export type { PullProgressEvent, PushProgressEvent };
 
 export type ProgressSink<E> = (event: E) => void;
 

@@ -3,7 +3,7 @@
 // (hashed: the blob digest) and into gunzip, whose output is hashed (the DiffID), bounded by a
 // ratio guard against gzip bombs, and extracted into a temp layer directory. Only when the blob
 // digest, its size and the DiffID from the config all match is the layer renamed into place.
-// Up to three layers download at once. Nothing is buffered whole except manifests and configs
+// Up to six layers download at once. Nothing is buffered whole except manifests and configs
 // (4 MiB limits). The image record itself belongs to the state layer: pull returns a `PulledImage`
 // and, when given a sink, hands it over in one call.
 import { Readable, Transform } from 'node:stream';
@@ -71,7 +71,7 @@ export interface PullOptions {
   auth?: RegistryClientOptions['auth'];
   authFilePaths?: string[];
   platform?: Platform;
-  /** Parallel layer downloads (default 3, as c/image). */
+  /** Parallel layer downloads (default 6, as c/image's maximum parallel downloads). */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: ProgressSink<PullProgressEvent>;
@@ -87,6 +87,14 @@ export interface PullOptions {
   sleep?: RegistryClientOptions['sleep'];
   clientFactory?: (options: RegistryClientOptions) => RegistryClient;
   interactive?: boolean;
+  /**
+   * Layers the image store has recorded (and so verified), with their uncompressed size. When given,
+   * only these are skipped: a layer directory on disk that no record names may be an interrupted
+   * pull's leftover, and is downloaded again (its commit then keeps the existing copy).
+   */
+  knownLayer?: (diffId: Digest) => { diffSize: number } | undefined;
+  /** Called with the reference about to be tried, before any request (short-name candidates in turn). */
+  onCandidate?: (reference: string) => void;
 }
 
 /**
@@ -99,6 +107,7 @@ export async function pullImage(input: string, options: PullOptions): Promise<Pu
   const errors: unknown[] = [];
   for (const candidate of resolution.candidates) {
     try {
+      options.onCandidate?.(formatReference(withDefaultTag(candidate)));
       return await pullReference(candidate, options);
     } catch (error) {
       if (hasCode(error, 'ErrCanceled') || resolution.candidates.length === 1) throw error;
@@ -194,7 +203,7 @@ export async function pullReference(named: ImageReference, options: PullOptions)
     signal?.addEventListener('abort', onOuterAbort, { once: true });
     let pulledLayers: PulledLayer[];
     try {
-      pulledLayers = await mapLimit(manifest.layers, options.concurrency ?? 3, layerController, (layer, i) =>
+      pulledLayers = await mapLimit(manifest.layers, options.concurrency ?? 6, layerController, (layer, i) =>
         pullLayer(client, repo, layer, diffIds[i]!, { blobs, layers, progress, signal: layerController.signal, options }),
       );
     } finally {
@@ -221,6 +230,8 @@ export async function pullReference(named: ImageReference, options: PullOptions)
     throw wrap(error, `pulling ${shown}`);
   }
 }
+
+const batchBytes = 1024 * 1024;
 
 interface LayerContext {
   blobs: BlobStore;
@@ -250,9 +261,10 @@ class RatioGuard extends Transform {
 async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor, diffId: Digest, ctx: LayerContext): Promise<PulledLayer> {
   const { blobs, layers, progress, signal, options } = ctx;
   const base = { digest: layer.digest, diffId, size: layer.size, mediaType: layer.mediaType, diffPath: layers.diffPath(diffId) };
-  if (layers.has(diffId) && (await blobs.has(layer.digest))) {
+  const known = options.knownLayer?.(diffId);
+  if ((options.knownLayer === undefined || known !== undefined) && layers.has(diffId) && (await blobs.has(layer.digest))) {
     progress({ type: 'layer-exists', digest: layer.digest, size: layer.size });
-    return { ...base, diffSize: -1 };
+    return { ...base, diffSize: known?.diffSize ?? -1 };
   }
   const compression = layerCompression(layer.mediaType);
   if (compression === 'zstd') throw new PodbayError('ErrNotImplemented', `layer ${layer.digest} is zstd-compressed: not supported yet`);
@@ -260,20 +272,36 @@ async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor
   const writer = await blobs.createWriter({ digest: layer.digest, size: layer.size });
   const temp = layers.createTemp();
   try {
-    progress({ type: 'layer-bytes', digest: layer.digest, done: 0, total: layer.size });
+    progress({ type: 'layer-bytes', digest: layer.digest, done: 0, total: layer.size, bytesPerSecond: 0 });
+    const started = performance.now();
+    // Network chunks (16–64 KiB) are gathered into batches of about 1 MiB: every later stage (blob
+    // write, hashing, gunzip, extraction) then makes a sixteenth of the calls and promises, which is
+    // what bounds a pull on a loopback or LAN registry. Memory stays bounded (one batch per layer).
     const download = async function* (): AsyncGenerator<Uint8Array> {
+      let batch: Uint8Array[] = [];
+      let batched = 0;
+      const emit = async (): Promise<Uint8Array> => {
+        const chunk = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batched);
+        batch = [];
+        batched = 0;
+        await writer.write(chunk);
+        const seconds = (performance.now() - started) / 1000;
+        progress({ type: 'layer-bytes', digest: layer.digest, done: writer.bytes, total: layer.size, bytesPerSecond: seconds > 0 ? Math.round(writer.bytes / seconds) : 0 });
+        return chunk;
+      };
       for await (const chunk of client.getBlob(repo, layer, {
         signal,
         onResume: (offset) => progress({ type: 'layer-resumed', digest: layer.digest, offset }),
       })) {
-        await writer.write(chunk);
-        progress({ type: 'layer-bytes', digest: layer.digest, done: writer.bytes, total: layer.size });
-        yield chunk;
+        batch.push(chunk);
+        batched += chunk.length;
+        if (batched >= batchBytes) yield await emit();
       }
+      if (batched > 0) yield await emit();
     };
     const diffHasher = new HashingStream();
     const guard = new RatioGuard(() => writer.bytes, options.maxRatio ?? 250, options.bombSlackBytes ?? 128 * 1024 * 1024, what);
-    const stages: NodeJS.ReadWriteStream[] = compression === 'gzip' ? [createGunzip({ chunkSize: 256 * 1024 }), guard, diffHasher] : [guard, diffHasher];
+    const stages: NodeJS.ReadWriteStream[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), guard, diffHasher] : [guard, diffHasher];
     await pipeline(Readable.from(download(), { objectMode: false, highWaterMark: 1 }), ...(stages as [Transform]), async (source: AsyncIterable<Buffer>) => {
       await extractLayer(source, temp.diff, { ...options.extract, signal });
     });

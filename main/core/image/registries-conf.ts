@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { PodbayError } from '../../../shared/errors.ts';
+import { PodbayError, hasCode } from '../../../shared/errors.ts';
 import { formatReference, parseUserReference, qualify, repositoryName } from './reference.ts';
 import type { ImageReference, UserReference } from './reference.ts';
 
@@ -299,4 +299,24 @@ export function resolveShortName(conf: RegistriesConf, input: string, options: {
       : qualify({ ...user, path: `${registry.slice(slash + 1)}/${user.path}` }, registry.slice(0, slash));
   });
   return { candidates, origin: 'search', mode: conf.shortNameMode };
+}
+
+/**
+ * registries.conf as podman reads it, with podbay.conf's `[registries]` on top: its search list when
+ * it differs from the built-in default (or registries.conf has none), and its insecure registries.
+ */
+export function imageRegistriesConf(image: { searchRegistries: readonly string[]; insecureRegistries: readonly string[] }, paths = defaultRegistriesConfPaths()): RegistriesConf {
+  let conf: RegistriesConf;
+  try {
+    conf = loadRegistriesConf(paths);
+  } catch (error) {
+    if (hasCode(error, 'ErrInvalidArg')) throw error;
+    conf = emptyRegistriesConf();
+  }
+  const builtIn = image.searchRegistries.length === 1 && image.searchRegistries[0] === 'docker.io';
+  if (conf.unqualifiedSearchRegistries.length === 0 || !builtIn) conf.unqualifiedSearchRegistries = [...image.searchRegistries];
+  for (const host of image.insecureRegistries) {
+    if (!isInsecureRegistry(conf, host)) conf.registries.push({ prefix: host, location: host, insecure: true, blocked: false, mirrors: [] });
+  }
+  return conf;
 }

@@ -1,6 +1,7 @@
 // containers.* and pods.* through the router, as the window and the web host call them: inputs
 // checked against the contract's schemas, results and per-item errors as plain data.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppContext } from '../../../main/app-context.ts';
 import { contract } from '../../../shared/contract.ts';
 import { hasCode } from '../../../shared/errors.ts';
 import type { ContainerInspect, ContainerListItem, ContainerRemoveReport } from '../../../shared/types/containers.ts';
@@ -28,7 +29,7 @@ describe('containers.* and pods.* procedures', () => {
     store = tempStore();
     const paths = resolvePaths({ root: store.graphRoot, runRoot: store.runRoot });
     const events = new EventLog(store.eventsLog);
-    router = createRouter(contract, createHandlers({ paths, exec: realExec, events, defaultRuntime: 'crun' }));
+    router = createRouter(contract, createHandlers({ config: createAppContext({ root: store.graphRoot, runRoot: store.runRoot }).config, paths, exec: realExec, events, defaultRuntime: 'crun' }));
     runtime = openRuntime(store);
   });
   afterEach(() => {

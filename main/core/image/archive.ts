@@ -1,0 +1,397 @@
+// `save` and `load`: docker-archive and oci-archive, both directions, streamed (libpod-internals §10).
+//
+// Save writes a tar to a temp file beside the output and renames it into place. oci-archive holds
+// the stored blobs byte for byte (`blobs/sha256/<hex>`, compressed layers as pulled), so a later
+// push or load gives the same digests. docker-archive holds the config and *uncompressed* layers
+// named by DiffID, plus `manifest.json` (c/image's `docker/internal/tarfile` layout, without the
+// legacy v1 directories, which neither podman load nor skopeo need).
+//
+// Load reads the archive once, front to back, never extracting it: every regular member that can
+// be content (blobs, `.tar` layers, `.json` configs) goes through the content store's verifying
+// writer (a `blobs/sha256/<hex>` member must hash to its name), small metadata stays in memory, and
+// symlinks are followed one hop by name as c/image does. Then each image's layers are extracted
+// from the stored blobs (DiffIDs checked against the config) and the image recorded in one
+// transaction. Docker archives' uncompressed layers are kept as OCI `…layer.v1.tar` blobs.
+import { createReadStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, posix } from 'node:path';
+import type { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { PodbayError, wrap } from '../../../shared/errors.ts';
+import { throwIfAborted } from './blob-store.ts';
+import { HashingStream, digestHex, digestOf, isDigest, parseDigest } from './digest.ts';
+import type { Digest } from './digest.ts';
+import { extractLayer } from './layer-extract.ts';
+import type { ExtractOptions } from './layer-extract.ts';
+import type { ImageRecord, ImageStore } from './image-store.ts';
+import { layerCompression, maxConfigBytes, maxManifestBytes, mediaTypes, parseImageConfig, parseManifest } from './manifest.ts';
+import type { Descriptor, ImageConfig } from './manifest.ts';
+import type { PulledImage, PulledLayer } from './pull.ts';
+import { formatReference, parseNormalizedReference, withDefaultTag } from './reference.ts';
+import { readTar } from './tar-reader.ts';
+
+export type ArchiveFormat = 'docker-archive' | 'oci-archive';
+
+export interface SaveOptions {
+  format: ArchiveFormat;
+  signal?: AbortSignal;
+}
+
+const block = 512;
+const refNameAnnotation = 'org.opencontainers.image.ref.name';
+
+function octal(value: number, length: number): string {
+  return `${value.toString(8).padStart(length - 1, '0')}\0`;
+}
+
+/** A ustar header for a regular file (names here are short and ASCII: digests and fixed names). */
+function fileHeader(name: string, size: number, mtime: number): Buffer {
+  if (Buffer.byteLength(name) > 100) throw new PodbayError('ErrInternal', `archive member name ${name} is too long`);
+  const h = Buffer.alloc(block);
+  h.write(name, 0, 'utf8');
+  h.write(octal(0o644, 8), 100, 'latin1');
+  h.write(octal(0, 8), 108, 'latin1');
+  h.write(octal(0, 8), 116, 'latin1');
+  h.write(octal(size, 12), 124, 'latin1');
+  h.write(octal(mtime, 12), 136, 'latin1');
+  h.write('        ', 148, 'latin1');
+  h.write('0', 156, 'latin1');
+  h.write('ustar\0', 257, 'latin1');
+  h.write('00', 263, 'latin1');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${octal(sum, 7)} `, 148, 'latin1');
+  return h;
+}
+
+/** Appends tar members to a file handle, sequentially. */
+class TarWriter {
+  private position = 0;
+  private readonly mtime = Math.floor(Date.now() / 1000);
+
+  constructor(private readonly handle: FileHandle) {}
+
+  private async put(data: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < data.length) {
+      const { bytesWritten } = await this.handle.write(data, offset, data.length - offset, this.position + offset);
+      offset += bytesWritten;
+    }
+    this.position += data.length;
+  }
+
+  async addBytes(name: string, data: Uint8Array): Promise<void> {
+    await this.put(fileHeader(name, data.length, this.mtime));
+    await this.put(data);
+    await this.pad(data.length);
+  }
+
+  /** Streams exactly `size` bytes from `source` (more or fewer is an internal error: the header is written). */
+  async addStream(name: string, size: number, source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
+    await this.put(fileHeader(name, size, this.mtime));
+    let written = 0;
+    for await (const chunk of source) {
+      throwIfAborted(signal, `writing ${name}`);
+      written += chunk.length;
+      if (written > size) throw new PodbayError('ErrStoreCorrupt', `${name}: more than the ${size} bytes recorded`);
+      await this.put(chunk);
+    }
+    if (written !== size) throw new PodbayError('ErrStoreCorrupt', `${name}: ${written} bytes, the store recorded ${size}`);
+    await this.pad(size);
+  }
+
+  private async pad(size: number): Promise<void> {
+    const rest = (block - (size % block)) % block;
+    if (rest) await this.put(Buffer.alloc(rest));
+  }
+
+  async finish(): Promise<void> {
+    await this.put(Buffer.alloc(block * 2));
+  }
+}
+
+/** The stored manifest of an image, parsed (it must be a single-image manifest). */
+async function storedManifest(store: ImageStore, image: ImageRecord) {
+  const bytes = await store.blobs.readBytes(image.manifestDigest, maxManifestBytes);
+  const manifest = parseManifest(bytes, image.manifestMediaType);
+  if (manifest.kind !== 'image') throw new PodbayError('ErrStoreCorrupt', `image ${image.id.slice(0, 12)}: its stored manifest is an index`);
+  return { bytes, manifest };
+}
+
+/**
+ * `podbay save`: writes `images` (each with the names to record in the archive) to `output`.
+ * Several images are allowed in a docker-archive; an oci-archive gets one index entry per name.
+ */
+export async function saveImages(store: ImageStore, images: { image: ImageRecord; names: string[] }[], output: string, options: SaveOptions): Promise<void> {
+  if (images.length === 0) throw new PodbayError('ErrInvalidArg', 'save needs at least one image');
+  const temp = join(dirname(output), `.${basename(output)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o644);
+  try {
+    const tar = new TarWriter(handle);
+    if (options.format === 'oci-archive') await writeOci(store, images, tar, options.signal);
+    else await writeDocker(store, images, tar, options.signal);
+    await tar.finish();
+    // Not fsynced: an exported archive is a user file like any other (podman does not sync it
+    // either); the rename only guarantees no reader sees a half-written archive under its name.
+    await handle.close();
+    await rename(temp, output);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw wrap(error, `saving to ${output}`);
+  }
+}
+
+async function writeOci(store: ImageStore, images: { image: ImageRecord; names: string[] }[], tar: TarWriter, signal?: AbortSignal): Promise<void> {
+  await tar.addBytes('oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}'));
+  const written = new Set<string>();
+  const entries: unknown[] = [];
+  const addBlob = async (d: Descriptor) => {
+    if (written.has(d.digest)) return;
+    written.add(d.digest);
+    const info = await store.blobs.stat(d.digest);
+    if (!info) throw new PodbayError('ErrNoSuchImage', `blob ${d.digest} is not in the store`);
+    await tar.addStream(`blobs/sha256/${digestHex(d.digest)}`, info.size, store.blobs.read(d.digest, { highWaterMark: 1024 * 1024 }), signal);
+  };
+  for (const { image, names } of images) {
+    const { bytes, manifest } = await storedManifest(store, image);
+    for (const d of [manifest.config, ...manifest.layers]) await addBlob(d);
+    if (!written.has(image.manifestDigest)) {
+      written.add(image.manifestDigest);
+      await tar.addBytes(`blobs/sha256/${digestHex(image.manifestDigest)}`, bytes);
+    }
+    const descriptor = { mediaType: manifest.mediaType, digest: image.manifestDigest, size: bytes.length };
+    if (names.length === 0) entries.push(descriptor);
+    for (const name of names) entries.push({ ...descriptor, annotations: { [refNameAnnotation]: name } });
+  }
+  await tar.addBytes('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: entries })));
+}
+
+async function writeDocker(store: ImageStore, images: { image: ImageRecord; names: string[] }[], tar: TarWriter, signal?: AbortSignal): Promise<void> {
+  const written = new Set<string>();
+  const entries: unknown[] = [];
+  for (const { image, names } of images) {
+    const { manifest } = await storedManifest(store, image);
+    const configName = `${image.id}.json`;
+    if (!written.has(configName)) {
+      written.add(configName);
+      await tar.addBytes(configName, await store.blobs.readBytes(image.configDigest, maxConfigBytes));
+    }
+    const layers: string[] = [];
+    for (const [i, d] of manifest.layers.entries()) {
+      const record = image.layers[i];
+      if (!record || record.blobDigest !== d.digest) throw new PodbayError('ErrStoreCorrupt', `image ${image.id.slice(0, 12)}: layer ${i} does not match its manifest`);
+      const name = `${digestHex(record.diffId)}.tar`;
+      layers.push(name);
+      if (written.has(name)) continue;
+      written.add(name);
+      // Uncompressed, as docker-archive requires; verified against the DiffID while streaming.
+      const hasher = new HashingStream();
+      const stages: Transform[] = layerCompression(d.mediaType) === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), hasher] : [hasher];
+      const size = record.diffSize > 0 ? record.diffSize : await uncompressedSize(store, d);
+      await pipeline(store.blobs.read(d.digest, { highWaterMark: 1024 * 1024 }), ...(stages as [Transform]), async (stream: AsyncIterable<Uint8Array>) => {
+        await tar.addStream(name, size, stream, signal);
+      });
+      if (hasher.result() !== record.diffId) throw new PodbayError('ErrStoreCorrupt', `layer ${d.digest}: stored blob does not decompress to its DiffID ${record.diffId}`);
+    }
+    entries.push({ Config: configName, RepoTags: names, Layers: layers });
+  }
+  await tar.addBytes('manifest.json', Buffer.from(JSON.stringify(entries)));
+}
+
+async function uncompressedSize(store: ImageStore, d: Descriptor): Promise<number> {
+  let n = 0;
+  const stream = layerCompression(d.mediaType) === 'gzip' ? store.blobs.read(d.digest).pipe(createGunzip()) : store.blobs.read(d.digest);
+  for await (const chunk of stream as AsyncIterable<Buffer>) n += chunk.length;
+  return n;
+}
+
+// Load
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  extract?: Omit<ExtractOptions, 'signal'>;
+  /** Layers the store already has (and so need no extraction). */
+  knownLayer?: (diffId: Digest) => { diffSize: number } | undefined;
+}
+
+const blobNameRe = /^blobs\/sha256\/([a-f0-9]{64})$/;
+const maxMetadataBytes = 4 * 1024 * 1024;
+
+/** Reads an archive (either format, detected by its members) and stores every image in it. */
+export async function loadArchive(store: ImageStore, path: string, options: LoadOptions = {}): Promise<PulledImage[]> {
+  const { signal } = options;
+  const metadata = new Map<string, Buffer>();
+  /** Member name → digest of its content, for content stored in the blob store. */
+  const contents = new Map<string, Digest>();
+  const symlinks = new Map<string, string>();
+  try {
+    for await (const { entry, body } of readTar(createReadStream(path, { highWaterMark: 1024 * 1024 }))) {
+      throwIfAborted(signal, `loading ${path}`);
+      const name = posix.normalize(entry.name).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/$/, '');
+      if (entry.type === 'symlink') {
+        symlinks.set(name, posix.normalize(posix.join(posix.dirname(name), entry.linkname)));
+        continue;
+      }
+      if (entry.type !== 'file') continue;
+      const blob = blobNameRe.exec(name);
+      if (blob) {
+        await store.blobs.put(body, { digest: parseDigest(`sha256:${blob[1]}`), size: entry.size }, { signal });
+        contents.set(name, `sha256:${blob[1]}` as Digest);
+      } else if (['index.json', 'oci-layout', 'manifest.json', 'repositories'].includes(name) || (name.endsWith('.json') && entry.size <= maxMetadataBytes && !name.includes('/'))) {
+        if (entry.size > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `${name} is larger than ${maxMetadataBytes} bytes`);
+        const chunks: Buffer[] = [];
+        for await (const chunk of body) chunks.push(chunk);
+        metadata.set(name, Buffer.concat(chunks));
+      } else if (name.endsWith('.tar') || name.endsWith('/layer.tar') || name.endsWith('.tar.gz')) {
+        const info = await store.blobs.put(body, { size: entry.size }, { signal });
+        contents.set(name, info.digest);
+      }
+    }
+  } catch (error) {
+    if (signal?.aborted) throw new PodbayError('ErrCanceled', `loading ${path}: canceled`, { cause: error });
+    throw wrap(error, `reading archive ${path}`);
+  }
+  const resolve = (member: string): string => {
+    const n = posix.normalize(member).replace(/^(\.\/)+/, '');
+    return symlinks.get(n) ?? n;
+  };
+  if (metadata.has('index.json')) return loadOci(store, metadata, options);
+  if (metadata.has('manifest.json')) return loadDocker(store, metadata, contents, resolve, options);
+  throw new PodbayError('ErrInvalidArg', `${path} is neither an oci-archive (no index.json) nor a docker-archive (no manifest.json)`);
+}
+
+function jsonOf(data: Buffer | undefined, what: string): unknown {
+  if (!data) throw new PodbayError('ErrInvalidArg', `the archive has no ${what}`);
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch (error) {
+    throw new PodbayError('ErrInvalidArg', `the archive's ${what} is not valid JSON`, { cause: error });
+  }
+}
+
+/** A name from an archive: full references as they are; `busybox:1` → docker.io/library/busybox:1 (docker's rule). */
+function archiveName(text: unknown): string | undefined {
+  if (typeof text !== 'string' || text === '') return undefined;
+  try {
+    const ref = withDefaultTag(parseNormalizedReference(text));
+    return ref.digest === undefined ? formatReference(ref) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadOci(store: ImageStore, metadata: Map<string, Buffer>, options: LoadOptions): Promise<PulledImage[]> {
+  const index = jsonOf(metadata.get('index.json'), 'index.json') as { manifests?: { digest?: unknown; annotations?: Record<string, unknown> }[] };
+  if (!Array.isArray(index.manifests)) throw new PodbayError('ErrInvalidArg', 'index.json has no manifests');
+  const byDigest = new Map<Digest, string[]>();
+  for (const m of index.manifests) {
+    if (!isDigest(m.digest)) throw new PodbayError('ErrInvalidArg', 'index.json names an invalid digest');
+    const names = byDigest.get(m.digest) ?? [];
+    const ref = m.annotations?.[refNameAnnotation];
+    // c/image writes a bare tag here; podman a full name. A bare tag names no repository: no name.
+    const name = archiveName(ref);
+    if (name && typeof ref === 'string' && (ref.includes('/') || ref.includes(':'))) names.push(name);
+    byDigest.set(m.digest, names);
+  }
+  const out: PulledImage[] = [];
+  for (const [manifestDigest, names] of byDigest) {
+    const bytes = await store.blobs.readBytes(manifestDigest, maxManifestBytes);
+    const manifest = parseManifest(bytes);
+    if (manifest.kind !== 'image') throw new PodbayError('ErrNotImplemented', `loading an archive whose index entry ${manifestDigest} is itself an index is not supported yet`);
+    out.push(await storeImage(store, { manifestDigest, manifestMediaType: manifest.mediaType, config: manifest.config, layers: manifest.layers, names }, options));
+  }
+  return out;
+}
+
+async function loadDocker(store: ImageStore, metadata: Map<string, Buffer>, contents: Map<string, Digest>, resolve: (member: string) => string, options: LoadOptions): Promise<PulledImage[]> {
+  const entries = jsonOf(metadata.get('manifest.json'), 'manifest.json') as { Config?: unknown; RepoTags?: unknown; Layers?: unknown }[];
+  if (!Array.isArray(entries) || entries.length === 0) throw new PodbayError('ErrInvalidArg', 'manifest.json lists no images');
+  const out: PulledImage[] = [];
+  for (const entry of entries) {
+    if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) throw new PodbayError('ErrInvalidArg', 'manifest.json: an entry lacks Config or Layers');
+    const configMember = resolve(entry.Config);
+    let configBytes = metadata.get(configMember);
+    const configBlob = contents.get(configMember);
+    if (!configBytes && configBlob) configBytes = await store.blobs.readBytes(configBlob, maxConfigBytes);
+    if (!configBytes) throw new PodbayError('ErrInvalidArg', `manifest.json: config ${entry.Config} is not in the archive`);
+    const configDigest = digestOf(configBytes);
+    await store.blobs.putBytes(configBytes, configDigest);
+    const layers: Descriptor[] = [];
+    for (const layer of entry.Layers as unknown[]) {
+      if (typeof layer !== 'string') throw new PodbayError('ErrInvalidArg', 'manifest.json: a layer path is not a string');
+      const digest = contents.get(resolve(layer));
+      if (!digest) throw new PodbayError('ErrInvalidArg', `manifest.json: layer ${layer} is not in the archive`);
+      const info = await store.blobs.stat(digest);
+      const head = await firstBytes(store, digest, 2);
+      const gzip = head[0] === 0x1f && head[1] === 0x8b;
+      layers.push({ mediaType: gzip ? mediaTypes.ociLayerGzip : mediaTypes.ociLayer, digest, size: info?.size ?? 0 });
+    }
+    const config: Descriptor = { mediaType: mediaTypes.ociConfig, digest: configDigest, size: configBytes.length };
+    const manifestBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: mediaTypes.ociManifest, config, layers: layers.map(({ mediaType, digest, size }) => ({ mediaType, digest, size })) }));
+    const manifestDigest = digestOf(manifestBytes);
+    await store.blobs.putBytes(manifestBytes, manifestDigest);
+    const names = (Array.isArray(entry.RepoTags) ? entry.RepoTags : []).map(archiveName).filter((n): n is string => n !== undefined);
+    out.push(await storeImage(store, { manifestDigest, manifestMediaType: mediaTypes.ociManifest, config, layers, names }, options));
+  }
+  return out;
+}
+
+async function firstBytes(store: ImageStore, digest: Digest, n: number): Promise<Buffer> {
+  for await (const chunk of store.blobs.read(digest, { start: 0 }) as AsyncIterable<Buffer>) return chunk.subarray(0, n);
+  return Buffer.alloc(0);
+}
+
+/** Extracts each layer from its stored blob (DiffIDs checked against the config) and records the image. */
+async function storeImage(
+  store: ImageStore,
+  image: { manifestDigest: Digest; manifestMediaType: string; config: Descriptor; layers: Descriptor[]; names: string[] },
+  options: LoadOptions,
+): Promise<PulledImage> {
+  const configBytes = await store.blobs.readBytes(image.config.digest, maxConfigBytes);
+  const config: ImageConfig = parseImageConfig(configBytes);
+  const diffIds = config.rootfs.diff_ids;
+  if (diffIds.length !== image.layers.length) throw new PodbayError('ErrInvalidArg', `the config lists ${diffIds.length} layers but the manifest ${image.layers.length}`);
+  const layers: PulledLayer[] = [];
+  for (const [i, d] of image.layers.entries()) {
+    const diffId = diffIds[i]!;
+    const known = options.knownLayer?.(diffId);
+    if (known && store.layers.has(diffId)) {
+      layers.push({ digest: d.digest, diffId, size: d.size, diffSize: known.diffSize, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) });
+      continue;
+    }
+    const compression = layerCompression(d.mediaType);
+    if (compression === 'zstd') throw new PodbayError('ErrNotImplemented', `layer ${d.digest} is zstd-compressed: not supported yet`);
+    const temp = store.layers.createTemp();
+    try {
+      const hasher = new HashingStream();
+      const source = store.blobs.read(d.digest, { highWaterMark: 1024 * 1024 });
+      const stages: Transform[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), hasher] : [hasher];
+      await pipeline(source, ...(stages as [Transform]), async (tarStream: AsyncIterable<Buffer>) => {
+        await extractLayer(tarStream, temp.diff, { ...options.extract, signal: options.signal });
+      });
+      if (hasher.result() !== diffId) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}) does not match the config's DiffID: expected ${diffId}, got ${hasher.result()}`);
+      await store.layers.commit(temp.dir, diffId);
+      layers.push({ digest: d.digest, diffId, size: d.size, diffSize: hasher.bytes, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) });
+    } catch (error) {
+      await store.layers.discard(temp.dir);
+      throw error;
+    }
+  }
+  const repoTags = image.names;
+  const pulled: PulledImage = {
+    id: digestHex(image.config.digest),
+    configDigest: image.config.digest,
+    manifestDigest: image.manifestDigest,
+    manifestMediaType: image.manifestMediaType,
+    repoTags,
+    repoDigests: [],
+    layers,
+    config,
+  };
+  store.recordPulledImage(pulled);
+  return pulled;
+}
