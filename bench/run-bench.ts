@@ -9,8 +9,9 @@ import type { BenchGroup, BenchResult } from './types.ts';
 import { cliGroup } from './groups/cli.ts';
 import { containersGroup } from './groups/containers.ts';
 import { desktopGroup } from './groups/desktop.ts';
+import { transferGroup } from './groups/transfer.ts';
 
-const groups: BenchGroup[] = [cliGroup, containersGroup, desktopGroup];
+const groups: BenchGroup[] = [cliGroup, containersGroup, transferGroup, desktopGroup];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

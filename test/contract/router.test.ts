@@ -25,7 +25,7 @@ function collect<D>(onFrame: (register: (frame: StreamFrame<D>) => void) => void
   });
   return {
     frames,
-    async until(predicate: (frames: StreamFrame<D>[]) => boolean, ms = 3000) {
+    async until(predicate: (frames: StreamFrame<D>[]) => boolean, ms = 10_000) {
       const deadline = Date.now() + ms;
       while (!predicate(frames)) {
         if (Date.now() > deadline) throw new Error(`timed out; frames: ${JSON.stringify(frames)}`);

@@ -26,7 +26,12 @@ export const command: CommandSpec = {
     const images = await openCliImages(run);
     try {
       if (!quiet) printer.text('Getting image source signatures');
-      const result = await images.push(registry.args[0]!, registry.args[1], { ...registry, onFrame: quiet ? undefined : pushFramePrinter(printer) });
+      // podman takes the destination as a transport reference; docker:// is the one a registry push means.
+      const destination = registry.args[1]?.replace(/^docker:\/\//, '');
+      if (destination !== undefined && /^(oci|oci-archive|docker-archive|dir|containers-storage|docker-daemon):/.test(destination)) {
+        throw new PodbayError('ErrInvalidArg', `unsupported destination ${JSON.stringify(registry.args[1])}: push to a registry (docker://HOST/NAME[:TAG]); use podbay save for archives`);
+      }
+      const result = await images.push(registry.args[0]!, destination, { ...registry, onFrame: quiet ? undefined : pushFramePrinter(printer) });
       printer.finish();
       if (typeof flags.digestfile === 'string') {
         const { writeFileSync } = await import('node:fs');
