@@ -18,9 +18,22 @@ export interface ContainerSpec {
     env?: string[];
     cwd?: string;
     terminal?: boolean;
+    /** A user name or uid[:gid], resolved through the rootfs's /etc/passwd when the container starts. */
+    user?: string;
   };
   hostname?: string;
 }
+
+/** Resource limits (podman --memory, --cpus, --pids-limit); absent fields use the runtime's defaults. */
+export interface ContainerResources {
+  memoryBytes?: number;
+  cpus?: number;
+  /** 0 or -1: unlimited; absent: containers.conf pids_limit. */
+  pidsLimit?: number;
+}
+
+/** podman --network: only the modes that need no network setup exist until the network issue lands. */
+export type ContainerNetworkMode = 'none' | 'host';
 
 export interface RootfsImage {
   /** As the user named it ("alpine", "docker.io/library/alpine:3.20", an image id). */
@@ -42,6 +55,25 @@ export interface ContainerConfig {
   annotations: Record<string, string>;
   /** Signal number sent by stop; 15 (SIGTERM) unless set. */
   stopSignal: number;
+  /**
+   * Whether the user chose stopSignal (withStopSignal): an image's StopSignal applies only when not.
+   * Absent in records written before the lifecycle existed (read as false).
+   */
+  stopSignalSet?: boolean;
+  // The fields below came with the OCI lifecycle; records written before it lack them (defaults apply).
+  /** Seconds between the stop signal and SIGKILL; default 10. */
+  stopTimeout?: number;
+  resources?: ContainerResources;
+  /** Run catatonit as PID 1 (podman --init). */
+  init?: boolean;
+  /** Keep the container's stdin open for attach (podman -i). */
+  stdin?: boolean;
+  /** Remove the container once it exits (podman --rm), done by the exit command `container cleanup`. */
+  autoRemove?: boolean;
+  /** The OCI runtime (name or absolute path) the container was created with; every verb uses it. */
+  ociRuntime?: string;
+  /** Default none: a private network namespace with only loopback. */
+  networkMode?: ContainerNetworkMode;
   /** Namespaces joined from another container: kind → that container's id. */
   sharedNamespaces: Partial<Record<NamespaceKind, string>>;
   /** RFC 3339. */
@@ -136,6 +168,57 @@ export function withStopSignal(signal: number | string): ContainerOption {
   return (target) => {
     const draft = editable(target);
     draft.stopSignal = parseSignal(signal);
+    draft.stopSignalSet = true;
+  };
+}
+
+/** Seconds stop waits after the stop signal before SIGKILL (podman --stop-timeout); negative → ErrInvalidArg. */
+export function withStopTimeout(seconds: number): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    if (!Number.isInteger(seconds) || seconds < 0) throw new PodbayError('ErrInvalidArg', `stop timeout ${seconds} must be a whole number of seconds, 0 or more`);
+    draft.stopTimeout = seconds;
+  };
+}
+
+/** Memory (bytes, at least 6 MiB as podman requires), CPUs (> 0) and pids limit (-1, 0 or more). */
+export function withResources(resources: ContainerResources): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    const { memoryBytes, cpus, pidsLimit } = resources;
+    if (memoryBytes !== undefined && (!Number.isSafeInteger(memoryBytes) || memoryBytes < 6 * 1024 * 1024)) {
+      throw new PodbayError('ErrInvalidArg', `memory limit ${memoryBytes} must be at least 6MiB`);
+    }
+    if (cpus !== undefined && (!Number.isFinite(cpus) || cpus <= 0 || cpus > 1024)) throw new PodbayError('ErrInvalidArg', `cpus ${cpus} must be a number above 0`);
+    if (pidsLimit !== undefined && (!Number.isInteger(pidsLimit) || pidsLimit < -1)) throw new PodbayError('ErrInvalidArg', `pids limit ${pidsLimit} must be an integer, -1 or more`);
+    draft.resources = { ...draft.resources, ...Object.fromEntries(Object.entries(resources).filter(([, v]) => v !== undefined)) };
+  };
+}
+
+export function withInit(enabled = true): ContainerOption {
+  return (target) => {
+    editable(target).init = enabled;
+  };
+}
+
+export function withStdin(enabled = true): ContainerOption {
+  return (target) => {
+    editable(target).stdin = enabled;
+  };
+}
+
+export function withAutoRemove(enabled = true): ContainerOption {
+  return (target) => {
+    editable(target).autoRemove = enabled;
+  };
+}
+
+/** podman --network none|host; anything else needs the network issue → ErrNotImplemented. */
+export function withNetworkMode(mode: string): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    if (mode !== 'none' && mode !== 'host') throw new PodbayError('ErrNotImplemented', `network mode "${mode}" is not supported yet: use none or host`);
+    draft.networkMode = mode;
   };
 }
 

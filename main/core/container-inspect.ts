@@ -31,8 +31,8 @@ export function podNameMap(state: State): Map<string, string> {
   return new Map(state.allPods().map((p) => [p.config.id, p.config.name]));
 }
 
-export function inspectContainer(ctr: Container, state: State): ContainerInspect {
-  ctr.sync();
+export function inspectContainer(ctr: Container, state: State, paths?: { logPath: string }): ContainerInspect {
+  const current = ctr.sync();
   const config = ctr.configuration();
   const names = config.pod ? new Map([[config.pod, state.pod(config.pod).config.name]]) : new Map<string, string>();
   return {
@@ -47,6 +47,18 @@ export function inspectContainer(ctr: Container, state: State): ContainerInspect
     sharedNamespaces: { ...config.sharedNamespaces },
     dependencies: dependencies(config),
     dependents: state.containerDependents(config.id),
+    ociRuntime: config.ociRuntime ?? 'crun',
+    conmonPid: current.conmonPid ?? 0,
+    oomKilled: current.oomKilled ?? false,
+    error: current.error ?? null,
+    user: config.spec.process.user ?? '',
+    stopTimeout: config.stopTimeout ?? 10,
+    autoRemove: config.autoRemove ?? false,
+    memoryBytes: config.resources?.memoryBytes ?? null,
+    cpus: config.resources?.cpus ?? null,
+    pidsLimit: config.resources?.pidsLimit ?? null,
+    init: config.init ?? false,
+    logPath: paths?.logPath ?? '',
   };
 }
 

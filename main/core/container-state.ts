@@ -28,6 +28,13 @@ export interface ContainerState {
   /** RFC 3339, or null when never started / never finished. */
   startedAt: string | null;
   finishedAt: string | null;
+  // Set by the OCI lifecycle; absent in records from before it (read as 0 / false / null).
+  /** conmon's pid while it supervises the container: a sync checks it is still alive. */
+  conmonPid?: number;
+  /** The kernel's OOM killer ended the last run (conmon's persist-dir `oom` file). */
+  oomKilled?: boolean;
+  /** Why the last run ended abnormally (conmon died, the runtime failed…), or null. */
+  error?: string | null;
 }
 
 export function initialContainerState(): ContainerState {
@@ -40,6 +47,11 @@ export function initialContainerState(): ContainerState {
  */
 export function isActive(status: ContainerStatus): boolean {
   return status === 'running' || status === 'paused' || status === 'stopping';
+}
+
+/** States a conmon may still supervise: a read syncs these with conmon's exit file. */
+export function hasMonitor(status: ContainerStatus): boolean {
+  return status === 'created' || status === 'running' || status === 'paused' || status === 'stopping';
 }
 
 /** The word `podman ps` shows: libpod's Configured is "Created" to users, Created is "Initialized". */

@@ -5,10 +5,29 @@ import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig, ContainerConfigDraft, ContainerDraft, ContainerOption, ContainerSpec } from './container-config.ts';
 import { newContainerDraft } from './container-config.ts';
 import type { ContainerState, ContainerStatus } from './container-state.ts';
+import { syncRecords } from './container-internal.ts';
+import type { LifecycleContext } from './container-internal.ts';
+import {
+  attachToContainer,
+  containerLogs,
+  execInContainer,
+  killContainer,
+  pauseContainer,
+  restartContainer,
+  startContainer,
+  stopContainer,
+  unpauseContainer,
+  waitContainer,
+} from './container-lifecycle.ts';
+import type { ExecOptions, LogsOptions, StartOptions, StopOptions } from './container-lifecycle.ts';
+import type { LockWaitOptions } from './lock/lock-manager.ts';
+import type { AttachOptions, AttachSession } from './oci/attach.ts';
+import type { ExecSession } from './oci/exec-session.ts';
+import type { LogLine } from './oci/k8s-file-log.ts';
 import type { ContainerRecord, State } from './state/state.ts';
 
 /** What a container needs of its runtime; keeps container.ts free of a cycle with runtime.ts. */
-export interface RuntimeHandle {
+export interface RuntimeHandle extends LifecycleContext {
   /** The open store → ErrRuntimeStopped after shutdown. */
   state(): State;
 }
@@ -95,8 +114,8 @@ export class Container implements ContainerDraft {
   }
 
   /**
-   * Re-reads the state from the store (libpod syncContainer). The container removed, by this or
-   * another process → ErrCtrRemoved.
+   * Re-reads the state from the store and syncs it with conmon's exit file (libpod syncContainer). The
+   * container removed, by this or another process → ErrCtrRemoved.
    */
   sync(): ContainerState {
     if (!this.#valid) throw new PodbayError('ErrCtrRemoved', `container ${this.config.id} has been removed`);
@@ -108,6 +127,7 @@ export class Container implements ContainerDraft {
       this.#valid = false;
       throw new PodbayError('ErrCtrRemoved', `container ${this.config.id} has been removed`, { cause: error });
     }
+    record = syncRecords(this.#runtime, [record])[0] as ContainerRecord;
     this.#state = record.state;
     this.#config = record.config; // a rename by another process shows here
     return { ...record.state };
@@ -116,6 +136,57 @@ export class Container implements ContainerDraft {
   /** The current status, synced from the store (libpod Container.State). */
   status(): ContainerStatus {
     return this.sync().status;
+  }
+
+  private adopt(record: ContainerRecord): this {
+    this.#state = record.state;
+    this.#config = record.config;
+    return this;
+  }
+
+  // The OCI lifecycle (container-lifecycle.ts has the contracts).
+
+  /** Creates it in the OCI runtime if needed and starts it; emits `start`. */
+  async start(options: StartOptions = {}): Promise<this> {
+    return this.adopt(await startContainer(this.#runtime, this.id(), options));
+  }
+
+  /** The stop signal, SIGKILL after the timeout; no lock held while waiting; emits `stop` (and `died`). */
+  async stop(options: StopOptions = {}): Promise<this> {
+    return this.adopt(await stopContainer(this.#runtime, this.id(), options));
+  }
+
+  async kill(signal: number | string = 9, options: { signal?: AbortSignal; wait?: LockWaitOptions } = {}): Promise<this> {
+    return this.adopt(await killContainer(this.#runtime, this.id(), signal, options));
+  }
+
+  async pause(options: { signal?: AbortSignal } = {}): Promise<this> {
+    return this.adopt(await pauseContainer(this.#runtime, this.id(), options));
+  }
+
+  async unpause(options: { signal?: AbortSignal } = {}): Promise<this> {
+    return this.adopt(await unpauseContainer(this.#runtime, this.id(), options));
+  }
+
+  async restart(options: StopOptions = {}): Promise<this> {
+    return this.adopt(await restartContainer(this.#runtime, this.id(), options));
+  }
+
+  /** The exit code once it is not running (at once if it is not). */
+  wait(options: { signal?: AbortSignal } = {}): Promise<number> {
+    return waitContainer(this.#runtime, this.id(), options);
+  }
+
+  logs(options: LogsOptions = {}): AsyncGenerator<LogLine> {
+    return containerLogs(this.#runtime, this.id(), options);
+  }
+
+  exec(options: ExecOptions): Promise<ExecSession> {
+    return execInContainer(this.#runtime, this.id(), options);
+  }
+
+  attach(options: Omit<AttachOptions, 'bundleDir'>): Promise<AttachSession> {
+    return attachToContainer(this.#runtime, this.id(), options);
   }
 
   /** The state as last read, without touching the store (for listings built from one query). */

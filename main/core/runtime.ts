@@ -6,14 +6,22 @@
 // act → save → emit the event. Verbs that only change the store do lock…save inside one write
 // transaction (lock/lock-manager.ts runLocked); the event is written after the commit, so a reader
 // woken by it always finds the change.
-import { join } from 'node:path';
-import { PodbayError } from '../../shared/errors.ts';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PodbayError, hasCode } from '../../shared/errors.ts';
 import { Container } from './container.ts';
+import { observeRuntime, removeContainerFilesSync, syncRecords } from './container-internal.ts';
+import type { LifecycleContext } from './container-internal.ts';
+import { stopContainer } from './container-lifecycle.ts';
+import { OciRuntime, findOciRuntime } from './oci/oci-runtime.ts';
+import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
 import { containerFilters } from './container-filters.ts';
 import type { ContainerFilter } from './container-filters.ts';
-import { initialContainerState, isActive } from './container-state.ts';
+import { hasMonitor, initialContainerState, isActive } from './container-state.ts';
+import type { ContainerState } from './container-state.ts';
 import { EventLog } from './events/event-log.ts';
 import { LockManager } from './lock/lock-manager.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
@@ -32,9 +40,41 @@ export interface RuntimeDeps {
   /** The event log to write to; by default the config's `engine.eventsLogFile`. */
   events?: EventLog;
   now?: () => Date;
+  /**
+   * The built CLI (`dist/cli/podbay.js`) that conmon runs as the exit command (`container cleanup`);
+   * null runs none (exits are then recorded on the next read). Default: found next to this process.
+   */
+  cliScript?: string | null;
 }
 
-export class Runtime implements RuntimeDraft, RuntimeHandle {
+/**
+ * The CLI script for exit commands: $PODBAY_CLI_SCRIPT, this process's own script when it is the CLI,
+ * else `dist/cli/podbay.js` of the checkout or package this code runs from. conmon execv()s the exit
+ * command, so the path is made absolute.
+ */
+export function findCliScript(): string | null {
+  const candidates: string[] = [];
+  if (process.env.PODBAY_CLI_SCRIPT) candidates.push(process.env.PODBAY_CLI_SCRIPT);
+  const self = process.argv[1] ?? '';
+  if (/podbay(\.js)?$/.test(self)) candidates.push(self);
+  if (self) candidates.push(join(dirname(self), '..', 'cli', 'podbay.js'), join(dirname(self), '..', 'dist', 'cli', 'podbay.js'));
+  try {
+    candidates.push(fileURLToPath(new URL('../../dist/cli/podbay.js', import.meta.url)));
+  } catch {
+    // bundled as CommonJS (Electron main): import.meta.url is not there
+  }
+  candidates.push(join(process.cwd(), 'dist', 'cli', 'podbay.js'));
+  for (const candidate of candidates) {
+    try {
+      if (existsSync(candidate)) return realpathSync(candidate);
+    } catch {
+      // next candidate
+    }
+  }
+  return null;
+}
+
+export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
   readonly draft: RuntimeDraft['draft'] = { mode: null, configFiles: null, probe: null, overrides: {}, busyTimeoutMs: null };
   #config: ResolvedRuntimeConfig | null = null;
   #state: State | null = null;
@@ -42,6 +82,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
   #events: EventLog | null = null;
   #stopped = false;
   readonly #now: () => Date;
+  #cliScript: string | null | undefined;
+  readonly #ociRuntimes = new Map<string, Promise<OciRuntime>>();
 
   private constructor(now: () => Date) {
     this.#now = now;
@@ -60,7 +102,94 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
     runtime.#state = state;
     runtime.#locks = new LockManager(state);
     runtime.#events = deps.events ?? new EventLog(config.engine.eventsLogFile, runtime.#now);
+    runtime.#cliScript = deps.cliScript;
+    runtime.refreshAfterReboot();
     return runtime;
+  }
+
+  /**
+   * libpod refresh(): `<runRoot>/alive` lives on the run root (a tmpfs), so its absence means the host
+   * rebooted (or the run root was wiped): no conmon of ours survives, so every container a conmon
+   * supervised is marked exited (created ones go back to configured, as podman's do), then the file is
+   * written. Costs one stat when the file is there.
+   */
+  private refreshAfterReboot(): void {
+    const config = this.#config as ResolvedRuntimeConfig;
+    const alive = join(config.storage.runRoot, 'alive');
+    if (existsSync(alive)) return;
+    const state = this.#state as State;
+    const stale = state.containersWithStatus(['created', 'running', 'paused', 'stopping']);
+    if (stale.length > 0) {
+      const now = this.#now().toISOString();
+      state.writeTransaction(() => {
+        for (const record of stale) {
+          const next: ContainerState = record.state.status === 'created'
+            ? { ...record.state, status: 'configured', pid: 0, conmonPid: 0 }
+            : { ...record.state, status: 'exited', pid: 0, conmonPid: 0, exitCode: record.state.exitCode ?? -1, finishedAt: record.state.finishedAt ?? now, error: 'the host rebooted (or the run root was removed) while the container ran' };
+          state.saveContainer(record.config.id, next);
+        }
+      });
+      for (const record of stale) if (record.state.status !== 'created') this.emitContainer('died', record.config, { exitCode: '-1' });
+    }
+    mkdirSync(config.storage.runRoot, { recursive: true, mode: 0o700 });
+    writeFileSync(alive, '');
+  }
+
+  // LifecycleContext: what the container verbs (container-lifecycle.ts) use.
+
+  settings(): Readonly<ResolvedRuntimeConfig> {
+    this.ensureAlive();
+    return this.#config as ResolvedRuntimeConfig;
+  }
+
+  /** The OCI runtime by name or path (default: the config's), found and set up once per process. */
+  ociRuntime(nameOrPath: string | undefined): Promise<OciRuntime> {
+    const config = this.settings();
+    const key = nameOrPath ?? config.engine.ociRuntime;
+    let found = this.#ociRuntimes.get(key);
+    if (!found) {
+      found = (async () => {
+        const located = await findOciRuntime(key, config.engine.conmonPath);
+        // Electron's own binary runs the exit command as plain Node only with this set.
+        const electron = process.versions.electron ? ['ELECTRON_RUN_AS_NODE=1'] : [];
+        return new OciRuntime({
+          ...located,
+          stateRoot: join(config.storage.runRoot, 'runtime', located.name),
+          exitDir: this.exitDir(),
+          persistRoot: this.persistRoot(),
+          conmonEnv: [...config.engine.conmonEnv, ...electron],
+        });
+      })();
+      found.catch(() => this.#ociRuntimes.delete(key));
+      this.#ociRuntimes.set(key, found);
+    }
+    return found;
+  }
+
+  /** bundle = `<graphRoot>/containers/<id>/userdata` (config.json, attach, ctl, ctr.log); run dir under the run root. */
+  containerPaths(id: string): ContainerPaths {
+    const { graphRoot, runRoot } = this.settings().storage;
+    const bundleDir = join(graphRoot, 'containers', id, 'userdata');
+    return { bundleDir, runDir: join(runRoot, 'containers', id), logPath: join(bundleDir, 'ctr.log') };
+  }
+
+  exitDir(): string {
+    return join(this.settings().storage.runRoot, 'exits');
+  }
+
+  persistRoot(): string {
+    return join(this.settings().storage.runRoot, 'persist');
+  }
+
+  exitCommand(id: string): { path: string; args: string[] } | null {
+    if (this.#cliScript === undefined) this.#cliScript = findCliScript();
+    if (!this.#cliScript) return null;
+    const { graphRoot, runRoot } = this.settings().storage;
+    return { path: process.execPath, args: [this.#cliScript, '--root', graphRoot, '--runroot', runRoot, 'container', 'cleanup', id] };
+  }
+
+  now(): Date {
+    return this.#now();
   }
 
   /** The runtime on a front end's store paths (the CLI's --root/--runroot/--runtime, the app's defaults). */
@@ -105,13 +234,14 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
 
   /**
    * Closes the store. With containers running, paused or stopping and `force` false → ErrCtrStateInvalid
-   * naming them, and the runtime stays usable. With `force`, they are left to their conmon (stopping
-   * them is the OCI lifecycle's, a later issue). Afterwards every call → ErrRuntimeStopped.
+   * naming them (synced with conmon first: one that exited does not count), and the runtime stays
+   * usable. With `force`, they keep running under their conmon (daemonless: a later process finds them).
+   * Afterwards every call → ErrRuntimeStopped.
    */
   shutdown(force: boolean): void {
     this.ensureAlive();
     const state = this.#state as State;
-    const active = state.allContainers().filter((c) => isActive(c.state.status));
+    const active = syncRecords(this, state.containersWithStatus(['running', 'paused', 'stopping'])).filter((c) => isActive(c.state.status));
     if (active.length > 0 && !force) {
       throw new PodbayError('ErrCtrStateInvalid', `cannot shut down with active containers (use force): ${active.map((c) => `${c.config.name} (${c.state.status})`).join(', ')}`);
     }
@@ -139,6 +269,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
         id: generateId(),
         name: draft.name ?? generateName((name) => state.nameInUse(name)),
         createdAt: this.#now().toISOString(),
+        ociRuntime: draft.ociRuntime ?? this.settings().engine.ociRuntime,
       };
       const rec: ContainerRecord = { config, state: initialContainerState() };
       state.addContainer(rec);
@@ -151,13 +282,18 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
 
   /** By full id → ErrNoSuchCtr. */
   getContainer(id: string): Container {
-    return new Container(this, this.state().container(id));
+    return new Container(this, this.synced(this.state().container(id)));
+  }
+
+  /** The record as conmon says it is now (an exit recorded, a dead monitor noticed). */
+  private synced(record: ContainerRecord): ContainerRecord {
+    return hasMonitor(record.state.status) ? (syncRecords(this, [record])[0] as ContainerRecord) : record;
   }
 
   /** By full id, unique id prefix or name (State.lookupContainerId for the errors). */
   lookupContainer(idOrName: string): Container {
     const state = this.state();
-    return new Container(this, state.container(state.lookupContainerId(idOrName)));
+    return new Container(this, this.synced(state.container(state.lookupContainerId(idOrName))));
   }
 
   hasContainer(id: string): boolean {
@@ -166,7 +302,11 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
 
   /** Every container passing all `filters`, oldest first (libpod GetContainers). */
   containers(...filters: ContainerFilter[]): Container[] {
-    const all = this.state().allContainers().map((record) => new Container(this, record));
+    // Only containers a conmon supervises are synced (a few file reads each): 1,000 configured cost nothing.
+    const records = this.state().allContainers();
+    const monitored = records.filter((r) => hasMonitor(r.state.status));
+    const synced = monitored.length > 0 ? new Map(syncRecords(this, monitored).map((r) => [r.config.id, r])) : null;
+    const all = records.map((record) => new Container(this, synced?.get(record.config.id) ?? record));
     return filters.length === 0 ? all : all.filter((c) => filters.every((f) => f(c)));
   }
 
@@ -177,11 +317,11 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
 
   /**
    * Removes a container (libpod RemoveContainer). Active (running, paused, stopping) without force →
-   * ErrCtrStateInvalid; with force it would need stopping, which is the OCI lifecycle's (a later issue)
-   * → ErrNotImplemented, nothing removed. Other containers joining its namespaces → ErrCtrExists.
+   * ErrCtrStateInvalid; with force it is stopped first (its stop timeout, or `wait.timeout`). Then its
+   * runtime state, bundle and run dir go too. Other containers joining its namespaces → ErrCtrExists.
    * Already removed → ErrCtrRemoved.
    */
-  async removeContainer(ctr: Container, force: boolean, wait: LockWaitOptions = {}): Promise<void> {
+  async removeContainer(ctr: Container, force: boolean, wait: LockWaitOptions & { timeout?: number } = {}): Promise<void> {
     const [error] = (await this.removeContainers([ctr], force, wait)).values();
     if (error) throw error;
   }
@@ -192,19 +332,38 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
    * removeContainer would give it. A container that others in the set depend on is retried after
    * them. Returns each container's id → null (removed) or its error.
    */
-  async removeContainers(ctrs: readonly Container[], force: boolean, wait: LockWaitOptions = {}): Promise<Map<string, PodbayError | null>> {
+  async removeContainers(ctrs: readonly Container[], force: boolean, wait: LockWaitOptions & { timeout?: number } = {}): Promise<Map<string, PodbayError | null>> {
     this.ensureAlive();
     const state = this.state();
+    const stopErrors = new Map<string, PodbayError>();
+    if (force) {
+      // libpod removeContainer(force): stop first, each with its own outcome, all at once.
+      // One query for the active ones, synced with conmon (an exited one needs no stop).
+      const activeIds = new Set(syncRecords(this, state.containersWithStatus(['running', 'paused', 'stopping'])).filter((r) => isActive(r.state.status)).map((r) => r.config.id));
+      const active = ctrs.filter((c) => c.valid() && activeIds.has(c.id()));
+      await Promise.all(active.map(async (c) => {
+        try {
+          await stopContainer(this, c.id(), { ...(wait.timeout !== undefined ? { timeout: wait.timeout } : {}), ...(wait.signal ? { signal: wait.signal } : {}) });
+        } catch (error) {
+          if (!hasCode(error, 'ErrCtrRemoved')) stopErrors.set(c.id(), error instanceof PodbayError ? error : new PodbayError('ErrInternal', String(error), { cause: error }));
+        }
+      }));
+    }
     const lockIds = [...new Set(ctrs.flatMap((c) => [c.podId(), c.id()]).filter((id): id is string => id !== null))];
     // Pods first, then containers: the documented lock order.
     lockIds.sort((a, b) => Number(state.hasPod(b)) - Number(state.hasPod(a)));
     const outcome = await this.locks().runLocked(lockIds, () => {
-      const results = new Map<string, PodbayError | ContainerRecord>();
+      const results = new Map<string, PodbayError | (ContainerRecord & { died?: boolean })>();
       let pending = ctrs.map((c) => c.id());
       for (let progress = true; pending.length > 0 && progress; ) {
         progress = false;
         const retry: string[] = [];
         for (const id of pending) {
+          const stopError = stopErrors.get(id);
+          if (stopError) {
+            results.set(id, stopError);
+            continue;
+          }
           try {
             results.set(id, state.writeTransaction(() => this.removeOneLocked(id, force)));
             progress = true;
@@ -219,6 +378,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
       return results;
     }, wait);
     const out = new Map<string, PodbayError | null>();
+    const runtimeLeftovers: ContainerRecord[] = [];
     for (const ctr of ctrs) {
       const result = outcome.get(ctr.id());
       if (result instanceof PodbayError) {
@@ -226,23 +386,43 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
         out.set(ctr.id(), result);
       } else if (result) {
         ctr.invalidate();
-        this.emitContainer('remove', result.config);
+        if (result.state.status !== 'configured' || existsSync(join(this.settings().storage.graphRoot, 'containers', result.config.id))) runtimeLeftovers.push(result);
         out.set(ctr.id(), null);
+      }
+    }
+    // After the commit: the runtime's state and our files of containers that have run. A crash here
+    // leaves only garbage under the run and graph roots, never a record without its files.
+    await Promise.all(runtimeLeftovers.map(async (record) => {
+      if (record.state.status !== 'configured') {
+        const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
+        await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
+      }
+      removeContainerFilesSync(this, record.config.id);
+    }));
+    for (const ctr of ctrs) {
+      const result = outcome.get(ctr.id());
+      if (result && !(result instanceof PodbayError)) {
+        if ((result as { died?: boolean }).died) this.emitContainer('died', result.config, { exitCode: String(result.state.exitCode ?? -1) });
+        this.emitContainer('remove', result.config);
       }
     }
     return out;
   }
 
   /** Inside the write transaction: sync, check, remove. */
-  private removeOneLocked(id: string, force: boolean): ContainerRecord {
+  private removeOneLocked(id: string, force: boolean): ContainerRecord & { died?: boolean } {
     const state = this.state();
     if (!state.hasContainer(id)) throw new PodbayError('ErrCtrRemoved', `container ${id} has already been removed`);
-    const record = state.container(id);
+    // Synced inside the transaction: a container that just exited is removable, its exit kept.
+    const stored = state.container(id);
+    const observed = observeRuntime(stored, this);
+    const record: ContainerRecord & { died?: boolean } = observed ? { config: stored.config, state: observed, died: true } : stored;
     if (isActive(record.state.status)) {
       if (!force) throw new PodbayError('ErrCtrStateInvalid', `cannot remove container ${id} as it is ${record.state.status} - running or paused containers cannot be removed without force`);
-      throw new PodbayError('ErrNotImplemented', `removing ${record.state.status} container ${id} needs it stopped first, which comes with the OCI lifecycle`);
+      throw new PodbayError('ErrCtrStateInvalid', `container ${id} is ${record.state.status} again (started while it was being removed): try again`);
     }
     state.removeContainer(id);
+    if (record.state.exitCode !== null) state.recordExitCode(id, record.state.exitCode);
     return record;
   }
 
@@ -312,7 +492,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
   /**
    * Removes a pod and all its containers in one transaction (libpod RemovePod with removeCtrs): any
    * active container without force → ErrCtrStateInvalid and nothing is removed; with force, active
-   * containers need stopping (OCI lifecycle, later) → ErrNotImplemented, nothing removed. A container
+   * containers are stopped first (one that cannot be → ErrCtrStateInvalid, nothing removed). A container
    * added concurrently is seen: the member list is read inside the transaction. Returns the ids of
    * the containers removed.
    */
@@ -320,6 +500,10 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
     this.ensureAlive();
     const state = this.state();
     const id = pod.id();
+    if (force && state.hasPod(id)) {
+      const members = syncRecords(this, state.podContainers(id)).filter((c) => isActive(c.state.status));
+      await Promise.all(members.map((m) => stopContainer(this, m.config.id, wait.signal ? { signal: wait.signal } : {}).catch(() => undefined)));
+    }
     const result = await this.locks().runLocked(
       () => (state.hasPod(id) ? [id, ...state.podContainers(id).map((c) => c.config.id)] : [id]),
       () => {
@@ -330,7 +514,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
         if (active.length > 0) {
           const names = active.map((c) => `${c.config.name} (${c.state.status})`).join(', ');
           if (!force) throw new PodbayError('ErrCtrStateInvalid', `pod ${record.config.name} has active containers: ${names}: use force to remove it`);
-          throw new PodbayError('ErrNotImplemented', `removing pod ${record.config.name} needs its containers stopped first (${names}), which comes with the OCI lifecycle`);
+          throw new PodbayError('ErrCtrStateInvalid', `pod ${record.config.name} has containers that could not be stopped: ${names}`);
         }
         state.removePodContainers(id);
         state.removePod(id);
@@ -340,12 +524,19 @@ export class Runtime implements RuntimeDraft, RuntimeHandle {
     );
     pod.invalidate();
     if (!result) throw new PodbayError('ErrPodRemoved', `pod ${id} has already been removed`);
+    for (const member of result.members) {
+      if (member.state.status !== 'configured') {
+        const oci = await this.ociRuntime(member.config.ociRuntime).catch(() => null);
+        await oci?.deleteContainer(member.config.id, { force: true }).catch(() => undefined);
+      }
+      removeContainerFilesSync(this, member.config.id);
+    }
     for (const member of result.members) this.emitContainer('remove', member.config);
     this.events().write({ type: 'pod', action: 'remove', id, name: result.record.config.name, attributes: { ...result.record.config.labels } });
     return result.members.map((m) => m.config.id);
   }
 
-  private emitContainer(action: string, config: ContainerConfig, extra: Record<string, string> = {}): void {
+  emitContainer(action: string, config: ContainerConfig, extra: Record<string, string> = {}): void {
     const attributes: Record<string, string> = { ...config.labels, ...extra };
     attributes.image = config.rootfsImage?.name ?? config.rootfs ?? '';
     if (config.pod) attributes.podId = config.pod;

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { call } from './define.ts';
-import type { ContainerInspect, ContainerListItem, ContainerRemoveReport } from '../types/containers.ts';
+import { call, stream } from './define.ts';
+import type { ContainerActionReport, ContainerCreateReport, ContainerInspect, ContainerListItem, ContainerLogLine, ContainerRemoveReport } from '../types/containers.ts';
 
 const nameOrId = z.string().min(1).max(256);
 /** podman's `--filter key=value`, grouped by key: keys AND'ed, values OR'ed (label values AND'ed). */
+/** A batch verb: each name acted on by itself, with its own report. */
+const batch = z.strictObject({ nameOrIds: z.array(nameOrId).min(1).max(1000) });
 const filters = z.record(z.string().min(1).max(32), z.array(z.string().max(512)).max(64));
 
 export const containerProcedures = {
@@ -21,6 +23,56 @@ export const containerProcedures = {
     z.strictObject({
       nameOrIds: z.array(nameOrId).min(1).max(1000),
       force: z.boolean().default(false),
+      /** Seconds a forced removal waits after the stop signal before SIGKILL; default the container's. */
+      timeout: z.number().int().min(0).max(86_400).optional(),
+    }),
+  ),
+  /** A container from a root directory (image-based create comes with images); `start` runs it too. */
+  'containers.create': call<ContainerCreateReport>()(
+    z.strictObject({
+      rootfs: z.string().min(1).max(4096),
+      name: z.string().min(1).max(256).optional(),
+      command: z.array(z.string().max(65_536)).min(1).max(4096),
+      env: z.array(z.string().max(65_536)).max(4096).optional(),
+      workdir: z.string().min(1).max(4096).optional(),
+      user: z.string().min(1).max(256).optional(),
+      hostname: z.string().min(1).max(253).optional(),
+      labels: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional(),
+      terminal: z.boolean().optional(),
+      stdin: z.boolean().optional(),
+      memoryBytes: z.number().int().positive().optional(),
+      cpus: z.number().positive().max(1024).optional(),
+      pidsLimit: z.number().int().min(-1).optional(),
+      init: z.boolean().optional(),
+      stopSignal: z.string().min(1).max(16).optional(),
+      stopTimeout: z.number().int().min(0).max(86_400).optional(),
+      autoRemove: z.boolean().optional(),
+      network: z.enum(['none', 'host']).optional(),
+      start: z.boolean().optional(),
+    }),
+  ),
+  /** Starts each container (creating it in the OCI runtime first when needed); one report per name. */
+  'containers.start': call<ContainerActionReport[]>()(batch),
+  /** The stop signal, then SIGKILL after `timeout` seconds (default the container's, 10). */
+  'containers.stop': call<ContainerActionReport[]>()(batch.extend({ timeout: z.number().int().min(0).max(86_400).optional() })),
+  /** Sends `signal` (a number or a name such as "TERM"; default KILL). */
+  'containers.kill': call<ContainerActionReport[]>()(batch.extend({ signal: z.union([z.number().int().min(1).max(64), z.string().min(1).max(16)]).default('KILL') })),
+  'containers.restart': call<ContainerActionReport[]>()(batch.extend({ timeout: z.number().int().min(0).max(86_400).optional() })),
+  'containers.pause': call<ContainerActionReport[]>()(batch),
+  'containers.unpause': call<ContainerActionReport[]>()(batch),
+  /** Resolves with the exit code once the container is not running (at once if it is not). */
+  'containers.wait': call<{ exitCode: number }>()(z.strictObject({ nameOrId })),
+  /**
+   * The container's log, oldest first: `tail` keeps the last N lines, `since`/`until` are RFC 3339 times;
+   * with `follow` the stream stays open until the container stops (or the caller cancels).
+   */
+  'containers.logs': stream<ContainerLogLine>()(
+    z.strictObject({
+      nameOrId,
+      follow: z.boolean().default(false),
+      since: z.iso.datetime({ offset: true }).optional(),
+      until: z.iso.datetime({ offset: true }).optional(),
+      tail: z.number().int().min(0).max(1_000_000).optional(),
     }),
   ),
 };

@@ -39,15 +39,75 @@ export interface ContainerInspect extends ContainerListItem {
   /** Containers this one needs (those whose namespaces it joins) and those that need it. */
   dependencies: string[];
   dependents: string[];
+  /** The OCI runtime the container runs with ("crun", "runc" or a path). */
+  ociRuntime: string;
+  /** conmon's pid while it supervises the container, else 0. */
+  conmonPid: number;
+  oomKilled: boolean;
+  /** Why the last run ended abnormally (conmon died, the runtime failed), or null. */
+  error: string | null;
+  user: string;
+  stopTimeout: number;
+  autoRemove: boolean;
+  memoryBytes: number | null;
+  cpus: number | null;
+  pidsLimit: number | null;
+  init: boolean;
+  logPath: string;
 }
 
-/** One per container named in a batch verb: its own success or error (podman RmReport). */
-export interface ContainerRemoveReport {
+/** One per container named in a batch verb: its own success or error (podman RmReport, StopReport…). */
+export interface ContainerActionReport {
   /** What the caller gave. */
   nameOrId: string;
   /** The full id, when the container was found. */
   id: string | null;
   error: ErrorData | null;
+}
+
+export type ContainerRemoveReport = ContainerActionReport;
+
+/** What `containers.create` takes: a container from a root directory (image-based create comes with images). */
+export interface ContainerCreateOptions {
+  rootfs: string;
+  name?: string | undefined;
+  command: string[];
+  /** "K=V". */
+  env?: string[] | undefined;
+  workdir?: string | undefined;
+  user?: string | undefined;
+  hostname?: string | undefined;
+  labels?: Record<string, string> | undefined;
+  terminal?: boolean | undefined;
+  /** Keep stdin open for attach (-i). */
+  stdin?: boolean | undefined;
+  memoryBytes?: number | undefined;
+  cpus?: number | undefined;
+  pidsLimit?: number | undefined;
+  /** Run catatonit as PID 1 (--init). */
+  init?: boolean | undefined;
+  stopSignal?: string | undefined;
+  stopTimeout?: number | undefined;
+  /** Remove once it exits (--rm). */
+  autoRemove?: boolean | undefined;
+  network?: 'none' | 'host' | undefined;
+  /** Start it as well (run -d). */
+  start?: boolean | undefined;
+}
+
+export interface ContainerCreateReport {
+  id: string;
+  name: string;
+}
+
+/** One line of a container's log, as `containers.logs` streams it. */
+export interface ContainerLogLine {
+  stream: 'stdout' | 'stderr';
+  /** conmon's timestamp as written (RFC 3339, nanoseconds). */
+  time: string;
+  text: string;
+  /** false for a fragment the container wrote without a newline (yet). */
+  full: boolean;
 }
 
 /** podman's units.HumanDuration: "Less than a second", "3 seconds", "About a minute", "2 hours"… */

@@ -19,11 +19,12 @@ function toPodmanInspect(c: ContainerInspect) {
       Running: c.state === 'running',
       Paused: c.state === 'paused',
       Restarting: false,
-      OOMKilled: false,
+      OOMKilled: c.oomKilled,
       Dead: false,
       Pid: c.pid,
+      ConmonPid: c.conmonPid,
       ExitCode: c.exitCode ?? 0,
-      Error: '',
+      Error: c.error ?? '',
       StartedAt: c.startedAt ?? goZero,
       FinishedAt: c.finishedAt ?? goZero,
     },
@@ -32,6 +33,8 @@ function toPodmanInspect(c: ContainerInspect) {
     Rootfs: c.rootfs ?? '',
     Pod: c.podId ?? '',
     Name: c.name,
+    OCIRuntime: c.ociRuntime,
+    LogPath: c.logPath,
     Dependencies: c.dependencies,
     Namespaces: c.sharedNamespaces,
     Config: {
@@ -43,6 +46,15 @@ function toPodmanInspect(c: ContainerInspect) {
       Annotations: c.annotations,
       StopSignal: c.stopSignal,
       Tty: c.terminal,
+      User: c.user,
+      StopTimeout: c.stopTimeout,
+    },
+    HostConfig: {
+      AutoRemove: c.autoRemove,
+      Memory: c.memoryBytes ?? 0,
+      NanoCpus: c.cpus === null ? 0 : Math.round(c.cpus * 1e9),
+      PidsLimit: c.pidsLimit ?? 0,
+      Init: c.init,
     },
   };
 }
@@ -56,5 +68,8 @@ export const command: CommandSpec = {
     format: { type: 'string', short: 'f', description: "Output format: 'json' (default)", valueName: 'FORMAT' },
   },
   examples: ['podbay container inspect web'],
-  run: (run) => inspectEach(run, (runtime, nameOrId) => toPodmanInspect(inspectContainer(runtime.lookupContainer(nameOrId), runtime.state()))),
+  run: (run) => inspectEach(run, (runtime, nameOrId) => {
+    const ctr = runtime.lookupContainer(nameOrId);
+    return toPodmanInspect(inspectContainer(ctr, runtime.state(), runtime.containerPaths(ctr.id())));
+  }),
 };

@@ -4,6 +4,7 @@
 import { PodbayError } from '../../../shared/errors.ts';
 import type { CommandSpec } from '../command.ts';
 import { removeContainers } from '../../core/runtime-batch.ts';
+import { timeoutFlag } from './container-action.ts';
 import { openCliRuntime } from './ps.ts';
 
 export const command: CommandSpec = {
@@ -13,7 +14,8 @@ export const command: CommandSpec = {
   usage: 'rm [options] CONTAINER [CONTAINER...]',
   flags: {
     all: { type: 'boolean', short: 'a', description: 'Remove all containers' },
-    force: { type: 'boolean', short: 'f', description: 'Force removal of a running or unusable container' },
+    force: { type: 'boolean', short: 'f', description: 'Force removal of a running or unusable container (stops it first)' },
+    time: { type: 'string', short: 't', description: 'Seconds to wait for stop before killing the container (with --force)', valueName: 'SECONDS' },
   },
   examples: ['podbay rm web', 'podbay rm -f 3f2a', 'podbay rm -a'],
   async run(run) {
@@ -25,7 +27,7 @@ export const command: CommandSpec = {
     let reports;
     try {
       const names = all ? runtime.containers().map((c) => c.id()) : args;
-      reports = await removeContainers(runtime, names, flags.force === true, run.signal);
+      reports = await removeContainers(runtime, names, flags.force === true, run.signal, timeoutFlag(flags.time));
     } finally {
       runtime.shutdown(true);
     }

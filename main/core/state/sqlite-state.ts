@@ -23,6 +23,9 @@ import type { ContainerRecord, LockHolder, LockRow, PodRecord, State } from './s
 
 export const stateFileName = 'podbay.db';
 
+/** How long a removed container's exit code is kept (podman: 5 minutes). */
+const exitCodeRetentionMs = 5 * 60_000;
+
 export interface SqliteStateOptions {
   /** How long a writer waits for another process's transaction (ms). libpod waits 100 s. */
   busyTimeoutMs?: number;
@@ -289,6 +292,24 @@ export class SqliteState implements State {
 
   allContainers(): ContainerRecord[] {
     return (this.sql('SELECT config, state_json FROM containers ORDER BY created_at, rowid').all() as ContainerRow[]).map(toContainer);
+  }
+
+  containersWithStatus(statuses: readonly ContainerState['status'][]): ContainerRecord[] {
+    const ints = JSON.stringify(statuses.map(statusToInt));
+    return (this.sql('SELECT config, state_json FROM containers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid').all(ints) as ContainerRow[]).map(toContainer);
+  }
+
+  recordExitCode(id: string, exitCode: number): void {
+    this.writeTransaction(() => {
+      const now = Date.now();
+      this.sql('DELETE FROM container_exit_codes WHERE recorded_at < ?').run(now - exitCodeRetentionMs);
+      this.sql('INSERT OR REPLACE INTO container_exit_codes (id, exit_code, recorded_at) VALUES (?, ?, ?)').run(id, exitCode, now);
+    });
+  }
+
+  removedExitCode(id: string): number | null {
+    const row = this.sql('SELECT exit_code FROM container_exit_codes WHERE id = ?').get(id) as { exit_code: number } | undefined;
+    return row ? row.exit_code : null;
   }
 
   containerDependents(id: string): string[] {

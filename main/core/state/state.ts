@@ -66,6 +66,12 @@ export interface State {
   renameContainer(id: string, newName: string): void;
   /** Every container, oldest first. */
   allContainers(): ContainerRecord[];
+  /** Containers whose status is one of these (the `state` column: no JSON parsed for the others). */
+  containersWithStatus(statuses: readonly ContainerState['status'][]): ContainerRecord[];
+  /** Keeps a removed container's exit code for a while (podman ContainerExitCode); older rows are pruned. */
+  recordExitCode(id: string, exitCode: number): void;
+  /** The exit code recorded for a removed container, or null. */
+  removedExitCode(id: string): number | null;
   /** Ids of the containers that depend on this one (join its namespaces). */
   containerDependents(id: string): string[];
 

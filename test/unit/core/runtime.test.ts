@@ -219,12 +219,15 @@ describe('Runtime', () => {
       await runtime.newContainer(sleepSpec, [withName('gone'), withRootFSFromPath(store.rootfs)]);
     });
 
-    it('refuses a running container without force and keeps it', async () => {
+    it('refuses a running container without force and keeps it; with force it is stopped, then removed', async () => {
       const ctr = await runtime.newContainer(sleepSpec, [withRootFSFromPath(store.rootfs)]);
-      runtime.state().saveContainer(ctr.id(), { ...ctr.cachedState(), status: 'running', pid: 4242 });
+      // A pid no process has (above pid_max): the record's process is gone, as after a crash.
+      runtime.state().saveContainer(ctr.id(), { ...ctr.cachedState(), status: 'running', pid: 4_194_305 });
       await expectCode(() => runtime.removeContainer(ctr, false), 'ErrCtrStateInvalid');
-      await expectCode(() => runtime.removeContainer(ctr, true), 'ErrNotImplemented');
       expect(runtime.getContainer(ctr.id()).status()).toBe('running');
+      await runtime.removeContainer(ctr, true);
+      expect(runtime.hasContainer(ctr.id())).toBe(false);
+      expect(events(store).map((e) => e.action)).toEqual(['create', 'stop', 'remove']);
     });
 
     it('sees a removal made through another runtime on the same store', async () => {

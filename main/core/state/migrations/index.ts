@@ -3,7 +3,8 @@
 import type { Migration } from './migration.ts';
 import { migration as initial } from './0001-initial.ts';
 import { migration as locks } from './0002-locks.ts';
+import { migration as exitCodes } from './0003-exit-codes.ts';
 
-export const migrations: readonly Migration[] = [initial, locks];
+export const migrations: readonly Migration[] = [initial, locks, exitCodes];
 
 export const latestSchemaVersion = migrations.length;

@@ -21,7 +21,7 @@ describe('migration 0002-locks', () => {
     v1.addPod({ config: { id: 'a'.repeat(64), name: 'keepme', labels: {}, createdAt: new Date().toISOString() }, state: { infraContainerId: null } });
     v1.close();
 
-    const v2 = openSqliteState(path);
+    const v2 = openSqliteState(path, { migrations: [initial, locks] });
     expect(v2.lookupPodId('keepme')).toBe('a'.repeat(64));
     v2.insertLocks(['a'.repeat(64)], { token: 't', pid: 1, startTime: '1', bootId: 'b' });
     expect(v2.locksOn(['a'.repeat(64)])).toMatchObject([{ objectId: 'a'.repeat(64), token: 't', pid: 1 }]);

@@ -1,0 +1,87 @@
+// The flags `create` and `run` share (podman's container create flags), and their parsing into
+// ContainerCreateOptions. Flags come before the command (podman's SetInterspersed(false)).
+import { PodbayError } from '../../../shared/errors.ts';
+import type { ContainerCreateOptions } from '../../../shared/types/containers.ts';
+import type { CommandRun, FlagSpec } from '../command.ts';
+import { stringList } from './ps.ts';
+
+export const containerCreateFlags: Record<string, FlagSpec> = {
+  name: { type: 'string', description: 'Assign a name to the container', valueName: 'NAME' },
+  rootfs: { type: 'string', description: 'Use this directory as the root filesystem (no image)', valueName: 'PATH' },
+  label: { type: 'string', short: 'l', multiple: true, description: 'Set metadata on the container', valueName: 'KEY=VALUE' },
+  annotation: { type: 'string', multiple: true, description: 'Add an annotation to the container', valueName: 'KEY=VALUE' },
+  'stop-signal': { type: 'string', description: 'Signal to stop the container (default SIGTERM)', valueName: 'SIGNAL' },
+  'stop-timeout': { type: 'string', description: 'Seconds to wait before killing the container on stop (default 10)', valueName: 'SECONDS' },
+  pod: { type: 'string', description: 'Run the container in an existing pod', valueName: 'POD' },
+  env: { type: 'string', short: 'e', multiple: true, description: 'Set an environment variable', valueName: 'NAME=VALUE' },
+  workdir: { type: 'string', short: 'w', description: 'Working directory inside the container', valueName: 'DIR' },
+  user: { type: 'string', short: 'u', description: 'Username or UID[:GID] to run the command as', valueName: 'USER' },
+  hostname: { type: 'string', description: 'Set the container hostname', valueName: 'NAME' },
+  interactive: { type: 'boolean', short: 'i', description: 'Keep STDIN open even if not attached' },
+  tty: { type: 'boolean', short: 't', description: 'Allocate a pseudo-TTY' },
+  memory: { type: 'string', short: 'm', description: 'Memory limit (format: <number>[<unit>], where unit = b, k, m or g)', valueName: 'LIMIT' },
+  cpus: { type: 'string', description: 'Number of CPUs (e.g. 1.5)', valueName: 'N' },
+  'pids-limit': { type: 'string', description: 'Tune the container pids limit (-1 for unlimited)', valueName: 'N' },
+  init: { type: 'boolean', description: 'Run an init inside the container that forwards signals and reaps processes' },
+  rm: { type: 'boolean', description: 'Remove the container when it exits' },
+  network: { type: 'string', description: 'Network mode: none (default) or host', valueName: 'MODE' },
+};
+
+/** podman's KEY=VALUE list flags (--label, --annotation): a bare KEY means an empty value. */
+export function keyValues(values: readonly string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of values) {
+    const eq = entry.indexOf('=');
+    const key = eq === -1 ? entry : entry.slice(0, eq);
+    if (key === '') throw new PodbayError('ErrInvalidArg', `invalid --${flag} "${entry}": expected KEY=VALUE`);
+    out[key] = eq === -1 ? '' : entry.slice(eq + 1);
+  }
+  return out;
+}
+
+/** docker/go-units RAMInBytes: "512m", "1g", "1.5GB", "100000" (bytes). */
+export function parseMemory(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([bkmgt])?b?$/i.exec(text.trim());
+  if (!match) throw new PodbayError('ErrInvalidArg', `invalid memory limit "${text}": expected <number>[<unit>], unit one of b, k, m, g`);
+  const units: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+  return Math.floor(Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1));
+}
+
+function integer(text: string, flag: string, min: number): number {
+  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min) throw new PodbayError('ErrInvalidArg', `invalid --${flag} "${text}": expected a whole number, ${min} or more`);
+  return Number(text);
+}
+
+export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions {
+  const { flags, args } = run;
+  const rootfs = flags.rootfs as string | undefined;
+  if (!rootfs) throw new PodbayError('ErrNotImplemented', 'creating a container from an image comes with image support: use --rootfs PATH');
+  const network = flags.network as string | undefined;
+  if (network !== undefined && network !== 'none' && network !== 'host') {
+    throw new PodbayError('ErrNotImplemented', `network mode "${network}" is not supported yet: use none or host`);
+  }
+  const env = stringList(flags.env).map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
+  const labels = keyValues(stringList(flags.label), 'label');
+  const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
+  if (cpus !== undefined && !(cpus > 0)) throw new PodbayError('ErrInvalidArg', `invalid --cpus "${String(flags.cpus)}": expected a number above 0`);
+  return {
+    rootfs,
+    command: args,
+    ...(flags.name !== undefined ? { name: flags.name as string } : {}),
+    ...(env.length ? { env } : {}),
+    ...(flags.workdir ? { workdir: flags.workdir as string } : {}),
+    ...(flags.user ? { user: flags.user as string } : {}),
+    ...(flags.hostname ? { hostname: flags.hostname as string } : {}),
+    ...(Object.keys(labels).length ? { labels } : {}),
+    ...(flags.tty ? { terminal: true } : {}),
+    ...(flags.interactive ? { stdin: true } : {}),
+    ...(flags.memory !== undefined ? { memoryBytes: parseMemory(flags.memory as string) } : {}),
+    ...(cpus !== undefined ? { cpus } : {}),
+    ...(flags['pids-limit'] !== undefined ? { pidsLimit: integer(flags['pids-limit'] as string, 'pids-limit', -1) } : {}),
+    ...(flags.init ? { init: true } : {}),
+    ...(flags['stop-signal'] !== undefined ? { stopSignal: flags['stop-signal'] as string } : {}),
+    ...(flags['stop-timeout'] !== undefined ? { stopTimeout: integer(flags['stop-timeout'] as string, 'stop-timeout', 0) } : {}),
+    ...(flags.rm ? { autoRemove: true } : {}),
+    ...(network ? { network } : {}),
+  };
+}

@@ -1,0 +1,232 @@
+// Helpers of the container verbs that assume the caller holds the container's lock or lease
+// (libpod/container_internal.go): where a container's files live, how its state is synced with
+// conmon's exit file, and how it is created in the OCI runtime (libpod init).
+//
+// The sync reads a few small files synchronously (exit file, conmon's /proc comm) so it can run
+// inside a store transaction and inside listings without making them async; it costs nothing for
+// containers that no conmon supervises (configured, exited), which is what keeps `ps -a` fast.
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PodbayError } from '../../shared/errors.ts';
+import type { ContainerConfig } from './container-config.ts';
+import { hasMonitor } from './container-state.ts';
+import type { ContainerState } from './container-state.ts';
+import type { EventLog } from './events/event-log.ts';
+import { currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
+import type { LockManager, ProcessIdentity } from './lock/lock-manager.ts';
+import type { ContainerPaths, CreatedContainer, OciRuntime } from './oci/oci-runtime.ts';
+import { prepareSpec } from './oci/prepare-spec.ts';
+import { mergeImageConfig } from './oci/spec-generator.ts';
+import type { ResolvedRuntimeConfig } from './runtime-config.ts';
+import type { ContainerRecord, LockRow, State } from './state/state.ts';
+
+/** What the container verbs need of their runtime (implemented by Runtime; no import cycle). */
+export interface LifecycleContext {
+  state(): State;
+  locks(): LockManager;
+  events(): EventLog;
+  /** The resolved configuration, not a copy: read it, never change it. */
+  settings(): Readonly<ResolvedRuntimeConfig>;
+  /** The OCI runtime a container was created with (its config's `ociRuntime`), found once per process. */
+  ociRuntime(nameOrPath: string | undefined): Promise<OciRuntime>;
+  containerPaths(id: string): ContainerPaths;
+  /** Where conmon writes exit files and persist dirs (shared by every OCI runtime). */
+  exitDir(): string;
+  persistRoot(): string;
+  /** `podbay container cleanup <id>` for conmon to run at exit, or null when no CLI script is known. */
+  exitCommand(id: string): { path: string; args: string[] } | null;
+  now(): Date;
+  emitContainer(action: string, config: ContainerConfig, extra?: Record<string, string>): void;
+}
+
+/** What the exit file says, read without awaiting (libpod checkExitFile). */
+export interface ObservedExit {
+  exitCode: number;
+  finishedAt: Date;
+  oomKilled: boolean;
+}
+
+export function readExitFileSync(exitDir: string, persistRoot: string, id: string): ObservedExit | null {
+  const path = join(exitDir, id);
+  let text: string;
+  let ctime: Date;
+  try {
+    text = readFileSync(path, 'utf8');
+    ctime = statSync(path).ctime;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const trimmed = text.trim();
+  // conmon writes the file atomically, so a partial one means someone else wrote it: treat as unknown.
+  const exitCode = /^-?\d+$/.test(trimmed) ? Number(trimmed) : -1;
+  return { exitCode, finishedAt: ctime, oomKilled: existsSync(join(persistRoot, id, 'oom')) };
+}
+
+/** Whether `pid` is a live conmon (not a recycled pid): /proc/<pid>/comm. */
+export function conmonAliveSync(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'conmon';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The state a container is really in, when it differs from the stored one; null when the store is
+ * right. Only containers a conmon supervises are checked, and only those whose conmon pid is known
+ * (records from before the lifecycle, or written by tests, are trusted as they are):
+ *  - an exit file → exited with its code, finish time (the file's ctime) and OOM flag;
+ *  - no exit file and no conmon → exited with an error: the monitor died (killed, or the run root
+ *    vanished), so nothing will ever report this run's end; the container is never left "running".
+ */
+export function observeRuntime(record: ContainerRecord, ctx: Pick<LifecycleContext, 'exitDir' | 'persistRoot'>): ContainerState | null {
+  const { state, config } = record;
+  if (!hasMonitor(state.status) || !((state.conmonPid ?? 0) > 0)) return null;
+  // Alive first, then the file: conmon writes the file before it exits, so "dead and no file" is sure.
+  const alive = conmonAliveSync(state.conmonPid ?? 0);
+  const exit = readExitFileSync(ctx.exitDir(), ctx.persistRoot(), config.id);
+  if (exit) {
+    return { ...state, status: 'exited', pid: 0, conmonPid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt.toISOString(), oomKilled: exit.oomKilled, error: null };
+  }
+  if (alive) return null;
+  return {
+    ...state,
+    status: 'exited',
+    pid: 0,
+    conmonPid: 0,
+    exitCode: -1,
+    finishedAt: new Date().toISOString(),
+    oomKilled: false,
+    error: `conmon (pid ${state.conmonPid}) is gone and recorded no exit code: the container's monitor was killed or the host rebooted`,
+  };
+}
+
+/** Removes conmon's exit file and persist dir once the store has the exit (libpod does it after saving). */
+export function removeExitFilesSync(ctx: Pick<LifecycleContext, 'exitDir' | 'persistRoot'>, id: string): void {
+  rmSync(join(ctx.exitDir(), id), { force: true });
+  rmSync(join(ctx.persistRoot(), id), { recursive: true, force: true });
+}
+
+/**
+ * Brings the stored states of `records` up to date with conmon in one write transaction (one disk
+ * sync however many changed), then emits `died` for each and removes their exit files. Records a
+ * live lease of another process covers are left to that process (it is acting on them and syncs
+ * itself). Returns the records as they now are, in the same order.
+ */
+export function syncRecords(ctx: LifecycleContext, records: readonly ContainerRecord[], ownToken: string | null = null): ContainerRecord[] {
+  const changes = new Map<string, ContainerState>();
+  for (const record of records) {
+    const observed = observeRuntime(record, ctx);
+    if (observed) changes.set(record.config.id, observed);
+  }
+  if (changes.size === 0) return [...records];
+  const state = ctx.state();
+  const saved = state.writeTransaction(() => {
+    const done = new Map<string, ContainerRecord>();
+    for (const [id, next] of changes) {
+      if (!state.hasContainer(id)) continue;
+      const current = state.container(id);
+      const before = records.find((r) => r.config.id === id)?.state;
+      // Another process changed it since we read it (restarted it, or already recorded the exit).
+      if (!before || current.state.status !== before.status || current.state.conmonPid !== before.conmonPid) continue;
+      if (state.locksOn([id]).some((lock) => lock.token !== ownToken && leaseAlive(lock))) continue;
+      state.saveContainer(id, next);
+      done.set(id, { config: current.config, state: next });
+    }
+    return done;
+  });
+  for (const record of saved.values()) {
+    removeExitFilesSync(ctx, record.config.id);
+    ctx.emitContainer('died', record.config, { exitCode: String(record.state.exitCode ?? -1) });
+  }
+  return records.map((r) => saved.get(r.config.id) ?? (changes.has(r.config.id) ? { config: r.config, state: changes.get(r.config.id) as ContainerState } : r));
+}
+
+let self: ProcessIdentity | null = null;
+
+function leaseAlive(lock: LockRow): boolean {
+  self ??= currentProcessIdentity();
+  return holderAlive(lock, self);
+}
+
+const catatonitPaths = ['/usr/libexec/podman/catatonit', '/usr/bin/catatonit', '/usr/local/bin/catatonit'];
+
+function envRecord(entries: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of entries ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
+    else if (eq === -1 && entry) out[entry] = '';
+  }
+  return out;
+}
+
+export interface InitOptions {
+  /** Keep a stdin pipe for an attach (-i), whatever the config says. */
+  stdin?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * libpod init(): the spec (podman's defaults with the container's options, rlimits clamped, the pids
+ * limit of the runtime config), then conmon + `<runtime> create`. The container is then in the runtime's
+ * "created" state, its process waiting for start. Only rootfs-path containers for now (image-based
+ * rootfs comes with the images issue → ErrNotImplemented). On failure the runtime side is already gone.
+ */
+export async function initContainer(ctx: LifecycleContext, config: ContainerConfig, oci: OciRuntime, options: InitOptions = {}): Promise<CreatedContainer> {
+  if (!config.rootfs) throw new PodbayError('ErrNotImplemented', `container ${config.name} uses image ${config.rootfsImage?.name ?? ''}: running image-based containers comes with image support`);
+  const settings = ctx.settings();
+  const proc = config.spec.process;
+  const merged = mergeImageConfig(null, {
+    command: proc.args,
+    env: envRecord(proc.env),
+    ...(proc.cwd ? { workdir: proc.cwd } : {}),
+    ...(proc.user ? { user: proc.user } : {}),
+    stopSignal: config.stopSignal,
+    labels: config.labels,
+  });
+  let initPath: string | undefined;
+  if (config.init) {
+    initPath = catatonitPaths.find((p) => existsSync(p));
+    if (!initPath) throw new PodbayError('ErrInvalidArg', `--init needs catatonit, which is not installed (looked in ${catatonitPaths.join(', ')}): apt-get install catatonit`);
+  }
+  const paths = ctx.containerPaths(config.id);
+  const resources = config.resources ?? {};
+  const spec = await prepareSpec({
+    id: config.id,
+    name: config.name,
+    rootfs: config.rootfs,
+    userdataDir: paths.bundleDir,
+    process: merged,
+    terminal: proc.terminal ?? false,
+    ...(config.spec.hostname ? { hostname: config.spec.hostname } : {}),
+    pidsLimit: resources.pidsLimit ?? settings.containers.pidsLimit,
+    stopSignal: config.stopSignal,
+    stopTimeout: config.stopTimeout ?? 10,
+    annotations: config.annotations,
+    ...(resources.memoryBytes !== undefined ? { memoryLimitBytes: resources.memoryBytes } : {}),
+    ...(resources.cpus !== undefined ? { cpus: resources.cpus } : {}),
+    ...(initPath ? { initPath } : {}),
+    ...(config.networkMode === 'host' ? { namespaces: { network: 'host' as const } } : {}),
+  });
+  const exitCommand = ctx.exitCommand(config.id);
+  return oci.createContainer({
+    id: config.id,
+    name: config.name,
+    spec,
+    ...paths,
+    stdin: options.stdin ?? config.stdin ?? false,
+    ...(exitCommand ? { exitCommand } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** Removes the container's bundle (graph root) and run dir, and conmon's files for it. */
+export function removeContainerFilesSync(ctx: LifecycleContext, id: string): void {
+  const paths = ctx.containerPaths(id);
+  rmSync(join(paths.bundleDir, '..'), { recursive: true, force: true, maxRetries: 3 });
+  rmSync(paths.runDir, { recursive: true, force: true });
+  removeExitFilesSync(ctx, id);
+}

@@ -1,0 +1,414 @@
+// The container verbs that drive the OCI runtime (libpod/container_api.go: Start, Stop, Kill, Pause,
+// Unpause, Wait, Restart, Cleanup; logs, exec and attach). Each follows one shape: lock (a lease on the
+// pod, then the container) → sync with conmon → check the state (ErrCtrStateInvalid names it) → act →
+// save → emit. Saving the state and dropping the lease are one transaction, so a verb costs two commits
+// (take, save+release). No lock is held across a long wait: stop saves `stopping`, releases, waits for
+// the process to die, then re-locks to record the exit (libpod stopInternal, podman issue 8501).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PodbayError, hasCode } from '../../shared/errors.ts';
+import { parseSignal } from './container-config.ts';
+import { initContainer, readExitFileSync, removeExitFilesSync, syncRecords } from './container-internal.ts';
+import type { LifecycleContext } from './container-internal.ts';
+import { hasMonitor, isActive, stateInvalid } from './container-state.ts';
+import type { ContainerState } from './container-state.ts';
+import type { LockHandle, LockWaitOptions } from './lock/lock-manager.ts';
+import { attachContainer } from './oci/attach.ts';
+import { pidAlive } from './oci/oci-runtime.ts';
+import type { AttachOptions, AttachSession } from './oci/attach.ts';
+import { startExecSession } from './oci/exec-session.ts';
+import type { ExecSession, ExecSessionOptions } from './oci/exec-session.ts';
+import { readLog } from './oci/k8s-file-log.ts';
+import type { LogLine } from './oci/k8s-file-log.ts';
+import type { OciSpec } from './oci/spec.ts';
+import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
+import type { ContainerRecord } from './state/state.ts';
+
+function lockIds(record: ContainerRecord): string[] {
+  return record.config.pod ? [record.config.pod, record.config.id] : [record.config.id];
+}
+
+function readRecord(ctx: LifecycleContext, id: string): ContainerRecord {
+  try {
+    return ctx.state().container(id);
+  } catch (error) {
+    if (hasCode(error, 'ErrNoSuchCtr')) throw new PodbayError('ErrCtrRemoved', `container ${id} has been removed`, { cause: error });
+    throw error;
+  }
+}
+
+/** Leases the container (and its pod), then syncs it with conmon. */
+async function lease(ctx: LifecycleContext, id: string, wait: LockWaitOptions): Promise<{ handle: LockHandle; record: ContainerRecord }> {
+  const handle = await ctx.locks().acquire(lockIds(readRecord(ctx, id)), wait);
+  try {
+    const [record] = syncRecords(ctx, [readRecord(ctx, id)], handle.token);
+    return { handle, record: record as ContainerRecord };
+  } catch (error) {
+    handle.release();
+    throw error;
+  }
+}
+
+/** Saves the state and drops the lease in one transaction (one disk sync). */
+function saveAndRelease(ctx: LifecycleContext, handle: LockHandle, id: string, state: ContainerState): void {
+  const store = ctx.state();
+  store.writeTransaction(() => {
+    store.saveContainer(id, state);
+    store.deleteLocks(handle.token);
+  });
+  handle.release();
+}
+
+export interface StartOptions {
+  /** Runs after the runtime created the container and before its process starts (attach here: no output is lost). */
+  beforeStart?: () => Promise<void>;
+  /** Keep a stdin pipe for attach (-i) even if the container was created without one. */
+  stdin?: boolean;
+  signal?: AbortSignal;
+  wait?: LockWaitOptions;
+}
+
+/**
+ * libpod Start: a configured or exited container is created in the runtime first (init), a created one
+ * just started. Already running → returned as is (podman start is idempotent). Paused or stopping →
+ * ErrCtrStateInvalid. A failed start leaves the container exited with the error recorded, and nothing
+ * of it in the runtime.
+ */
+export async function startContainer(ctx: LifecycleContext, id: string, options: StartOptions = {}): Promise<ContainerRecord> {
+  const { handle, record } = await lease(ctx, id, { signal: options.signal, ...options.wait });
+  const { config } = record;
+  let state = record.state;
+  if (state.status === 'running') {
+    handle.release();
+    return record;
+  }
+  if (state.status === 'paused' || state.status === 'stopping' || state.status === 'removing') {
+    handle.release();
+    throw stateInvalid(id, state.status, 'start it (unpause or wait for it instead)');
+  }
+  const oci = await ctx.ociRuntime(config.ociRuntime).catch((error: unknown) => {
+    handle.release();
+    throw error;
+  });
+  let created = state.status === 'created' ? { pid: state.pid, conmonPid: state.conmonPid ?? 0 } : null;
+  try {
+    if (!created) {
+      // An earlier run the exit command has not cleaned up yet would make `create` fail: delete it first.
+      if (state.status !== 'configured') await oci.deleteContainer(id, { force: true });
+      created = await initContainer(ctx, config, oci, { ...(options.stdin ? { stdin: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      state = { ...state, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: null };
+    }
+    if (options.beforeStart) await options.beforeStart();
+    await oci.startContainer(id, options.signal);
+  } catch (error) {
+    // libpod cleans up the runtime side of a failed start; the container keeps its record and the error.
+    if (created) await oci.deleteContainer(id, { force: true }).catch(() => undefined);
+    const exit = readExitFileSync(ctx.exitDir(), ctx.persistRoot(), id);
+    removeExitFilesSync(ctx, id);
+    const message = error instanceof Error ? error.message : String(error);
+    const failed: ContainerState = {
+      ...record.state,
+      status: record.state.status === 'configured' ? 'configured' : 'exited',
+      pid: 0,
+      conmonPid: 0,
+      exitCode: exit?.exitCode ?? (hasCode(error, 'ErrOCIRuntimeNotFound') ? 127 : hasCode(error, 'ErrPermission') ? 126 : record.state.exitCode),
+      error: message,
+    };
+    try {
+      saveAndRelease(ctx, handle, id, failed);
+    } catch {
+      handle.release();
+    }
+    throw error;
+  }
+  const running: ContainerState = { ...state, status: 'running', startedAt: ctx.now().toISOString(), finishedAt: null, oomKilled: false, error: null };
+  saveAndRelease(ctx, handle, id, running);
+  ctx.emitContainer('start', config);
+  return { config, state: running };
+}
+
+export interface StopOptions {
+  /** Seconds between the stop signal and SIGKILL; default the container's stop timeout (10). 0 kills at once. */
+  timeout?: number;
+  signal?: AbortSignal;
+  wait?: LockWaitOptions;
+}
+
+/**
+ * libpod Stop: sends the stop signal, SIGKILL after the timeout, and records the exit. The lease is
+ * dropped while waiting for the process to die (the state says `stopping` meanwhile). A container that
+ * is not running (configured, exited) is left as it is; a paused one is resumed first so it can die.
+ */
+export async function stopContainer(ctx: LifecycleContext, id: string, options: StopOptions = {}): Promise<ContainerRecord> {
+  if (options.timeout !== undefined && (!Number.isInteger(options.timeout) || options.timeout < 0)) {
+    throw new PodbayError('ErrInvalidArg', `stop timeout ${options.timeout} must be a whole number of seconds, 0 or more`);
+  }
+  const { handle, record } = await lease(ctx, id, { signal: options.signal, ...options.wait });
+  const { config } = record;
+  if (!hasMonitor(record.state.status)) {
+    handle.release();
+    return record;
+  }
+  if (!((record.state.conmonPid ?? 0) > 0) && !pidAlive(record.state.pid)) {
+    // A record no conmon supervises (written before the lifecycle existed) whose process is gone:
+    // nothing will write an exit file, so the stop is only recorded.
+    const stopped: ContainerState = { ...record.state, status: 'exited', pid: 0, exitCode: record.state.exitCode ?? -1, finishedAt: ctx.now().toISOString() };
+    saveAndRelease(ctx, handle, id, stopped);
+    ctx.emitContainer('stop', config);
+    return { config, state: stopped };
+  }
+  let oci;
+  try {
+    oci = await ctx.ociRuntime(config.ociRuntime);
+    if (record.state.status === 'paused') await oci.resumeContainer(id, options.signal);
+  } catch (error) {
+    handle.release();
+    throw error;
+  }
+  const pid = record.state.pid;
+  saveAndRelease(ctx, handle, id, { ...record.state, status: 'stopping' });
+  const timeout = options.timeout ?? config.stopTimeout ?? 10;
+  let stopError: unknown = null;
+  try {
+    await oci.stopContainer(id, pid, config.stopSignal, timeout, options.signal);
+  } catch (error) {
+    stopError = error;
+  }
+  const after = await recordExit(ctx, id, { timeoutMs: 5_000, ...(options.signal ? { signal: options.signal } : {}) });
+  if (stopError && after && isActive(after.state.status)) throw stopError;
+  ctx.emitContainer('stop', config);
+  return after ?? record;
+}
+
+/**
+ * Waits (without any lock) for conmon's exit file, then records the exit under the lock. The exit may
+ * also be recorded by another process (the exit command, a `ps`): the store is re-read every second.
+ * Returns null when the container was removed meanwhile (e.g. by `--rm`).
+ */
+async function recordExit(ctx: LifecycleContext, id: string, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<ContainerRecord | null> {
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+  const store = ctx.state();
+  for (;;) {
+    if (!store.hasContainer(id)) return null;
+    const [record] = syncRecords(ctx, [store.container(id)]);
+    const current = record as ContainerRecord;
+    if (!hasMonitor(current.state.status)) return current;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      // conmon is alive but wrote no exit: leave the state for a later sync rather than guess.
+      return current;
+    }
+    const oci = await ctx.ociRuntime(current.config.ociRuntime);
+    try {
+      await oci.waitForExit(id, { timeoutMs: Math.min(1_000, left), ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (error) {
+      if (hasCode(error, 'ErrCanceled')) throw error;
+    }
+  }
+}
+
+/**
+ * libpod Kill: sends `signal` (number or name) to the container's init process. Not running →
+ * ErrCtrStateInvalid. The state is not changed here: the exit (if the signal ends it) is synced later.
+ */
+export async function killContainer(ctx: LifecycleContext, id: string, signal: number | string = 9, options: { signal?: AbortSignal; wait?: LockWaitOptions } = {}): Promise<ContainerRecord> {
+  const signum = parseSignal(signal);
+  // The lock only orders the check against other verbs; the sync (and its events) follow the commit.
+  const stored = await ctx.locks().runLocked(lockIds(readRecord(ctx, id)), () => readRecord(ctx, id), { signal: options.signal, ...options.wait });
+  const record = syncRecords(ctx, [stored])[0] as ContainerRecord;
+  if (record.state.status !== 'running' && record.state.status !== 'paused' && record.state.status !== 'created') {
+    throw stateInvalid(id, record.state.status, 'kill it: it is not running');
+  }
+  const oci = await ctx.ociRuntime(record.config.ociRuntime);
+  await oci.kill(id, signum, options.signal ? { abort: options.signal } : {});
+  ctx.emitContainer('kill', record.config, { signal: String(signum) });
+  return record;
+}
+
+/** libpod Pause (cgroup freezer through the runtime): only a running container → else ErrCtrStateInvalid. */
+export async function pauseContainer(ctx: LifecycleContext, id: string, options: { signal?: AbortSignal; wait?: LockWaitOptions } = {}): Promise<ContainerRecord> {
+  return freeze(ctx, id, true, options);
+}
+
+export async function unpauseContainer(ctx: LifecycleContext, id: string, options: { signal?: AbortSignal; wait?: LockWaitOptions } = {}): Promise<ContainerRecord> {
+  return freeze(ctx, id, false, options);
+}
+
+async function freeze(ctx: LifecycleContext, id: string, pause: boolean, options: { signal?: AbortSignal; wait?: LockWaitOptions }): Promise<ContainerRecord> {
+  const { handle, record } = await lease(ctx, id, { signal: options.signal, ...options.wait });
+  const need = pause ? 'running' : 'paused';
+  if (record.state.status !== need) {
+    handle.release();
+    throw stateInvalid(id, record.state.status, pause ? 'pause it: only running containers can be paused' : 'unpause it: it is not paused');
+  }
+  let next: ContainerState;
+  try {
+    const oci = await ctx.ociRuntime(record.config.ociRuntime);
+    if (pause) await oci.pauseContainer(id, options.signal);
+    else await oci.resumeContainer(id, options.signal);
+    next = { ...record.state, status: pause ? 'paused' : 'running' };
+    saveAndRelease(ctx, handle, id, next);
+  } catch (error) {
+    handle.release();
+    throw error;
+  }
+  ctx.emitContainer(pause ? 'pause' : 'unpause', record.config);
+  return { config: record.config, state: next };
+}
+
+/** libpod Restart: stops a running container (its stop timeout, or `timeout`), then starts it. */
+export async function restartContainer(ctx: LifecycleContext, id: string, options: StopOptions = {}): Promise<ContainerRecord> {
+  const current = syncRecords(ctx, [readRecord(ctx, id)])[0] as ContainerRecord;
+  if (current.state.status === 'paused' || current.state.status === 'running' || current.state.status === 'created' || current.state.status === 'stopping') {
+    await stopContainer(ctx, id, options);
+  }
+  const started = await startContainer(ctx, id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.wait ? { wait: options.wait } : {}) });
+  ctx.emitContainer('restart', started.config);
+  return started;
+}
+
+/**
+ * libpod Wait: resolves with the exit code once the container is no longer running (at once if it is
+ * not). A container removed after it exited (--rm) still reports the code it ended with; one removed
+ * with no code known → ErrCtrRemoved. Holds no lock while waiting.
+ */
+export async function waitContainer(ctx: LifecycleContext, id: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+  const store = ctx.state();
+  for (;;) {
+    const record = await recordExit(ctx, id, options.signal ? { signal: options.signal } : {});
+    if (!record) {
+      const code = store.removedExitCode(id);
+      if (code !== null) return code;
+      throw new PodbayError('ErrCtrRemoved', `container ${id} was removed before its exit code was known`);
+    }
+    if (!hasMonitor(record.state.status)) {
+      // A configured container (never started) has nothing to wait for yet: wait for a run to end.
+      if (record.state.status !== 'configured' || record.state.exitCode !== null) return record.state.exitCode ?? 0;
+      const oci = await ctx.ociRuntime(record.config.ociRuntime);
+      await oci.waitForExit(id, { timeoutMs: 1_000, ...(options.signal ? { signal: options.signal } : {}) }).catch((error: unknown) => {
+        if (hasCode(error, 'ErrCanceled')) throw error;
+      });
+    }
+  }
+}
+
+/**
+ * What conmon's exit command runs (`podbay container cleanup <id>`, libpod Cleanup): records the exit,
+ * deletes the container from the OCI runtime, and removes it when it was created with --rm. A container
+ * that is running again (restarted meanwhile) or already removed is left alone. Returns whether it was removed.
+ */
+export async function cleanupContainer(ctx: LifecycleContext, id: string, removeFn: (id: string) => Promise<void>): Promise<'removed' | 'cleaned' | 'skipped'> {
+  const store = ctx.state();
+  if (!store.hasContainer(id)) return 'skipped';
+  // Under the lease: a restart by another process cannot slip between the check and the delete.
+  const { handle, record } = await lease(ctx, id, {});
+  try {
+    if (hasMonitor(record.state.status)) return 'skipped';
+    const oci = await ctx.ociRuntime(record.config.ociRuntime);
+    await oci.deleteContainer(id).catch(() => undefined);
+  } finally {
+    handle.release();
+  }
+  ctx.emitContainer('cleanup', record.config);
+  if (record.config.autoRemove) {
+    try {
+      await removeFn(id);
+    } catch (error) {
+      if (hasCode(error, 'ErrCtrRemoved') || hasCode(error, 'ErrNoSuchCtr')) return 'skipped';
+      throw error;
+    }
+    return 'removed';
+  }
+  return 'cleaned';
+}
+
+export interface LogsOptions {
+  follow?: boolean;
+  sinceMs?: number;
+  untilMs?: number;
+  tail?: number;
+  signal?: AbortSignal;
+}
+
+/** The container's k8s-file log, oldest first; with `follow`, until the container stops running. */
+export async function* containerLogs(ctx: LifecycleContext, id: string, options: LogsOptions = {}): AsyncGenerator<LogLine> {
+  readRecord(ctx, id);
+  const { logPath } = ctx.containerPaths(id);
+  const store = ctx.state();
+  const isDone = () => {
+    if (!store.hasContainer(id)) return true;
+    const [record] = syncRecords(ctx, [store.container(id)]);
+    return !isActive((record as ContainerRecord).state.status);
+  };
+  yield* readLog(logPath, {
+    ...(options.follow ? { follow: true, isDone } : {}),
+    ...(options.sinceMs !== undefined ? { sinceMs: options.sinceMs } : {}),
+    ...(options.untilMs !== undefined ? { untilMs: options.untilMs } : {}),
+    ...(options.tail !== undefined ? { tail: options.tail } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+function requireRunning(ctx: LifecycleContext, id: string, doing: string): ContainerRecord {
+  const [record] = syncRecords(ctx, [readRecord(ctx, id)]);
+  const current = record as ContainerRecord;
+  if (current.state.status !== 'running') throw stateInvalid(id, current.state.status, `${doing}: it is not running`);
+  return current;
+}
+
+export interface ExecOptions {
+  command: string[];
+  /** "K=V" entries added to the container's environment. */
+  env?: string[];
+  cwd?: string;
+  /** A user name or uid[:gid] of the container's /etc/passwd. */
+  user?: string;
+  terminal?: boolean;
+  stdin?: boolean;
+  attach?: ExecSessionOptions['attach'];
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a command in a running container through a second conmon (libpod ExecContainer). Not running →
+ * ErrCtrStateInvalid; a missing command → ErrOCIRuntimeNotFound (exit 127 with execExitCode). No lock
+ * is held while it runs.
+ */
+export async function execInContainer(ctx: LifecycleContext, id: string, options: ExecOptions): Promise<ExecSession> {
+  if (options.command.length === 0) throw new PodbayError('ErrInvalidArg', 'exec needs a command');
+  const record = requireRunning(ctx, id, 'exec in it');
+  const paths = ctx.containerPaths(id);
+  const spec = JSON.parse(await readFile(join(paths.bundleDir, 'config.json'), 'utf8')) as OciSpec;
+  let user;
+  if (options.user) {
+    const { passwd, group } = await readRootfsUserFiles(record.config.rootfs ?? spec.root.path);
+    const resolved = resolveUser(options.user, passwd, group);
+    user = { uid: resolved.uid, gid: resolved.gid, ...(resolved.additionalGids?.length ? { additionalGids: resolved.additionalGids } : {}) };
+  }
+  const oci = await ctx.ociRuntime(record.config.ociRuntime);
+  const session = await startExecSession({
+    runtime: oci,
+    containerId: id,
+    containerName: record.config.name,
+    bundleDir: paths.bundleDir,
+    baseProcess: spec.process,
+    command: options.command,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(user ? { user } : {}),
+    terminal: options.terminal ?? false,
+    stdin: options.stdin ?? false,
+    ...(options.attach ? { attach: options.attach } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  ctx.emitContainer('exec', record.config, { execID: session.sessionId });
+  return session;
+}
+
+/** Connects to a running container's attach socket (libpod Attach). Not running → ErrCtrStateInvalid. */
+export async function attachToContainer(ctx: LifecycleContext, id: string, options: Omit<AttachOptions, 'bundleDir'>): Promise<AttachSession> {
+  const record = requireRunning(ctx, id, 'attach to it');
+  const session = await attachContainer({ ...options, bundleDir: ctx.containerPaths(id).bundleDir });
+  ctx.emitContainer('attach', record.config);
+  return session;
+}
