@@ -10,8 +10,9 @@ import { cliGroup } from './groups/cli.ts';
 import { containersGroup } from './groups/containers.ts';
 import { desktopGroup } from './groups/desktop.ts';
 import { transferGroup } from './groups/transfer.ts';
+import { startGroup } from './groups/start.ts';
 
-const groups: BenchGroup[] = [cliGroup, containersGroup, transferGroup, desktopGroup];
+const groups: BenchGroup[] = [cliGroup, startGroup, containersGroup, transferGroup, desktopGroup];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -5,12 +5,14 @@ import { systemProcedures } from './contract/system.ts';
 import { containerProcedures } from './contract/containers.ts';
 import { podProcedures } from './contract/pods.ts';
 import { imageProcedures } from './contract/images.ts';
+import { consoleProcedures } from './contract/console.ts';
 
 export const contract = {
   ...systemProcedures,
   ...containerProcedures,
   ...podProcedures,
   ...imageProcedures,
+  ...consoleProcedures,
 } satisfies ContractShape;
 
 export type Contract = typeof contract;

@@ -18,6 +18,8 @@ export interface Connection {
 export function serveConnection(router: Router, send: (message: ServerMessage) => void): Connection {
   const streams = new Map<string, AbortController>();
   const calls = new Set<AbortController>();
+  /** Handlers see this key as ctx.connection: what a stream of this connection opens, only it may use. */
+  const identity = Object.freeze({});
   let closed = false;
 
   const safeSend = (message: ServerMessage) => {
@@ -28,7 +30,7 @@ export function serveConnection(router: Router, send: (message: ServerMessage) =
     const controller = new AbortController();
     calls.add(controller);
     try {
-      const value = await router.call(path, input, controller.signal);
+      const value = await router.call(path, input, controller.signal, identity);
       safeSend({ t: 'result', id, ok: true, value });
     } catch (error) {
       safeSend({ t: 'result', id, ok: false, error: toErrorData(error) });
@@ -45,7 +47,7 @@ export function serveConnection(router: Router, send: (message: ServerMessage) =
     const controller = new AbortController();
     streams.set(id, controller);
     try {
-      const iterable = router.stream(path, input, controller.signal);
+      const iterable = router.stream(path, input, controller.signal, identity);
       for await (const value of iterable) {
         if (controller.signal.aborted) break;
         safeSend({ t: 'data', id, value });

@@ -10,6 +10,7 @@ import { readSystemInfo } from '../core/system/system-info.ts';
 import { createContainerHandlers } from './handlers/containers.ts';
 import { createPodHandlers } from './handlers/pods.ts';
 import { createImageHandlers } from './handlers/images.ts';
+import { createConsoleHandlers } from './handlers/console.ts';
 
 export interface HandlerDeps {
   /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
@@ -27,5 +28,6 @@ export function createHandlers(deps: HandlerDeps) {
     ...createContainerHandlers(deps),
     ...createPodHandlers(deps),
     ...createImageHandlers(deps),
+    ...createConsoleHandlers(deps),
   } satisfies Handlers<Contract>;
 }

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { MouseEvent } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
+import { TaskTray } from './components/TaskTray.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { routeInfo } from './navigation/routes.ts';
 import type { RouteInfo } from './navigation/routes.ts';
@@ -9,6 +10,7 @@ import { useRoute } from './navigation/use-route.ts';
 import { ComingPage } from './pages/ComingPage.tsx';
 import { ContainersPage } from './pages/ContainersPage.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
+import { ImagesPage } from './pages/ImagesPage.tsx';
 import { PodsPage } from './pages/PodsPage.tsx';
 import { SystemPage } from './pages/SystemPage.tsx';
 import { describeConnection } from './presenters/connection-presenters.ts';
@@ -16,6 +18,7 @@ import { engineStatus } from './presenters/system-presenters.ts';
 import { useCall } from './query/use-call.ts';
 import { useConnection } from './query/use-connection.ts';
 import { useEngine } from './query/use-engine.ts';
+import { TasksProvider } from './tasks/tasks-context.tsx';
 
 /** Hash routing owns `#…`: the skip link moves focus without changing the hash. */
 function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
@@ -29,6 +32,8 @@ function Page({ route }: { route: RouteInfo }) {
       return <ContainersPage />;
     case 'pods':
       return <PodsPage />;
+    case 'images':
+      return <ImagesPage />;
     case 'events':
       return <EventsPage />;
     case 'system':
@@ -50,27 +55,33 @@ export function App() {
   }, [route.label]);
 
   return (
-    <div className="app">
-      <a className="skip-link" href="#main" onClick={skipToContent}>
-        Skip to content
-      </a>
-      <Sidebar
-        current={route.id}
-        version={info.data?.podbay.version ?? null}
-        footer={
-          <>
-            <span className={`dot dot-${link.tone}`} aria-hidden="true" />
-            <span>{transport === 'electron' ? 'Local engine' : `Engine at ${window.location.host}`}</span>
-          </>
-        }
-      />
-      <div className="workspace">
-        <TopBar route={route} engine={info.data ? engineStatus(info.data) : null} connection={connection} />
-        <ConnectionBanner state={connection} monitor={monitor} />
-        <main id="main" className="content" tabIndex={-1}>
-          <Page route={route} />
-        </main>
+    <TasksProvider>
+      <div className="app">
+        <a className="skip-link" href="#main" onClick={skipToContent}>
+          Skip to content
+        </a>
+        <Sidebar
+          current={route.id}
+          version={info.data?.podbay.version ?? null}
+          footer={
+            <>
+              <span className={`dot dot-${link.tone}`} aria-hidden="true" />
+              <span>{transport === 'electron' ? 'Local engine' : `Engine at ${window.location.host}`}</span>
+            </>
+          }
+        />
+        <div className="workspace">
+          {/* Long operations (pulls) stay visible from every page, beside the engine status. */}
+          <div className="topbar-row">
+            <TopBar route={route} engine={info.data ? engineStatus(info.data) : null} connection={connection} />
+            <TaskTray />
+          </div>
+          <ConnectionBanner state={connection} monitor={monitor} />
+          <main id="main" className="content" tabIndex={-1}>
+            <Page route={route} />
+          </main>
+        </div>
       </div>
-    </div>
+    </TasksProvider>
   );
 }

@@ -42,6 +42,12 @@ export type StreamPaths<C extends ContractShape> = { [K in keyof C]: C[K] extend
 /** What a handler receives beside its input. `signal` aborts when the caller cancels or goes away. */
 export interface HandlerContext {
   readonly signal: AbortSignal;
+  /**
+   * The connection the request came on (a window, a WebSocket, a test pipe): an opaque key, the same
+   * object for every request of that connection, so state a stream opens (a console session) can be
+   * refused to other connections. Absent when the router is used directly (CLI, tests).
+   */
+  readonly connection?: object;
 }
 
 /**

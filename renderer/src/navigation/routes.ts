@@ -14,7 +14,7 @@ export interface RouteInfo {
 export const routes: readonly RouteInfo[] = [
   { id: 'containers', label: 'Containers', coming: null },
   { id: 'pods', label: 'Pods', coming: null },
-  { id: 'images', label: 'Images', coming: 'Pull, tag, push, save and load images with per-layer progress — arriving with the images issue.' },
+  { id: 'images', label: 'Images', coming: null },
   { id: 'volumes', label: 'Volumes', coming: 'Create, inspect and remove named volumes — arriving with the volumes issue.' },
   { id: 'registries', label: 'Registries', coming: 'Add registries and credentials (auth.json), test reachability, login and push access — arriving with the registries issue.' },
   { id: 'events', label: 'Events', coming: null },

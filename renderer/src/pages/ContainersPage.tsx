@@ -1,16 +1,22 @@
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { ContainerListItem } from '../../../shared/types/containers.ts';
+import { ActionIcon } from '../components/ActionIcon.tsx';
+import type { ActionIconName } from '../components/ActionIcon.tsx';
+import { ActionResults } from '../components/ActionResults.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { ContainerDetails } from '../components/ContainerDetails.tsx';
+import { CreateContainerDialog } from '../components/CreateContainerDialog.tsx';
 import { CommandBlock } from '../components/CopyButton.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { InspectPanel } from '../components/InspectPanel.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
 import type { RemovalResultsView } from '../components/RemovalResults.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { AllCheckbox, RowCheckbox, VirtualTable } from '../components/VirtualTable.tsx';
 import type { RowModifiers, VirtualColumn } from '../components/VirtualTable.tsx';
+import { actionLabels, actionNeedsConfirmation, applicableItems, summarizeAction } from '../containers/container-actions.ts';
+import type { ActionSummary, ContainerAction } from '../containers/container-actions.ts';
 import { containerSource, filterContainers, stateCounts, stateFilters } from '../containers/container-list-model.ts';
 import type { StateFilter } from '../containers/container-list-model.ts';
 import { chunk, commandLabel, compactPath, countLabel, createdLabel, imageLabel, removalPlan, statusView, summarizeRemoval } from '../containers/container-presenters.ts';
@@ -21,7 +27,6 @@ import { useEventStatus } from '../containers/use-event-status.ts';
 import { useLiveList } from '../containers/use-live-list.ts';
 import { formatEventDate, shortId } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
-import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
 
 export const createCommand = 'podbay create --name web --rootfs DIR /bin/sh';
@@ -49,6 +54,11 @@ export function ContainersPage() {
   const [removing, setRemoving] = useState(false);
   const [result, setResult] = useState<RemovalResultsView | null>(null);
   const [removeError, setRemoveError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const [acting, setActing] = useState<ContainerAction | null>(null);
+  const [actionResult, setActionResult] = useState<ActionSummary | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [confirmAction, setConfirmAction] = useState<{ action: ContainerAction; items: readonly ContainerListItem[] } | null>(null);
 
   const selectedItems = useMemo(() => shown.filter((c) => selection.selected.has(c.id)), [shown, selection]);
   const now = Date.now();
@@ -76,15 +86,45 @@ export function ContainersPage() {
     }
   };
 
-  const startRemove = () => {
-    if (selectedItems.length === 0 || removing) return;
-    const plan = removalPlan(selectedItems);
+  const startRemove = (items: readonly ContainerListItem[] = selectedItems) => {
+    if (items.length === 0 || removing) return;
+    const plan = removalPlan(items);
     setResult(null);
     if (plan.needsConfirmation) {
       setForce(plan.active.length > 0);
       setConfirm(plan);
     } else void remove(plan, false);
   };
+
+  /** Runs a lifecycle action on the containers it applies to; one report per container. */
+  const run = async (action: Exclude<ContainerAction, 'remove'>, items: readonly ContainerListItem[]) => {
+    const targets = applicableItems(action, items);
+    if (targets.length === 0 || acting) return;
+    setActing(action);
+    setActionError(null);
+    setActionResult(null);
+    setResult(null);
+    const names = new Map(targets.map((c) => [c.id, c.name]));
+    try {
+      const reports = [];
+      for (const ids of chunk(targets.map((c) => c.id))) reports.push(...(await engine.client.call(`containers.${action}`, { nameOrIds: ids })));
+      const summary = summarizeAction(action, reports, (id) => names.get(id) ?? shortId(id));
+      // A single success speaks for itself (the row changes); failures and batches get a banner.
+      if (summary.failures.length > 0 || targets.length > 1) setActionResult(summary);
+    } catch (error) {
+      setActionError(error);
+    } finally {
+      setActing(null);
+    }
+  };
+
+  const act = (action: ContainerAction, items: readonly ContainerListItem[]) => {
+    if (action === 'remove') return startRemove(items);
+    if (actionNeedsConfirmation(action)) setConfirmAction({ action, items: applicableItems(action, items) });
+    else void run(action, items);
+  };
+  const actRef = useRef(act);
+  actRef.current = act;
 
   const columns = useMemo<VirtualColumn<ContainerListItem>[]>(
     () => [
@@ -127,26 +167,46 @@ export function ContainersPage() {
       {
         key: 'actions',
         header: 'Actions',
-        width: '44px',
+        width: '76px',
         className: 'vt-cell-actions',
         headerCell: <span className="visually-hidden">Actions</span>,
-        cell: (c) => (
-          <button
-            type="button"
-            className="button button-ghost button-small button-icon"
-            tabIndex={-1}
-            aria-label={`Inspect ${c.name}`}
-            title="Inspect"
-            aria-pressed={inspecting === c.id}
-            onClick={(event) => {
-              event.stopPropagation();
-              setActiveKey(c.id);
-              setInspecting((current) => (current === c.id ? null : c.id));
-            }}
-          >
-            <Icon name="inspect" size={14} />
-          </button>
-        ),
+        cell: (c) => {
+          const primary = primaryAction(c);
+          return (
+            <span className="row-actions">
+              {primary && (
+                <button
+                  type="button"
+                  className="button button-ghost button-small button-icon"
+                  tabIndex={-1}
+                  aria-label={`${actionLabels[primary.action]} ${c.name}`}
+                  title={actionLabels[primary.action]}
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    actRef.current(primary.action, [c]);
+                  }}
+                >
+                  <ActionIcon name={primary.icon} size={14} />
+                </button>
+              )}
+              <button
+                type="button"
+                className="button button-ghost button-small button-icon"
+                tabIndex={-1}
+                aria-label={`Inspect ${c.name}`}
+                title="Details"
+                aria-pressed={inspecting === c.id}
+                onClick={(event) => {
+                  event.stopPropagation();
+                  setActiveKey(c.id);
+                  setInspecting((current) => (current === c.id ? null : c.id));
+                }}
+              >
+                <Icon name="inspect" size={14} />
+              </button>
+            </span>
+          );
+        },
       },
     ],
     [selection, keys, now, inspecting, onToggle, onToggleAll],
@@ -163,22 +223,30 @@ export function ContainersPage() {
         title="Containers"
         description="Every container in the store, updated the moment any Podbay process changes one."
         actions={
-          live === 'live' ? (
-            <StatusBadge tone="ok" title="Updated from system.events">Live</StatusBadge>
-          ) : (
-            <>
-              <StatusBadge tone="warning">Not live</StatusBadge>
-              <button type="button" className="button" onClick={() => engine.events.restart()}>
-                <Icon name="refresh" size={14} />
-                Resubscribe
-              </button>
-            </>
-          )
+          <>
+            {live === 'live' ? (
+              <StatusBadge tone="ok" title="Updated from system.events">Live</StatusBadge>
+            ) : (
+              <>
+                <StatusBadge tone="warning">Not live</StatusBadge>
+                <button type="button" className="button" onClick={() => engine.events.restart()}>
+                  <Icon name="refresh" size={14} />
+                  Resubscribe
+                </button>
+              </>
+            )}
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+              <ActionIcon name="plus" size={14} />
+              Create container
+            </button>
+          </>
         }
       />
       {view.error != null && <ErrorPanel error={view.error} doing="listing containers" onRetry={() => list?.resync()} />}
       {removeError != null && <ErrorPanel error={removeError} doing="removing containers" />}
+      {actionError != null && <ErrorPanel error={actionError} doing="acting on containers" />}
       {result && <RemovalResults result={result} onDismiss={() => setResult(null)} />}
+      {actionResult && <ActionResults result={actionResult} onDismiss={() => setActionResult(null)} />}
 
       <div className="toolbar" role="search" aria-label="Filter containers">
         <label className="field field-search">
@@ -201,7 +269,25 @@ export function ContainersPage() {
           {view.loaded ? countLabel(shown.length, view.items.length, 'container') : ''}
           {selectedItems.length > 0 && ` · ${formatCount(selectedItems.length)} selected`}
         </span>
-        <button type="button" className="button button-danger-ghost" onClick={startRemove} disabled={selectedItems.length === 0 || removing}>
+        {selectionActions.map(({ action, icon }) => {
+          const count = applicableItems(action, selectedItems).length;
+          // Only what applies to the selection is offered (a running one cannot be started).
+          if (count === 0) return null;
+          return (
+            <button
+              key={action}
+              type="button"
+              className="button"
+              onClick={() => act(action, selectedItems)}
+              disabled={acting !== null}
+              title={`${actionLabels[action]} ${count} of the ${formatCount(selectedItems.length)} selected`}
+            >
+              {acting === action ? <span className="spinner spinner-small" aria-hidden="true" /> : <ActionIcon name={icon} size={14} />}
+              {count > 0 ? `${actionLabels[action]} ${formatCount(count)}` : actionLabels[action]}
+            </button>
+          );
+        })}
+        <button type="button" className="button button-danger-ghost" onClick={() => startRemove()} disabled={selectedItems.length === 0 || removing}>
           {removing ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="trash" size={14} />}
           {selectedItems.length > 0 ? `Remove ${formatCount(selectedItems.length)}` : 'Remove'}
         </button>
@@ -218,7 +304,7 @@ export function ContainersPage() {
             <div className="empty">
               <Icon name="containers" size={28} />
               <p className="empty-title">No containers yet</p>
-              <p className="empty-text">Create one from a root filesystem directory with the CLI; it appears here by itself. Image-based create arrives with image support.</p>
+              <p className="empty-text">Create one from a root filesystem directory with Create container, or with the CLI: it appears here by itself.</p>
               <div className="empty-command">
                 <CommandBlock command={createCommand} label="Copy the command that creates a container" />
               </div>
@@ -238,7 +324,7 @@ export function ContainersPage() {
                 onToggle={onToggle}
                 onOpen={(key) => setInspecting(key)}
                 onSelectAll={() => setSelection(toggleAll(emptySelection, keys))}
-                onDelete={startRemove}
+                onDelete={() => startRemove()}
                 onKey={(key) => {
                   if (key !== 'Escape' || selection.selected.size === 0) return false;
                   setSelection(emptySelection);
@@ -265,14 +351,43 @@ export function ContainersPage() {
           )}
         </div>
         {inspecting && (
-          <ContainerInspector
+          <ContainerDetails
             key={inspecting}
             id={inspecting}
-            name={inspected?.name ?? null}
+            item={inspected}
+            busy={acting !== null || removing}
+            onAction={(action, item) => act(action, [item])}
             onClose={() => setInspecting(null)}
           />
         )}
       </div>
+
+      {creating && (
+        <CreateContainerDialog
+          onCancel={() => setCreating(false)}
+          onCreated={(report) => {
+            setCreating(false);
+            setActiveKey(report.id);
+            setInspecting(report.id);
+          }}
+        />
+      )}
+
+      {confirmAction && (
+        <ConfirmDialog
+          title={confirmAction.items.length === 1 ? `Kill ${confirmAction.items[0]?.name}?` : `Kill ${confirmAction.items.length} containers?`}
+          confirmLabel={confirmAction.items.length === 1 ? 'Kill container' : `Kill ${confirmAction.items.length} containers`}
+          busy={acting !== null}
+          onCancel={() => setConfirmAction(null)}
+          onConfirm={() => {
+            const { action, items } = confirmAction;
+            setConfirmAction(null);
+            void run(action as Exclude<ContainerAction, 'remove'>, items);
+          }}
+        >
+          <p>SIGKILL ends the processes at once: whatever they had not written out is lost. Stop sends the stop signal first and waits.</p>
+        </ConfirmDialog>
+      )}
 
       {confirm && (
         <ConfirmDialog
@@ -318,20 +433,19 @@ function RemovalQuestion({ plan, force, onForce }: { plan: RemovalPlan; force: b
   );
 }
 
-function ContainerInspector({ id, name, onClose }: { id: string; name: string | null; onClose: () => void }) {
-  const inspect = useCall('containers.inspect', { nameOrId: id });
-  const title = name ?? inspect.data?.name ?? shortId(id);
-  return (
-    <InspectPanel
-      title={`Inspect ${title}`}
-      subtitle={<span className="mono">{shortId(id)}</span>}
-      data={inspect.data}
-      error={inspect.error}
-      loading={inspect.loading}
-      gone={name === null && inspect.data ? `${inspect.data.name} was removed; this is its last known state.` : null}
-      doing="inspecting the container"
-      onClose={onClose}
-      onRetry={() => void inspect.refetch()}
-    />
-  );
+const selectionActions: readonly { action: Exclude<ContainerAction, 'remove'>; icon: ActionIconName }[] = [
+  { action: 'start', icon: 'play' },
+  { action: 'stop', icon: 'stop' },
+  { action: 'restart', icon: 'restart' },
+  { action: 'pause', icon: 'pause' },
+  { action: 'unpause', icon: 'play' },
+  { action: 'kill', icon: 'kill' },
+];
+
+/** The one action a row offers beside Details: Start a stopped container, Stop a running one, Resume a paused one. */
+function primaryAction(c: ContainerListItem): { action: ContainerAction; icon: ActionIconName } | null {
+  if (c.state === 'running') return { action: 'stop', icon: 'stop' };
+  if (c.state === 'paused') return { action: 'unpause', icon: 'play' };
+  if (c.state === 'configured' || c.state === 'created' || c.state === 'exited' || c.state === 'stopped') return { action: 'start', icon: 'play' };
+  return null;
 }

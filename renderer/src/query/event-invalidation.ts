@@ -19,6 +19,9 @@ export const invalidationRules: readonly InvalidationRule[] = [
   // by a full re-list per event.
   { type: 'container', paths: ['containers.inspect', 'pods.inspect'] },
   { type: 'pod', paths: ['pods.inspect', 'containers.inspect'] },
+  // The Images list updates row by row too (images/image-list-model.ts); an open image Inspect
+  // panel reads the image again when it is tagged, untagged or pulled anew.
+  { type: 'image', paths: ['images.inspect'] },
 ];
 
 /** The contract paths to refetch after `event`, without duplicates. */

@@ -1,0 +1,88 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { parseTagNames } from '../images/image-presenters.ts';
+import { ErrorPanel } from './ErrorPanel.tsx';
+import { Icon } from './Icon.tsx';
+
+/**
+ * Adds names to an image (`images.tag`): one or more, separated by spaces. Short names become
+ * `localhost/…` and `:latest` is added, as podman does; the engine answers with the full names.
+ */
+export function TagDialog({ imageLabel, onTag, onClose }: { imageLabel: string; onTag: (names: string[]) => Promise<string[]>; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const titleId = useId();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (dialog && !dialog.open) dialog.showModal();
+    inputRef.current?.focus();
+    return () => {
+      if (dialog?.open) dialog.close();
+      before?.focus();
+    };
+  }, []);
+
+  const names = parseTagNames(text);
+  const submit = async () => {
+    if (names.length === 0 || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await onTag(names);
+      onClose();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onClose();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <div className="dialog-head">
+          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
+            <Icon name="tag" size={18} />
+          </span>
+          <h2 id={titleId} className="dialog-title">
+            Tag {imageLabel}
+          </h2>
+        </div>
+        <div className="dialog-body dialog-body-form">
+          <label className="form-field">
+            <span className="form-label">New name</span>
+            <input ref={inputRef} className="input mono" name="names" autoComplete="off" spellCheck={false} placeholder="registry.example.com/team/app:1.0" value={text} onChange={(e) => setText(e.target.value)} />
+          </label>
+          <p className="form-hint">Several names: separate them with spaces. A name without a registry becomes localhost/NAME; without a tag, :latest.</p>
+          {error != null && <ErrorPanel error={error} doing="tagging the image" />}
+        </div>
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy || names.length === 0}>
+            {busy ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="tag" size={14} />}
+            Add {names.length > 1 ? `${names.length} names` : 'name'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

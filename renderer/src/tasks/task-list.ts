@@ -1,0 +1,98 @@
+// The window's task list: starts pulls as `images.pull` streams owned by the list (not by a dialog
+// or a page), folds their frames into the task list model, and cancels them on request. One per
+// window (tasks-context.tsx); nothing here uses a timer — state changes only when a frame arrives.
+import type { TypedClient } from '../../../shared/client.ts';
+import { addPullTask, clearFinished, dismissTask, emptyTasks, findTask, taskCanceled, taskEnded, taskFailed, taskFrame } from './task-list-model.ts';
+import type { PullTask, PullTaskInput, TaskListState } from './task-list-model.ts';
+
+export type StreamClient = Pick<TypedClient, 'stream'>;
+
+export class TaskList {
+  private state: TaskListState = emptyTasks;
+  private readonly listeners = new Set<() => void>();
+  /** Open streams by task id: calling one cancels the stream. */
+  private readonly stops = new Map<string, () => void>();
+  private readonly client: StreamClient;
+  private readonly now: () => number;
+  private counter = 0;
+
+  constructor(client: StreamClient, now: () => number = () => Date.now()) {
+    this.client = client;
+    this.now = now;
+  }
+
+  getState(): TaskListState {
+    return this.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(id: string | null): PullTask | null {
+    return findTask(this.state, id);
+  }
+
+  /** Starts a pull and returns its task id; the stream runs until it ends, fails or is cancelled. */
+  startPull(input: PullTaskInput): string {
+    const id = `pull-${++this.counter}`;
+    const reference = input.reference.trim();
+    this.set(addPullTask(this.state, id, { ...input, reference }, this.now()));
+    let finished = false;
+    const stop = this.client.stream(
+      'images.pull',
+      { reference, ...(input.tlsVerify === false ? { tlsVerify: false } : {}), ...(input.allTags ? { allTags: true } : {}) },
+      (frame) => {
+        if (finished) return;
+        if (frame.type === 'data') {
+          this.set(taskFrame(this.state, id, frame.value, this.now()));
+          return;
+        }
+        finished = true;
+        this.stops.delete(id);
+        this.set(frame.type === 'end' ? taskEnded(this.state, id, this.now()) : taskFailed(this.state, id, frame.error, this.now()));
+      },
+    );
+    // A transport may report a failure synchronously (closed connection): only keep live streams.
+    if (!finished) this.stops.set(id, stop);
+    return id;
+  }
+
+  /** Cancels a running pull: its stream closes and the engine aborts it, keeping nothing of it. */
+  cancel(id: string): void {
+    const stop = this.stops.get(id);
+    if (!stop) return;
+    this.stops.delete(id);
+    this.set(taskCanceled(this.state, id, this.now()));
+    stop();
+  }
+
+  /** Starts the same pull again (after a failure or a cancel); returns the new task id. */
+  retry(id: string): string | null {
+    const task = this.get(id);
+    if (!task) return null;
+    this.cancel(id);
+    this.set(dismissTask(this.state, id));
+    return this.startPull(task.input);
+  }
+
+  dismiss(id: string): void {
+    this.set(dismissTask(this.state, id));
+  }
+
+  clearFinished(): void {
+    this.set(clearFinished(this.state));
+  }
+
+  /** Cancels everything (the window is going away). */
+  dispose(): void {
+    for (const id of [...this.stops.keys()]) this.cancel(id);
+  }
+
+  private set(state: TaskListState): void {
+    if (state === this.state) return;
+    this.state = state;
+    for (const listener of [...this.listeners]) listener();
+  }
+}

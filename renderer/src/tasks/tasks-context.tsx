@@ -1,0 +1,36 @@
+// The window's one TaskList and the Pull dialog that shows a task, above every page: a pull started
+// on the Images page keeps running (and stays visible in the task tray) when the dialog closes or
+// the page changes, and the tray reopens its dialog.
+import { createContext, useCallback, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import { PullDialog } from '../components/PullDialog.tsx';
+import { useEngine } from '../query/use-engine.ts';
+import { TaskList } from './task-list.ts';
+
+export interface TasksUi {
+  readonly tasks: TaskList;
+  /** Opens the Pull dialog: on a task (its progress), or empty (a new pull, optionally prefilled). */
+  openPull(taskId?: string | null, reference?: string): void;
+  closePull(): void;
+}
+
+export const TasksContext = createContext<TasksUi | null>(null);
+
+export function TasksProvider({ children }: { children: ReactNode }) {
+  const engine = useEngine();
+  const [tasks] = useState(() => new TaskList(engine.client));
+  const [dialog, setDialog] = useState<{ taskId: string | null; reference: string; n: number } | null>(null);
+
+  useEffect(() => () => tasks.dispose(), [tasks]);
+
+  const openPull = useCallback((taskId: string | null = null, reference = '') => setDialog((d) => ({ taskId, reference, n: (d?.n ?? 0) + 1 })), []);
+  const closePull = useCallback(() => setDialog(null), []);
+  const ui = useMemo<TasksUi>(() => ({ tasks, openPull, closePull }), [tasks, openPull, closePull]);
+
+  return (
+    <TasksContext.Provider value={ui}>
+      {children}
+      {dialog && <PullDialog key={dialog.n} tasks={tasks} initialTaskId={dialog.taskId} initialReference={dialog.reference} onClose={closePull} />}
+    </TasksContext.Provider>
+  );
+}
