@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+// No short name may resolve off loopback in a test: see test/fixtures/registries-loopback-only.conf.
+const env = { CONTAINERS_REGISTRIES_CONF: fileURLToPath(new URL('./test/fixtures/registries-loopback-only.conf', import.meta.url)) };
 
 // Three kinds of tests (STYLE.md): unit/contract tests (fast, no host access beyond temp dirs),
 // integration tests with real binaries, registries and several processes (root on Debian), and
@@ -12,6 +16,7 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts'],
           environment: 'node',
+          env,
         },
       },
       {
@@ -19,6 +24,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.integration.test.ts'],
           environment: 'node',
+          env,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -29,6 +35,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          env,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

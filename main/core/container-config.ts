@@ -14,7 +14,13 @@ export type NamespaceKind = (typeof namespaceKinds)[number];
 /** The part of the OCI runtime spec a caller gives; the spec generator (OCI issue) fills in the rest. */
 export interface ContainerSpec {
   process: {
+    /** The final argv once the container is created (an image's entrypoint and cmd merged in). */
     args: string[];
+    /**
+     * Replaces the image's entrypoint (podman --entrypoint; `[""]` means none). Only in a draft: at
+     * creation it is folded into `args` and dropped.
+     */
+    entrypoint?: string[];
     env?: string[];
     cwd?: string;
     terminal?: boolean;
@@ -36,10 +42,23 @@ export interface ContainerResources {
 export type ContainerNetworkMode = 'none' | 'host';
 
 export interface RootfsImage {
-  /** As the user named it ("alpine", "docker.io/library/alpine:3.20", an image id). */
+  /**
+   * The image's name: as the user gave it until the container is created, then the stored name it
+   * resolved to ("busybox" → "docker.io/library/busybox:latest"; an ID stays an ID), which ps shows
+   * (libpod RootfsImageName).
+   */
   name: string;
+  /** As the user typed it, once `name` holds the resolved name (libpod RawImageName). */
+  rawName?: string;
   /** Whether the image's config (entrypoint, env, workdir, stop signal) is merged into the spec. */
   useImageConfig: boolean;
+  /**
+   * The image ID (config digest hex) it resolved to when the container was created: what in-use
+   * checks compare. Absent only in records written before images could run.
+   */
+  id?: string;
+  /** The image's layer DiffIDs, bottom first: the overlay lower dirs (top first) are derived from them. */
+  layers?: string[];
 }
 
 export interface ContainerConfig {
@@ -74,6 +93,8 @@ export interface ContainerConfig {
   ociRuntime?: string;
   /** Default none: a private network namespace with only loopback. */
   networkMode?: ContainerNetworkMode;
+  /** The image's VOLUME paths (podman backs them with anonymous volumes; noted here until volumes exist). */
+  imageVolumes?: string[];
   /** Namespaces joined from another container: kind → that container's id. */
   sharedNamespaces: Partial<Record<NamespaceKind, string>>;
   /** RFC 3339. */
@@ -234,15 +255,18 @@ export function withRootFSFromPath(path: string): ContainerOption {
 }
 
 /**
- * The container's root comes from an image. Recorded as given; resolving it to a stored image (and
- * ErrNoSuchImage) is the image layer's job.
+ * The container's root comes from an image (libpod WithRootFSFromImage). `image` is the name as the
+ * user gave it (shown by ps); `imageId`, when known (just pulled), pins the image it resolves to.
+ * runtime.newContainer resolves it in the image store (not there → ErrNoSuchImage), records the image
+ * ID and layers and, with `useImageConfig`, merges the image config into the spec.
  */
-export function withRootFSFromImage(image: string, useImageConfig: boolean): ContainerOption {
+export function withRootFSFromImage(image: string, useImageConfig: boolean, imageId?: string): ContainerOption {
   return (target) => {
     const draft = editable(target);
     if (draft.rootfs) throw new PodbayError('ErrInvalidArg', 'a container has either an image or a rootfs path, not both');
     if (typeof image !== 'string' || image.trim() === '') throw new PodbayError('ErrInvalidArg', 'image name must not be empty');
-    draft.rootfsImage = { name: image, useImageConfig };
+    if (imageId !== undefined && !/^[a-f0-9]{64}$/.test(imageId)) throw new PodbayError('ErrInvalidArg', `invalid image ID "${imageId}"`);
+    draft.rootfsImage = { name: image, useImageConfig, ...(imageId ? { id: imageId } : {}) };
   };
 }
 

@@ -1,5 +1,8 @@
 // `ContainerCreateOptions` (what the UI's Run dialog and the CLI's create/run flags say) → the
-// container's spec and options (podman's specgen → libpod options step), then newContainer.
+// container's spec and options (podman's specgen → libpod options step), then newContainer. An image
+// is pulled first as the pull policy says (podman `--pull missing` by default).
+import { PodbayError, hasCode } from '../../shared/errors.ts';
+import type { ImagePullFrame } from '../../shared/types/images.ts';
 import type { ContainerCreateOptions } from '../../shared/types/containers.ts';
 import type { Container } from './container.ts';
 import {
@@ -9,6 +12,7 @@ import {
   withName,
   withNetworkMode,
   withResources,
+  withRootFSFromImage,
   withRootFSFromPath,
   withStdin,
   withStopSignal,
@@ -18,14 +22,17 @@ import type { ContainerOption, ContainerSpec } from './container-config.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import type { Runtime } from './runtime.ts';
 
-export function containerSpecAndOptions(input: ContainerCreateOptions): { spec: ContainerSpec; options: ContainerOption[] } {
+/** `imageId`: the image a pull just stored, pinned so a short name cannot resolve to another. */
+export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?: string): { spec: ContainerSpec; options: ContainerOption[] } {
   const spec: ContainerSpec = { process: { args: [...input.command] } };
+  if (input.entrypoint) spec.process.entrypoint = [...input.entrypoint];
   if (input.env?.length) spec.process.env = [...input.env];
   if (input.workdir) spec.process.cwd = input.workdir;
   if (input.user) spec.process.user = input.user;
   if (input.terminal) spec.process.terminal = true;
   if (input.hostname) spec.hostname = input.hostname;
-  const options: ContainerOption[] = [withRootFSFromPath(input.rootfs)];
+  if ((input.rootfs === undefined) === (input.image === undefined)) throw new PodbayError('ErrInvalidArg', 'a container needs exactly one of an image and a rootfs path');
+  const options: ContainerOption[] = [input.image !== undefined ? withRootFSFromImage(input.image, true, imageId) : withRootFSFromPath(input.rootfs as string)];
   if (input.name !== undefined) options.push(withName(input.name));
   if (input.labels && Object.keys(input.labels).length) options.push(withLabels(input.labels));
   if (input.stopSignal !== undefined) options.push(withStopSignal(input.stopSignal));
@@ -44,9 +51,47 @@ export function containerSpecAndOptions(input: ContainerCreateOptions): { spec: 
   return { spec, options };
 }
 
-/** Creates the container (and starts it with `start`). A failed start of an --rm container removes it. */
-export async function createContainer(runtime: Runtime, input: ContainerCreateOptions, extra: ContainerOption[] = [], wait: LockWaitOptions = {}): Promise<Container> {
-  const { spec, options } = containerSpecAndOptions(input);
+export interface CreateHooks {
+  /** Progress of a pull the policy makes (podman prints it on stderr). */
+  onPullFrame?: (frame: ImagePullFrame) => void;
+}
+
+/**
+ * podman's pull policy before create: `always` pulls; `missing` pulls when the store has no image by
+ * that name or ID; `never` pulls nothing. Returns the ID a pull stored, or undefined (resolved by name).
+ */
+export async function pullForCreate(runtime: Runtime, input: ContainerCreateOptions, hooks: CreateHooks = {}, signal?: AbortSignal): Promise<string | undefined> {
+  const name = input.image;
+  if (name === undefined) return undefined;
+  const policy = input.pull ?? 'missing';
+  if (policy === 'never') return undefined;
+  const images = await runtime.images();
+  if (policy === 'missing') {
+    try {
+      images.store.lookupImageId(name);
+      return undefined;
+    } catch (error) {
+      if (!hasCode(error, 'ErrNoSuchImage')) throw error;
+    }
+  }
+  // A name with a digest or an ID prefix cannot be pulled by name: only names go to a registry.
+  const pulled = await images.pull(name, {
+    ...(input.tlsVerify !== undefined ? { tlsVerify: input.tlsVerify } : {}),
+    ...(hooks.onPullFrame ? { onFrame: hooks.onPullFrame } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  return pulled[0]?.id;
+}
+
+/**
+ * Creates the container (and starts it with `start`), pulling its image first as `input.pull` says.
+ * A failed start of an --rm container removes it.
+ */
+export async function createContainer(runtime: Runtime, input: ContainerCreateOptions, extra: ContainerOption[] = [], wait: LockWaitOptions = {}, hooks: CreateHooks = {}): Promise<Container> {
+  // Options are checked before anything is pulled: a bad request never reaches a registry.
+  containerSpecAndOptions(input);
+  const imageId = await pullForCreate(runtime, input, hooks, wait.signal);
+  const { spec, options } = containerSpecAndOptions(input, imageId);
   const ctr = await runtime.newContainer(spec, [...options, ...extra], wait);
   if (input.start) {
     try {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig } from './container-config.ts';
+import { envRecord, mountRootfs, unmountRootfs } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
 import type { EventLog } from './events/event-log.ts';
@@ -153,16 +154,6 @@ function leaseAlive(lock: LockRow): boolean {
 
 const catatonitPaths = ['/usr/libexec/podman/catatonit', '/usr/bin/catatonit', '/usr/local/bin/catatonit'];
 
-function envRecord(entries: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of entries ?? []) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
-    else if (eq === -1 && entry) out[entry] = '';
-  }
-  return out;
-}
-
 export interface InitOptions {
   /** Keep a stdin pipe for an attach (-i), whatever the config says. */
   stdin?: boolean;
@@ -170,13 +161,49 @@ export interface InitOptions {
 }
 
 /**
- * libpod init(): the spec (podman's defaults with the container's options, rlimits clamped, the pids
- * limit of the runtime config), then conmon + `<runtime> create`. The container is then in the runtime's
- * "created" state, its process waiting for start. Only rootfs-path containers for now (image-based
- * rootfs comes with the images issue → ErrNotImplemented). On failure the runtime side is already gone.
+ * libpod init(): mounts an image container's rootfs (container-rootfs.ts), builds the spec (podman's
+ * defaults with the container's options — the image config was merged in at creation —, rlimits
+ * clamped, the pids limit of the runtime config), then conmon + `<runtime> create`. The container is
+ * then in the runtime's "created" state, its process waiting for start. On failure the runtime side is
+ * already gone and the rootfs unmounted.
  */
 export async function initContainer(ctx: LifecycleContext, config: ContainerConfig, oci: OciRuntime, options: InitOptions = {}): Promise<CreatedContainer> {
-  if (!config.rootfs) throw new PodbayError('ErrNotImplemented', `container ${config.name} uses image ${config.rootfsImage?.name ?? ''}: running image-based containers comes with image support`);
+  const settings = ctx.settings();
+  if (config.rootfs) return initWithRootfs(ctx, config, config.rootfs, oci, options);
+  if (!config.rootfsImage) throw new PodbayError('ErrInvalidArg', `container ${config.name} has neither a rootfs nor an image`);
+  const rootfs = await mountRootfs(config, { graphRoot: settings.storage.graphRoot, driver: settings.storage.driver });
+  try {
+    return await initWithRootfs(ctx, config, rootfs, oci, options);
+  } catch (error) {
+    await unmountRootfs(settings.storage.graphRoot, config.id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * libpod cleanupStorage: unmounts an image container's rootfs once it no longer runs, under its lease
+ * (a start by another process cannot slip in between). Its writable layer stays for the next start.
+ */
+export async function unmountIfStopped(ctx: LifecycleContext, config: ContainerConfig, locked: boolean): Promise<void> {
+  if (!config.rootfsImage) return;
+  const graphRoot = ctx.settings().storage.graphRoot;
+  if (locked) {
+    await unmountRootfs(graphRoot, config.id);
+    return;
+  }
+  const store = ctx.state();
+  if (!store.hasContainer(config.id)) return;
+  const handle = await ctx.locks().acquire(config.pod ? [config.pod, config.id] : [config.id], {});
+  try {
+    if (!store.hasContainer(config.id)) return;
+    const [record] = syncRecords(ctx, [store.container(config.id)], handle.token);
+    if (record && !hasMonitor(record.state.status)) await unmountRootfs(graphRoot, config.id);
+  } finally {
+    handle.release();
+  }
+}
+
+async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, rootfs: string, oci: OciRuntime, options: InitOptions): Promise<CreatedContainer> {
   const settings = ctx.settings();
   const proc = config.spec.process;
   const merged = mergeImageConfig(null, {
@@ -197,7 +224,7 @@ export async function initContainer(ctx: LifecycleContext, config: ContainerConf
   const spec = await prepareSpec({
     id: config.id,
     name: config.name,
-    rootfs: config.rootfs,
+    rootfs,
     userdataDir: paths.bundleDir,
     process: merged,
     terminal: proc.terminal ?? false,

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import { parseSignal } from './container-config.ts';
-import { initContainer, readExitFileSync, removeExitFilesSync, syncRecords } from './container-internal.ts';
+import { initContainer, readExitFileSync, removeExitFilesSync, syncRecords, unmountIfStopped } from './container-internal.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { hasMonitor, isActive, stateInvalid } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
@@ -103,6 +103,7 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
   } catch (error) {
     // libpod cleans up the runtime side of a failed start; the container keeps its record and the error.
     if (created) await oci.deleteContainer(id, { force: true }).catch(() => undefined);
+    await unmountIfStopped(ctx, config, true).catch(() => undefined);
     const exit = readExitFileSync(ctx.exitDir(), ctx.persistRoot(), id);
     removeExitFilesSync(ctx, id);
     const message = error instanceof Error ? error.message : String(error);
@@ -146,7 +147,12 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   const { handle, record } = await lease(ctx, id, { signal: options.signal, ...options.wait });
   const { config } = record;
   if (!hasMonitor(record.state.status)) {
-    handle.release();
+    // Already exited: libpod's stop still cleans up what no exit command did (the rootfs mount).
+    try {
+      await unmountIfStopped(ctx, config, true);
+    } finally {
+      handle.release();
+    }
     return record;
   }
   if (!((record.state.conmonPid ?? 0) > 0) && !pidAlive(record.state.pid)) {
@@ -176,6 +182,8 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   }
   const after = await recordExit(ctx, id, { timeoutMs: 5_000, ...(options.signal ? { signal: options.signal } : {}) });
   if (stopError && after && isActive(after.state.status)) throw stopError;
+  // libpod's stop ends with cleanup: the rootfs is unmounted (the writable layer stays).
+  if (after && !isActive(after.state.status)) await unmountIfStopped(ctx, config, false).catch(() => undefined);
   ctx.emitContainer('stop', config);
   return after ?? record;
 }
@@ -306,6 +314,8 @@ export async function cleanupContainer(ctx: LifecycleContext, id: string, remove
     if (hasMonitor(record.state.status)) return 'skipped';
     const oci = await ctx.ociRuntime(record.config.ociRuntime);
     await oci.deleteContainer(id).catch(() => undefined);
+    // An --rm container's removal below unmounts it anyway: the lease is held no longer than needed.
+    if (!record.config.autoRemove) await unmountIfStopped(ctx, record.config, true);
   } finally {
     handle.release();
   }

@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import { Container } from './container.ts';
 import { observeRuntime, removeContainerFilesSync, syncRecords } from './container-internal.ts';
+import { applyImage, foldProcess, removeRootfs } from './container-rootfs.ts';
+import type { ImageRuntime } from './image/image-runtime.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { stopContainer } from './container-lifecycle.ts';
 import { OciRuntime, findOciRuntime } from './oci/oci-runtime.ts';
@@ -84,6 +86,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
   readonly #now: () => Date;
   #cliScript: string | null | undefined;
   readonly #ociRuntimes = new Map<string, Promise<OciRuntime>>();
+  #images: Promise<ImageRuntime> | null = null;
+  #openedImages: ImageRuntime | null = null;
 
   private constructor(now: () => Date) {
     this.#now = now;
@@ -166,6 +170,33 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     return found;
   }
 
+  /**
+   * The image store of this runtime's graph root (`<graphRoot>/storage.db`), opened on first use and
+   * closed by shutdown: search and insecure registries from the config, removal refusing images that
+   * containers use (the image ID each container recorded).
+   */
+  images(): Promise<ImageRuntime> {
+    const config = this.settings();
+    this.#images ??= (async () => {
+      const [{ ImageRuntime }, { imageRegistriesConf }, { containerImageUsers }] = await Promise.all([
+        import('./image/image-runtime.ts'),
+        import('./image/registries-conf.ts'),
+        import('./image/image-users.ts'),
+      ]);
+      const images: ImageRuntime = await ImageRuntime.open({
+        graphRoot: config.storage.graphRoot,
+        events: this.events(),
+        registriesConf: () => imageRegistriesConf(config.image),
+        isInUse: (id) => containerImageUsers(() => this, images.store).isInUse(id),
+        removeUsers: (id) => containerImageUsers(() => this, images.store).removeUsers(id),
+      });
+      this.#openedImages = images;
+      return images;
+    })();
+    this.#images.catch(() => (this.#images = null));
+    return this.#images;
+  }
+
   /** bundle = `<graphRoot>/containers/<id>/userdata` (config.json, attach, ctl, ctr.log); run dir under the run root. */
   containerPaths(id: string): ContainerPaths {
     const { graphRoot, runRoot } = this.settings().storage;
@@ -246,6 +277,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       throw new PodbayError('ErrCtrStateInvalid', `cannot shut down with active containers (use force): ${active.map((c) => `${c.config.name} (${c.state.status})`).join(', ')}`);
     }
     this.#stopped = true;
+    this.#openedImages?.close();
+    this.#openedImages = null;
     state.close();
   }
 
@@ -262,6 +295,14 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     for (const option of options) option(ctr);
     const draft = ctr.draft;
     if (!draft.rootfs && !draft.rootfsImage) throw new PodbayError('ErrInvalidArg', 'a container needs a rootfs path or an image');
+    if (draft.rootfsImage) {
+      // libpod resolves the image before the container exists: ErrNoSuchImage leaves nothing behind.
+      const images = await this.images();
+      const image = draft.rootfsImage.id ? images.store.getImage(draft.rootfsImage.id) : images.store.lookupImage(draft.rootfsImage.name);
+      applyImage(draft, image);
+    } else if (draft.spec.process.entrypoint) {
+      foldProcess(draft, null);
+    }
     const state = this.state();
     const record = await this.locks().runLocked(draft.pod ? [draft.pod] : [], () => {
       const config: ContainerConfig = {
@@ -397,6 +438,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
         const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
         await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
       }
+      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
+      if (record.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false))) return;
       removeContainerFilesSync(this, record.config.id);
     }));
     for (const ctr of ctrs) {
@@ -529,6 +572,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
         const oci = await this.ociRuntime(member.config.ociRuntime).catch(() => null);
         await oci?.deleteContainer(member.config.id, { force: true }).catch(() => undefined);
       }
+      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
+      if (member.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, member.config.id).then(() => true, () => false))) continue;
       removeContainerFilesSync(this, member.config.id);
     }
     for (const member of result.members) this.emitContainer('remove', member.config);

@@ -27,29 +27,42 @@ export const containerProcedures = {
       timeout: z.number().int().min(0).max(86_400).optional(),
     }),
   ),
-  /** A container from a root directory (image-based create comes with images); `start` runs it too. */
+  /**
+   * A container from an image (`image`, pulled first as `pull` says: `missing` by default) or from a
+   * root directory (`rootfs`, which needs a command) — exactly one of them; `start` runs it too.
+   * Unknown image with `pull: never` → ErrNoSuchImage.
+   */
   'containers.create': call<ContainerCreateReport>()(
-    z.strictObject({
-      rootfs: z.string().min(1).max(4096),
-      name: z.string().min(1).max(256).optional(),
-      command: z.array(z.string().max(65_536)).min(1).max(4096),
-      env: z.array(z.string().max(65_536)).max(4096).optional(),
-      workdir: z.string().min(1).max(4096).optional(),
-      user: z.string().min(1).max(256).optional(),
-      hostname: z.string().min(1).max(253).optional(),
-      labels: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional(),
-      terminal: z.boolean().optional(),
-      stdin: z.boolean().optional(),
-      memoryBytes: z.number().int().positive().optional(),
-      cpus: z.number().positive().max(1024).optional(),
-      pidsLimit: z.number().int().min(-1).optional(),
-      init: z.boolean().optional(),
-      stopSignal: z.string().min(1).max(16).optional(),
-      stopTimeout: z.number().int().min(0).max(86_400).optional(),
-      autoRemove: z.boolean().optional(),
-      network: z.enum(['none', 'host']).optional(),
-      start: z.boolean().optional(),
-    }),
+    z
+      .strictObject({
+        rootfs: z.string().min(1).max(4096).optional(),
+        image: z.string().min(1).max(1024).optional(),
+        pull: z.enum(['always', 'missing', 'never']).optional(),
+        tlsVerify: z.boolean().optional(),
+        entrypoint: z.array(z.string().max(65_536)).max(4096).optional(),
+        name: z.string().min(1).max(256).optional(),
+        command: z.array(z.string().max(65_536)).max(4096).default([]),
+        env: z.array(z.string().max(65_536)).max(4096).optional(),
+        workdir: z.string().min(1).max(4096).optional(),
+        user: z.string().min(1).max(256).optional(),
+        hostname: z.string().min(1).max(253).optional(),
+        labels: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional(),
+        terminal: z.boolean().optional(),
+        stdin: z.boolean().optional(),
+        memoryBytes: z.number().int().positive().optional(),
+        cpus: z.number().positive().max(1024).optional(),
+        pidsLimit: z.number().int().min(-1).optional(),
+        init: z.boolean().optional(),
+        stopSignal: z.string().min(1).max(16).optional(),
+        stopTimeout: z.number().int().min(0).max(86_400).optional(),
+        autoRemove: z.boolean().optional(),
+        network: z.enum(['none', 'host']).optional(),
+        start: z.boolean().optional(),
+      })
+      .superRefine((input, ctx) => {
+        if ((input.rootfs === undefined) === (input.image === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of image and rootfs', path: ['image'] });
+        if (input.rootfs !== undefined && input.command.length === 0 && !input.entrypoint?.length) ctx.addIssue({ code: 'custom', message: 'a rootfs container needs a command', path: ['command'] });
+      }),
   ),
   /** Starts each container (creating it in the OCI runtime first when needed); one report per name. */
   'containers.start': call<ContainerActionReport[]>()(batch),

@@ -33,7 +33,8 @@ export interface ContainerInspect extends ContainerListItem {
   workingDir: string | null;
   hostname: string | null;
   terminal: boolean;
-  rootfsImage: { name: string; useImageConfig: boolean } | null;
+  /** `id`: the image ID the container was created from (absent in records from before images ran). */
+  rootfsImage: { name: string; useImageConfig: boolean; id?: string | undefined } | null;
   /** Namespaces joined from other containers: kind → container id. */
   sharedNamespaces: Record<string, string>;
   /** Containers this one needs (those whose namespaces it joins) and those that need it. */
@@ -67,10 +68,25 @@ export interface ContainerActionReport {
 
 export type ContainerRemoveReport = ContainerActionReport;
 
-/** What `containers.create` takes: a container from a root directory (image-based create comes with images). */
+/** podman's --pull: `missing` (default) pulls only when the image is not in the store. */
+export type PullPolicy = 'always' | 'missing' | 'never';
+
+/**
+ * What `containers.create` takes: a container from an image (pulled as `pull` says) or from a root
+ * directory — exactly one of `image` and `rootfs`.
+ */
 export interface ContainerCreateOptions {
-  rootfs: string;
+  /** A root directory used as is (podman --rootfs). */
+  rootfs?: string | undefined;
+  /** An image name or ID; its config (entrypoint, cmd, env, workdir, user, stop signal, labels) applies. */
+  image?: string | undefined;
+  pull?: PullPolicy | undefined;
+  /** false: plain HTTP or unverified TLS allowed for the pull (--tls-verify=false). */
+  tlsVerify?: boolean | undefined;
+  /** Replaces the image's entrypoint; `[""]` clears it (podman --entrypoint ""). */
+  entrypoint?: string[] | undefined;
   name?: string | undefined;
+  /** The command (an image's CMD when empty). */
   command: string[];
   /** "K=V". */
   env?: string[] | undefined;

@@ -1,13 +1,18 @@
 // The flags `create` and `run` share (podman's container create flags), and their parsing into
-// ContainerCreateOptions. Flags come before the command (podman's SetInterspersed(false)).
+// ContainerCreateOptions. Flags come before IMAGE (or, with --rootfs, before the command): podman's
+// SetInterspersed(false).
 import { PodbayError } from '../../../shared/errors.ts';
 import type { ContainerCreateOptions } from '../../../shared/types/containers.ts';
+import type { CreateHooks } from '../../core/container-create.ts';
 import type { CommandRun, FlagSpec } from '../command.ts';
 import { stringList } from './ps.ts';
 
 export const containerCreateFlags: Record<string, FlagSpec> = {
   name: { type: 'string', description: 'Assign a name to the container', valueName: 'NAME' },
   rootfs: { type: 'string', description: 'Use this directory as the root filesystem (no image)', valueName: 'PATH' },
+  pull: { type: 'string', description: 'Pull image policy: always, missing (default) or never', valueName: 'POLICY' },
+  entrypoint: { type: 'string', description: 'Overwrite the default ENTRYPOINT of the image (a string or a JSON array)', valueName: 'CMD' },
+  'tls-verify': { type: 'string', description: 'Require HTTPS and verify certificates when pulling (default true)', valueName: 'BOOL' },
   label: { type: 'string', short: 'l', multiple: true, description: 'Set metadata on the container', valueName: 'KEY=VALUE' },
   annotation: { type: 'string', multiple: true, description: 'Add an annotation to the container', valueName: 'KEY=VALUE' },
   'stop-signal': { type: 'string', description: 'Signal to stop the container (default SIGTERM)', valueName: 'SIGNAL' },
@@ -52,10 +57,64 @@ function integer(text: string, flag: string, min: number): number {
   return Number(text);
 }
 
+/** podman --entrypoint: a JSON array is the argv, any other string one argument ("" clears it). */
+export function parseEntrypoint(text: string): string[] {
+  if (text.trim().startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    if (Array.isArray(parsed) && parsed.every((a) => typeof a === 'string')) return parsed as string[];
+  }
+  return [text];
+}
+
+const pullPolicies = ['always', 'missing', 'never'] as const;
+
+/**
+ * `--pull` and `--tls-verify` take `=VALUE`; given bare before IMAGE, util.parseArgs hands them the
+ * next word, which is put back as a positional here (bare --pull means always, as podman).
+ */
+export function pullFlags(run: CommandRun): { pull?: ContainerCreateOptions['pull']; tlsVerify?: boolean; args: string[] } {
+  const args = [...run.args];
+  const out: { pull?: ContainerCreateOptions['pull']; tlsVerify?: boolean; args: string[] } = { args };
+  const tls = run.flags['tls-verify'];
+  if (typeof tls === 'string') {
+    if (tls === 'false') out.tlsVerify = false;
+    else {
+      out.tlsVerify = true;
+      if (tls !== 'true' && tls !== '') args.unshift(tls);
+    }
+  }
+  const pull = run.flags.pull;
+  if (typeof pull === 'string') {
+    if ((pullPolicies as readonly string[]).includes(pull)) out.pull = pull as ContainerCreateOptions['pull'];
+    else if (pull === 'true' || pull === '') out.pull = 'always';
+    else if (pull === 'false') out.pull = 'never';
+    else if (pull === 'newer') throw new PodbayError('ErrInvalidArg', 'pull policy "newer" is not supported: use always, missing or never');
+    else {
+      out.pull = 'always';
+      args.unshift(pull);
+    }
+  }
+  return out;
+}
+
 export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions {
-  const { flags, args } = run;
+  const { flags } = run;
   const rootfs = flags.rootfs as string | undefined;
-  if (!rootfs) throw new PodbayError('ErrNotImplemented', 'creating a container from an image comes with image support: use --rootfs PATH');
+  const { pull, tlsVerify, args: positional } = pullFlags(run);
+  let args = positional;
+  let image: string | undefined;
+  if (!rootfs) {
+    image = args[0];
+    if (!image) throw new PodbayError('ErrInvalidArg', 'an image name (or --rootfs PATH) is required');
+    args = args.slice(1);
+  } else if (args.length === 0) {
+    throw new PodbayError('ErrInvalidArg', 'a command is required with --rootfs');
+  }
   const network = flags.network as string | undefined;
   if (network !== undefined && network !== 'none' && network !== 'host') {
     throw new PodbayError('ErrNotImplemented', `network mode "${network}" is not supported yet: use none or host`);
@@ -65,7 +124,10 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
   const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
   if (cpus !== undefined && !(cpus > 0)) throw new PodbayError('ErrInvalidArg', `invalid --cpus "${String(flags.cpus)}": expected a number above 0`);
   return {
-    rootfs,
+    ...(rootfs ? { rootfs } : { image }),
+    ...(pull ? { pull } : {}),
+    ...(tlsVerify !== undefined ? { tlsVerify } : {}),
+    ...(flags.entrypoint !== undefined ? { entrypoint: parseEntrypoint(flags.entrypoint as string) } : {}),
     command: args,
     ...(flags.name !== undefined ? { name: flags.name as string } : {}),
     ...(env.length ? { env } : {}),
@@ -83,5 +145,19 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
     ...(flags['stop-timeout'] !== undefined ? { stopTimeout: integer(flags['stop-timeout'] as string, 'stop-timeout', 0) } : {}),
     ...(flags.rm ? { autoRemove: true } : {}),
     ...(network ? { network } : {}),
+  };
+}
+
+/** Pull progress on stderr as `podbay pull` prints it, for an image create/run may pull. */
+export async function pullHooks(run: CommandRun, input: ContainerCreateOptions): Promise<CreateHooks> {
+  if (input.image === undefined || input.pull === 'never') return {};
+  const { ProgressPrinter, pullFramePrinter } = await import('./pull.ts');
+  const printer = new ProgressPrinter(run.io, run.io.isTTY);
+  const print = pullFramePrinter(printer);
+  return {
+    onPullFrame: (frame) => {
+      print(frame);
+      if (frame.type === 'done') printer.finish();
+    },
   };
 }

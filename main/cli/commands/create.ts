@@ -1,11 +1,12 @@
-// `podbay create --rootfs PATH [options] CMD [ARG…]`: a container from a root directory, in the
-// `configured` state (podman's "Created"), printing its full id. Image-based create arrives with the
-// images issue. Flags come before CMD; use `--` before a command whose arguments start with a dash.
+// `podbay create [options] IMAGE [CMD [ARG…]]` or `create --rootfs PATH [options] CMD [ARG…]`: a
+// container in the `configured` state (podman's "Created"), printing its full id. The image is pulled
+// first as `--pull` says (missing by default), its progress on stderr. Flags come before IMAGE; use
+// `--` before a command whose arguments start with a dash.
 import { withAnnotations, withPod } from '../../core/container-config.ts';
 import type { ContainerOption } from '../../core/container-config.ts';
 import { createContainer } from '../../core/container-create.ts';
 import type { CommandSpec } from '../command.ts';
-import { containerCreateFlags, createOptionsFromFlags, keyValues } from './container-flags.ts';
+import { containerCreateFlags, createOptionsFromFlags, keyValues, pullHooks } from './container-flags.ts';
 import { openCliRuntime, stringList } from './ps.ts';
 
 export { keyValues };
@@ -14,11 +15,11 @@ export const command: CommandSpec = {
   name: 'create',
   aliases: ['container create'],
   summary: 'Create but do not start a container',
-  usage: 'create --rootfs PATH [options] COMMAND [ARG...]',
+  usage: 'create [options] IMAGE [COMMAND [ARG...]]  |  create --rootfs PATH [options] COMMAND [ARG...]',
   minArgs: 1,
   stopAtFirstPositional: true,
   flags: containerCreateFlags,
-  examples: ['podbay create --name web --rootfs /srv/rootfs /bin/httpd -f', 'podbay create --rootfs /srv/rootfs --label app=web -- sh -c "echo hi"'],
+  examples: ['podbay create --name web busybox httpd -f -p 8080', 'podbay create --pull always --entrypoint sh busybox -c "echo hi"', 'podbay create --rootfs /srv/rootfs --label app=web -- sh -c "echo hi"'],
   async run(run) {
     const input = createOptionsFromFlags(run);
     const extra: ContainerOption[] = [];
@@ -27,7 +28,7 @@ export const command: CommandSpec = {
     const runtime = await openCliRuntime(run);
     try {
       if (run.flags.pod !== undefined) extra.push(withPod(runtime.lookupPod(run.flags.pod as string)));
-      const ctr = await createContainer(runtime, input, extra, { signal: run.signal });
+      const ctr = await createContainer(runtime, input, extra, { signal: run.signal }, await pullHooks(run, input));
       run.io.stdout(`${ctr.id()}\n`);
     } finally {
       runtime.shutdown(true);

@@ -1,4 +1,5 @@
-// `podbay run --rootfs PATH [options] CMD [ARG…]` (podman run): create, then start — attached to the
+// `podbay run [options] IMAGE [CMD [ARG…]]` or `run --rootfs PATH [options] CMD [ARG…]` (podman run):
+// pull the image if `--pull` says so (missing by default), create, then start — attached to the
 // container's output (and stdin with -i) from before its process starts, so no output is lost — and
 // exit with the container's exit code. -d prints the id and leaves it running. --rm removes it after
 // it exits (this process does it, and conmon's exit command does it if this process is gone).
@@ -11,14 +12,14 @@ import type { AttachSession } from '../../core/oci/attach.ts';
 import { execExitCode } from '../../core/oci/exec-session.ts';
 import type { CommandSpec } from '../command.ts';
 import { connectTerminal, frameWriter, terminalSize } from './attach-io.ts';
-import { containerCreateFlags, createOptionsFromFlags, keyValues } from './container-flags.ts';
+import { containerCreateFlags, createOptionsFromFlags, keyValues, pullHooks } from './container-flags.ts';
 import { openCliRuntime, stringList } from './ps.ts';
 
 export const command: CommandSpec = {
   name: 'run',
   aliases: ['container run'],
   summary: 'Run a command in a new container',
-  usage: 'run --rootfs PATH [options] COMMAND [ARG...]',
+  usage: 'run [options] IMAGE [COMMAND [ARG...]]  |  run --rootfs PATH [options] COMMAND [ARG...]',
   minArgs: 1,
   stopAtFirstPositional: true,
   flags: {
@@ -26,7 +27,7 @@ export const command: CommandSpec = {
     detach: { type: 'boolean', short: 'd', description: 'Run container in background and print container ID' },
     'detach-keys': { type: 'string', description: 'Key sequence for detaching a container (default "ctrl-p,ctrl-q")', valueName: 'KEYS' },
   },
-  examples: ['podbay run --rm --rootfs /srv/rootfs echo hi', 'podbay run -it --rootfs /srv/rootfs sh', 'podbay run -d --name web --rootfs /srv/rootfs httpd -f'],
+  examples: ['podbay run --rm busybox echo hi', 'podbay run -it busybox sh', 'podbay run -d --name web busybox httpd -f -p 8080', 'podbay run --rm --rootfs /srv/rootfs echo hi'],
   async run(run) {
     const { flags, io } = run;
     const input = createOptionsFromFlags(run);
@@ -36,12 +37,13 @@ export const command: CommandSpec = {
     const runtime = await openCliRuntime(run);
     try {
       if (flags.pod !== undefined) extra.push(withPod(runtime.lookupPod(flags.pod as string)));
+      const hooks = await pullHooks(run, input);
       if (flags.detach) {
-        const ctr = await createContainer(runtime, { ...input, start: true }, extra, { signal: run.signal });
+        const ctr = await createContainer(runtime, { ...input, start: true }, extra, { signal: run.signal }, hooks);
         io.stdout(`${ctr.id()}\n`);
         return 0;
       }
-      const ctr = await createContainer(runtime, input, extra, { signal: run.signal });
+      const ctr = await createContainer(runtime, input, extra, { signal: run.signal }, hooks);
       const tty = input.terminal === true;
       const stdin = input.stdin === true;
       let session: AttachSession | null = null;
@@ -88,7 +90,8 @@ export const command: CommandSpec = {
         const code = runtime.state().removedExitCode(ctr.id());
         if (code !== null) return code;
       }
-      return ctr.wait({ signal: run.signal });
+      // Awaited here: the finally below closes the store the wait reads.
+      return await ctr.wait({ signal: run.signal });
     } finally {
       runtime.shutdown(true);
     }

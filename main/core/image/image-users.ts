@@ -1,8 +1,8 @@
 // Which images containers use, for ErrImageInUse (libpod checks its containers before removing an
-// image). The container state records the image as the user named it (container-config.ts
-// `rootfsImage.name`); it is resolved through the image store here, so a container created from
-// `busybox` protects the image `busybox` names now. Once containers record the image ID, the lead
-// can compare IDs directly.
+// image). Each container records the ID of the image it was created from (container-config.ts
+// `rootfsImage.id`), which is what is compared: re-tagging `busybox` to another image does not free
+// the one a container runs on. Records written before IDs were recorded fall back to resolving the
+// name they kept.
 import { removeContainers } from '../runtime-batch.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ImageStore } from './image-store.ts';
@@ -19,10 +19,11 @@ export function containerImageUsers(runtime: () => Runtime, store: ImageStore, s
       .state()
       .allContainers()
       .filter((record) => {
-        const name = record.config.rootfsImage?.name;
-        if (!name) return false;
+        const image = record.config.rootfsImage;
+        if (!image) return false;
+        if (image.id) return image.id === imageId;
         try {
-          return store.lookupImageId(name) === imageId;
+          return store.lookupImageId(image.name) === imageId;
         } catch {
           return false;
         }

@@ -34,8 +34,13 @@ export function emptyRegistriesConf(): RegistriesConf {
   return { unqualifiedSearchRegistries: [], shortNameMode: 'permissive', registries: [], aliases: new Map() };
 }
 
-/** Default locations, system first so the user's files override (as c/image). */
-export function defaultRegistriesConfPaths(home = process.env.HOME ?? '/root'): { main: string[]; dropInDirs: string[] } {
+/**
+ * Default locations, system first so the user's files override (as c/image). CONTAINERS_REGISTRIES_CONF
+ * names one file to use instead of all of them, drop-ins included, as podman honours it: the test suite
+ * points it at a file with no search registries so no short name can ever leave loopback.
+ */
+export function defaultRegistriesConfPaths(home = process.env.HOME ?? '/root', override = process.env.CONTAINERS_REGISTRIES_CONF): { main: string[]; dropInDirs: string[] } {
+  if (override) return { main: [override], dropInDirs: [] };
   return {
     main: [join(home, '.config/containers/registries.conf'), '/etc/containers/registries.conf'],
     dropInDirs: ['/etc/containers/registries.conf.d', join(home, '.config/containers/registries.conf.d')],

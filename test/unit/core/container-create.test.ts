@@ -48,4 +48,20 @@ describe('createContainer', () => {
     const network = await createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network: 'bridge' as 'host' }).catch((e: unknown) => e);
     expect(hasCode(network, 'ErrNotImplemented')).toBe(true);
   });
+
+  it('needs exactly one of an image and a rootfs (ErrInvalidArg), and --pull never leaves an unknown image ErrNoSuchImage', async () => {
+    for (const input of [{ command: ['true'] }, { rootfs: store.rootfs, image: 'busybox', command: ['true'] }]) {
+      const error = await createContainer(runtime, input).catch((e: unknown) => e);
+      expect(hasCode(error, 'ErrInvalidArg')).toBe(true);
+    }
+    const missing = await createContainer(runtime, { image: 'nosuch/image', pull: 'never', command: [] }).catch((e: unknown) => e);
+    expect(hasCode(missing, 'ErrNoSuchImage')).toBe(true);
+    expect(runtime.containers()).toEqual([]);
+  });
+
+  it('folds --entrypoint into the argv of a rootfs container', async () => {
+    const ctr = await createContainer(runtime, { rootfs: store.rootfs, entrypoint: ['/bin/sh', '-c'], command: ['echo hi'] });
+    expect(ctr.spec().process).toMatchObject({ args: ['/bin/sh', '-c', 'echo hi'] });
+    expect(ctr.spec().process.entrypoint).toBeUndefined();
+  });
 });

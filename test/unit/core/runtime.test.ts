@@ -16,10 +16,36 @@ import {
 } from '../../../main/core/container-config.ts';
 import type { NamespaceKind } from '../../../main/core/container-config.ts';
 import { withPodLabels, withPodName } from '../../../main/core/pod-config.ts';
+import { digestOf } from '../../../main/core/image/digest.ts';
 import { withPidsLimit } from '../../../main/core/runtime-config.ts';
 import type { Runtime } from '../../../main/core/runtime.ts';
 import { openRuntime, sleepSpec, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
+
+/** Records an image (fake blobs, empty layer dirs) in the runtime's image store; returns its ID. */
+async function storeFakeImage(runtime: Runtime, name: string, config: Record<string, unknown> = {}): Promise<string> {
+  const { store } = await runtime.images();
+  const layer = { blob: Buffer.from(`blob ${name}`), digest: digestOf(`blob ${name}`), diffId: digestOf(`tar ${name}`) };
+  const configBytes = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', config, rootfs: { type: 'layers', diff_ids: [layer.diffId] } }));
+  const configDigest = digestOf(configBytes);
+  const manifest = Buffer.from(`manifest of ${name}`);
+  const manifestDigest = digestOf(manifest);
+  await store.blobs.putBytes(configBytes, configDigest);
+  await store.blobs.putBytes(manifest, manifestDigest);
+  await store.blobs.putBytes(layer.blob, layer.digest);
+  mkdirSync(store.layers.diffPath(layer.diffId), { recursive: true });
+  store.recordPulledImage({
+    id: configDigest.slice(7),
+    configDigest,
+    manifestDigest,
+    manifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+    repoTags: [name],
+    repoDigests: [],
+    layers: [{ digest: layer.digest, diffId: layer.diffId, size: layer.blob.length, diffSize: 100, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', diffPath: '' }],
+    config: JSON.parse(configBytes.toString()),
+  });
+  return configDigest.slice(7);
+}
 
 async function codeOf(fn: () => unknown): Promise<string | undefined> {
   try {
@@ -94,6 +120,7 @@ describe('Runtime', () => {
     });
 
     it('records name, labels, annotations, stop signal and image', async () => {
+      const imageId = await storeFakeImage(runtime, 'docker.io/library/alpine:3.20', { Labels: { app: 'image', from: 'image' }, StopSignal: 'SIGQUIT' });
       const ctr = await runtime.newContainer(sleepSpec, [
         withName('web.1'),
         withLabels({ app: 'shop' }),
@@ -102,9 +129,28 @@ describe('Runtime', () => {
         withRootFSFromImage('alpine:3.20', true),
       ]);
       const reread = runtime.lookupContainer('web.1').configuration();
-      expect(reread).toMatchObject({ name: 'web.1', labels: { app: 'shop' }, annotations: { 'io.podbay.note': 'x' }, stopSignal: 2, rootfsImage: { name: 'alpine:3.20', useImageConfig: true }, rootfs: null });
-      expect(events(store)[0]?.attributes).toEqual({ app: 'shop', image: 'alpine:3.20' });
-      expect(ctr.labels()).toEqual({ app: 'shop' });
+      // The user's labels and stop signal win over the image's (podman's merge).
+      // The name it resolved to is recorded (ps shows it), beside the name as given (libpod RawImageName).
+      expect(reread).toMatchObject({ name: 'web.1', labels: { app: 'shop', from: 'image' }, annotations: { 'io.podbay.note': 'x' }, stopSignal: 2, rootfsImage: { name: 'docker.io/library/alpine:3.20', rawName: 'alpine:3.20', useImageConfig: true, id: imageId }, rootfs: null });
+      expect(events(store)[0]?.attributes).toEqual({ app: 'shop', from: 'image', image: 'docker.io/library/alpine:3.20' });
+      expect(ctr.labels()).toEqual({ app: 'shop', from: 'image' });
+    });
+
+    it('resolves the image when the container is created: an unknown one → ErrNoSuchImage and nothing stored', async () => {
+      await expectCode(() => runtime.newContainer(sleepSpec, [withRootFSFromImage('nosuch:1', true)]), 'ErrNoSuchImage');
+      expect(runtime.containers()).toEqual([]);
+    });
+
+    it('takes the image stop signal only when the user chose none, and folds --entrypoint into the argv', async () => {
+      await storeFakeImage(runtime, 'quay.io/ns/app:1', { Entrypoint: ['/entry'], Cmd: ['default'], StopSignal: 'SIGQUIT', Env: ['A=image'] });
+      const plain = await runtime.newContainer({ process: { args: [] } }, [withRootFSFromImage('app:1', true)]);
+      expect(plain.configuration()).toMatchObject({ stopSignal: 3, spec: { process: { args: ['/entry', 'default'] } } });
+      expect(plain.spec().process.env).toContain('A=image');
+      const overridden = await runtime.newContainer({ process: { args: ['x'], entrypoint: ['/other'] } }, [withRootFSFromImage('app:1', true), withStopSignal('TERM')]);
+      expect(overridden.configuration()).toMatchObject({ stopSignal: 15, spec: { process: { args: ['/other', 'x'] } } });
+      expect(overridden.spec().process.entrypoint).toBeUndefined();
+      const noConfig = await runtime.newContainer({ process: { args: ['y'] } }, [withRootFSFromImage('app:1', false)]);
+      expect(noConfig.configuration()).toMatchObject({ stopSignal: 15, spec: { process: { args: ['y'] } } });
     });
 
     it('generates distinct names for many containers', async () => {
@@ -170,6 +216,7 @@ describe('Runtime', () => {
     });
 
     it('ANDs filters across keys: status, label, name, id, pod, ancestor', async () => {
+      await storeFakeImage(runtime, 'docker.io/library/alpine:latest');
       const pod = await runtime.newPod([withPodName('pp')]);
       const a = await runtime.newContainer(sleepSpec, [withName('a1'), withLabels({ tier: 'web' }), withRootFSFromImage('docker.io/library/alpine:latest', true), withPod(pod)]);
       const b = await runtime.newContainer(sleepSpec, [withName('b1'), withLabels({ tier: 'web', x: 'y' }), withRootFSFromPath(store.rootfs)]);
