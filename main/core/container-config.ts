@@ -95,6 +95,8 @@ export interface ContainerConfig {
   networkMode?: ContainerNetworkMode;
   /** The image's VOLUME paths (podman backs them with anonymous volumes; noted here until volumes exist). */
   imageVolumes?: string[];
+  /** A pod's infra container (libpod IsInfra): runs `catatonit -P`, bound in from the host. */
+  isInfra?: boolean;
   /** Namespaces joined from another container: kind → that container's id. */
   sharedNamespaces: Partial<Record<NamespaceKind, string>>;
   /** RFC 3339. */

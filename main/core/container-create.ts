@@ -11,6 +11,7 @@ import {
   withLabels,
   withName,
   withNetworkMode,
+  withPod,
   withResources,
   withRootFSFromImage,
   withRootFSFromPath,
@@ -92,6 +93,8 @@ export async function createContainer(runtime: Runtime, input: ContainerCreateOp
   containerSpecAndOptions(input);
   const imageId = await pullForCreate(runtime, input, hooks, wait.signal);
   const { spec, options } = containerSpecAndOptions(input, imageId);
+  // A pod member joins its infra container's namespaces (runtime.newContainer adds them).
+  if (input.pod !== undefined) options.push(withPod(runtime.lookupPod(input.pod)));
   const ctr = await runtime.newContainer(spec, [...options, ...extra], wait);
   if (input.start) {
     try {

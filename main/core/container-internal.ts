@@ -18,6 +18,7 @@ import type { LockManager, ProcessIdentity } from './lock/lock-manager.ts';
 import type { ContainerPaths, CreatedContainer, OciRuntime } from './oci/oci-runtime.ts';
 import { prepareSpec } from './oci/prepare-spec.ts';
 import { mergeImageConfig } from './oci/spec-generator.ts';
+import type { SpecNamespaces } from './oci/spec-generator.ts';
 import type { ResolvedRuntimeConfig } from './runtime-config.ts';
 import type { ContainerRecord, LockRow, State } from './state/state.ts';
 
@@ -157,6 +158,8 @@ const catatonitPaths = ['/usr/libexec/podman/catatonit', '/usr/bin/catatonit', '
 export interface InitOptions {
   /** Keep a stdin pipe for an attach (-i), whatever the config says. */
   stdin?: boolean;
+  /** Namespaces joined by path (another container's /proc/<pid>/ns/*): override the config's. */
+  namespaces?: SpecNamespaces;
   signal?: AbortSignal;
 }
 
@@ -203,6 +206,13 @@ export async function unmountIfStopped(ctx: LifecycleContext, config: ContainerC
   }
 }
 
+/** The host's catatonit, which an infra container runs (bound at /catatonit). */
+export function infraCatatonit(): string {
+  const found = catatonitPaths.find((p) => existsSync(p));
+  if (!found) throw new PodbayError('ErrInvalidArg', `a pod's infra container needs catatonit, which is not installed (looked in ${catatonitPaths.join(', ')}): apt-get install catatonit`);
+  return found;
+}
+
 async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, rootfs: string, oci: OciRuntime, options: InitOptions): Promise<CreatedContainer> {
   const settings = ctx.settings();
   const proc = config.spec.process;
@@ -236,7 +246,8 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     ...(resources.memoryBytes !== undefined ? { memoryLimitBytes: resources.memoryBytes } : {}),
     ...(resources.cpus !== undefined ? { cpus: resources.cpus } : {}),
     ...(initPath ? { initPath } : {}),
-    ...(config.networkMode === 'host' ? { namespaces: { network: 'host' as const } } : {}),
+    ...(config.networkMode === 'host' || options.namespaces ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces } } : {}),
+    ...(config.isInfra ? { mounts: [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] } : {}),
   });
   const exitCommand = ctx.exitCommand(config.id);
   return oci.createContainer({

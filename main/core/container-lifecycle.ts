@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
-import { parseSignal } from './container-config.ts';
+import { dependencies, parseSignal } from './container-config.ts';
+import type { NamespaceKind } from './container-config.ts';
 import { initContainer, readExitFileSync, removeExitFilesSync, syncRecords, unmountIfStopped } from './container-internal.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { hasMonitor, isActive, stateInvalid } from './container-state.ts';
@@ -21,6 +22,7 @@ import type { ExecSession, ExecSessionOptions } from './oci/exec-session.ts';
 import { readLog } from './oci/k8s-file-log.ts';
 import type { LogLine } from './oci/k8s-file-log.ts';
 import type { OciSpec } from './oci/spec.ts';
+import type { SpecNamespaces } from './oci/spec-generator.ts';
 import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
 import type { ContainerRecord } from './state/state.ts';
 
@@ -59,6 +61,29 @@ function saveAndRelease(ctx: LifecycleContext, handle: LockHandle, id: string, s
   handle.release();
 }
 
+const specNamespace: Partial<Record<NamespaceKind, keyof SpecNamespaces>> = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid' };
+const procNamespace: Partial<Record<NamespaceKind, string>> = { net: 'net', ipc: 'ipc', uts: 'uts', pid: 'pid' };
+
+/**
+ * The namespaces a container joins, as /proc/<pid>/ns/* paths of the running containers it names
+ * (libpod WithNetNSFrom…). A source that is not running → ErrCtrStateInvalid; mount and user → ErrNotImplemented.
+ */
+function joinedNamespaces(ctx: LifecycleContext, config: ContainerRecord['config']): SpecNamespaces | null {
+  const entries = Object.entries(config.sharedNamespaces) as [NamespaceKind, string][];
+  if (entries.length === 0) return null;
+  const result: SpecNamespaces = {};
+  for (const [kind, from] of entries) {
+    const key = specNamespace[kind];
+    if (!key) throw new PodbayError('ErrNotImplemented', `joining another container's ${kind} namespace is not supported`);
+    const [source] = syncRecords(ctx, [readRecord(ctx, from)]);
+    if (!source || source.state.status !== 'running' || !(source.state.pid > 0)) {
+      throw stateInvalid(from, source?.state.status ?? 'removing', `join its ${kind} namespace (it must be running)`);
+    }
+    result[key] = { path: `/proc/${source.state.pid}/ns/${procNamespace[kind]}` };
+  }
+  return result;
+}
+
 export interface StartOptions {
   /** Runs after the runtime created the container and before its process starts (attach here: no output is lost). */
   beforeStart?: () => Promise<void>;
@@ -75,6 +100,10 @@ export interface StartOptions {
  * of it in the runtime.
  */
 export async function startContainer(ctx: LifecycleContext, id: string, options: StartOptions = {}): Promise<ContainerRecord> {
+  // The containers whose namespaces it joins (a pod's infra) run first (libpod startDependencies).
+  for (const dep of dependencies(readRecord(ctx, id).config)) {
+    await startContainer(ctx, dep, { ...(options.signal ? { signal: options.signal } : {}), ...(options.wait ? { wait: options.wait } : {}) });
+  }
   const { handle, record } = await lease(ctx, id, { signal: options.signal, ...options.wait });
   const { config } = record;
   let state = record.state;
@@ -95,7 +124,8 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
     if (!created) {
       // An earlier run the exit command has not cleaned up yet would make `create` fail: delete it first.
       if (state.status !== 'configured') await oci.deleteContainer(id, { force: true });
-      created = await initContainer(ctx, config, oci, { ...(options.stdin ? { stdin: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      const namespaces = joinedNamespaces(ctx, config);
+      created = await initContainer(ctx, config, oci, { ...(options.stdin ? { stdin: true } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(namespaces ? { namespaces } : {}) });
       state = { ...state, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: null };
     }
     if (options.beforeStart) await options.beforeStart();

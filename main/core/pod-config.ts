@@ -1,6 +1,13 @@
 // A pod's configuration and its options (libpod/pod.go podConfig, WithPodName, WithPodLabels).
 import { PodbayError } from '../../shared/errors.ts';
+import { namespaceKinds } from './container-config.ts';
+import type { NamespaceKind } from './container-config.ts';
 import { validateName } from './names.ts';
+
+/** podman's --share default: what an infra container holds for the members. */
+export const defaultPodShares: readonly NamespaceKind[] = ['net', 'ipc', 'uts'];
+/** What a pod may share (podman --share): net, ipc, uts and pid. */
+export const podShareKinds: readonly NamespaceKind[] = ['net', 'ipc', 'uts', 'pid'];
 
 export interface PodConfig {
   id: string;
@@ -8,14 +15,31 @@ export interface PodConfig {
   labels: Record<string, string>;
   /** RFC 3339. */
   createdAt: string;
+  /** Whether the pod has an infra container; records written before infra containers lack it (false). */
+  infra?: boolean;
+  /** The namespaces members join from the infra container (podman --share). */
+  sharedNamespaces?: NamespaceKind[];
+  /** The infra container's (and so the members') hostname; default the pod's name. */
+  hostname?: string;
 }
 
-/** The mutable half of a pod. The infra container arrives with the pods issue. */
+/** The mutable half of a pod. */
 export interface PodState {
   infraContainerId: string | null;
 }
 
-export type PodConfigDraft = { name: string | null; labels: Record<string, string> };
+export type PodConfigDraft = {
+  name: string | null;
+  labels: Record<string, string>;
+  infra: boolean;
+  sharedNamespaces: NamespaceKind[];
+  hostname: string | null;
+};
+
+/** As libpod NewPod: no infra container unless withPodInfra(true) (podman's pod create asks for one). */
+export function newPodDraft(): PodConfigDraft {
+  return { name: null, labels: {}, infra: false, sharedNamespaces: [...defaultPodShares], hostname: null };
+}
 
 export interface PodDraft {
   readonly finalized: boolean;
@@ -44,5 +68,34 @@ export function withPodLabels(labels: Record<string, string>): PodOption {
       if (key === '' || typeof value !== 'string') throw new PodbayError('ErrInvalidArg', `labels need non-empty keys and string values (key "${key}")`);
     }
     draft.labels = { ...labels };
+  };
+}
+
+/** libpod WithInfraContainer: `true` gives the pod an infra container holding the shared namespaces. */
+export function withPodInfra(enabled: boolean): PodOption {
+  return (target) => {
+    editable(target).infra = enabled;
+  };
+}
+
+/** The namespaces the infra container holds for members (podman --share net,ipc,uts[,pid]); `[]`: none. */
+export function withPodSharedNamespaces(kinds: readonly string[]): PodOption {
+  return (target) => {
+    const draft = editable(target);
+    for (const kind of kinds) {
+      if (!(podShareKinds as readonly string[]).includes(kind)) {
+        const known = (namespaceKinds as readonly string[]).includes(kind);
+        throw new PodbayError(known ? 'ErrNotImplemented' : 'ErrInvalidArg', `a pod cannot share the "${kind}" namespace: expected some of ${podShareKinds.join(', ')}`);
+      }
+    }
+    draft.sharedNamespaces = [...new Set(kinds as NamespaceKind[])];
+  };
+}
+
+export function withPodHostname(hostname: string): PodOption {
+  return (target) => {
+    const draft = editable(target);
+    if (!/^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})$/.test(hostname)) throw new PodbayError('ErrInvalidArg', `invalid hostname "${hostname}"`);
+    draft.hostname = hostname;
   };
 }

@@ -15,6 +15,7 @@ export function podListItem(pod: Pod, members: readonly ContainerRecord[]): PodL
     createdAt: pod.createdAt(),
     labels: pod.labels(),
     infraContainerId: pod.infraContainerId(),
+    sharedNamespaces: pod.sharedNamespaces(),
     containers,
   };
 }

@@ -28,6 +28,7 @@ import { EventLog } from './events/event-log.ts';
 import { LockManager } from './lock/lock-manager.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import { generateId, generateName, validateName } from './names.ts';
+import { infraContainerRecord, memberNamespaces, removePodFilesSync } from './pod-infra.ts';
 import { Pod } from './pod.ts';
 import type { PodConfig, PodOption } from './pod-config.ts';
 import { podFilters } from './pod-filters.ts';
@@ -304,6 +305,12 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       foldProcess(draft, null);
     }
     const state = this.state();
+    if (draft.pod) {
+      // A member joins what its pod's infra container holds, unless it chose a source itself.
+      const podRecord = state.pod(draft.pod);
+      const join = memberNamespaces(podRecord.config, podRecord.state.infraContainerId);
+      if (join) for (const kind of join.kinds) draft.sharedNamespaces[kind] ??= join.from;
+    }
     const record = await this.locks().runLocked(draft.pod ? [draft.pod] : [], () => {
       const config: ContainerConfig = {
         ...structuredClone(draft),
@@ -494,19 +501,36 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     const pod = new Pod(this);
     for (const option of options) option(pod);
     const state = this.state();
-    const record = state.writeTransaction(() => {
-      const config: PodConfig = {
-        id: generateId(),
-        name: pod.draft.name ?? generateName((name) => state.nameInUse(name)),
-        labels: { ...pod.draft.labels },
-        createdAt: this.#now().toISOString(),
-      };
-      const rec = { config, state: { infraContainerId: null } };
-      state.addPod(rec);
-      return rec;
-    });
+    const graphRoot = this.settings().storage.graphRoot;
+    const { draft } = pod;
+    let infra: ContainerRecord | null = null;
+    let record;
+    try {
+      record = state.writeTransaction(() => {
+        const config: PodConfig = {
+          id: generateId(),
+          name: draft.name ?? generateName((name) => state.nameInUse(name)),
+          labels: { ...draft.labels },
+          createdAt: this.#now().toISOString(),
+          infra: draft.infra,
+          sharedNamespaces: draft.infra ? [...draft.sharedNamespaces] : [],
+          ...(draft.hostname ? { hostname: draft.hostname } : {}),
+        };
+        // The infra container is added with the pod: both or neither (libpod createInfraContainer).
+        infra = draft.infra ? infraContainerRecord(config, graphRoot, this.settings().engine.ociRuntime) : null;
+        const rec = { config, state: { infraContainerId: infra?.config.id ?? null } };
+        state.addPod(rec, infra ? [infra] : []);
+        return rec;
+      });
+    } catch (error) {
+      const failed = infra as ContainerRecord | null;
+      if (failed?.config.pod) removePodFilesSync(graphRoot, failed.config.pod);
+      throw error;
+    }
     pod.finalize(record);
     this.events().write({ type: 'pod', action: 'create', id: record.config.id, name: record.config.name, attributes: { ...record.config.labels } });
+    const created = infra as ContainerRecord | null;
+    if (created) this.emitContainer('create', created.config);
     return pod;
   }
 
@@ -576,6 +600,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       if (member.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, member.config.id).then(() => true, () => false))) continue;
       removeContainerFilesSync(this, member.config.id);
     }
+    removePodFilesSync(this.settings().storage.graphRoot, id);
     for (const member of result.members) this.emitContainer('remove', member.config);
     this.events().write({ type: 'pod', action: 'remove', id, name: result.record.config.name, attributes: { ...result.record.config.labels } });
     return result.members.map((m) => m.config.id);

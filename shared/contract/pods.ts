@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { call } from './define.ts';
-import type { PodInspect, PodListItem, PodRemoveReport } from '../types/pods.ts';
+import type { PodActionReport, PodInspect, PodListItem, PodRemoveReport } from '../types/pods.ts';
 
 const nameOrId = z.string().min(1).max(256);
+const nameOrIds = z.array(nameOrId).min(1).max(1000);
+const timeout = z.number().int().min(0).max(86_400);
 const filters = z.record(z.string().min(1).max(32), z.array(z.string().max(512)).max(64));
 
 export const podProcedures = {
@@ -20,4 +22,12 @@ export const podProcedures = {
       force: z.boolean().default(false),
     }),
   ),
+  /** Starts each pod: its infra container first, then the members; members that failed are listed per pod. */
+  'pods.start': call<PodActionReport[]>()(z.strictObject({ nameOrIds })),
+  /** Stops each pod: the members (each with `timeout` seconds before SIGKILL), then the infra container. */
+  'pods.stop': call<PodActionReport[]>()(z.strictObject({ nameOrIds, timeout: timeout.optional() })),
+  /** Sends `signal` (default KILL) to every running container of each pod. */
+  'pods.kill': call<PodActionReport[]>()(z.strictObject({ nameOrIds, signal: z.union([z.number().int().min(1).max(64), z.string().min(1).max(16)]).optional() })),
+  /** Stops, then starts each pod. */
+  'pods.restart': call<PodActionReport[]>()(z.strictObject({ nameOrIds, timeout: timeout.optional() })),
 };

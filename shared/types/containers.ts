@@ -107,6 +107,8 @@ export interface ContainerCreateOptions {
   /** Remove once it exits (--rm). */
   autoRemove?: boolean | undefined;
   network?: 'none' | 'host' | undefined;
+  /** A pod (name or id) to join: the container shares its infra container's namespaces (--pod). */
+  pod?: string | undefined;
   /** Start it as well (run -d). */
   start?: boolean | undefined;
 }

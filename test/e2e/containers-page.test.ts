@@ -186,7 +186,7 @@ describe('Containers page', () => {
   it('looks dense and polished with about twenty containers (docs/containers.png)', async () => {
     const stale = psNames();
     if (stale.length > 0) podbay('rm', ...stale);
-    podbay('pod', 'create', '--name', 'shop', '--label', 'app=shop');
+    podbay('pod', 'create', '--infra=false', '--name', 'shop', '--label', 'app=shop');
     const services = ['api-gateway', 'auth-service', 'billing-worker', 'cache-warmer', 'db-migrate', 'frontend', 'image-resizer', 'ingest-queue', 'mailer', 'notifier', 'payments-api', 'reports-cron', 'search-indexer', 'session-store', 'static-assets', 'metrics-agent', 'log-shipper'];
     const trees = ['debian-12', 'alpine-3.20', 'nginx-1.27', 'postgres-17'].map((tree) => join(rootfs, 'trees', tree));
     for (const tree of trees) mkdirSync(tree, { recursive: true });

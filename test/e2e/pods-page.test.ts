@@ -40,7 +40,7 @@ describe('Pods page', () => {
 
   it('shows a pod with two containers, expandable to its members, live from the CLI', async () => {
     const page = await openPods();
-    const podId = podbay('pod', 'create', '--name', 'shop', '--label', 'app=shop');
+    const podId = podbay('pod', 'create', '--infra=false', '--name', 'shop', '--label', 'app=shop');
     await podRow(page, 'shop').waitFor({ timeout: 2_000 });
     expect(await podRow(page, 'shop').innerText()).toContain('0 containers');
 
@@ -95,7 +95,7 @@ describe('Pods page', () => {
   });
 
   it('removes a pod with its containers after a confirmation', async () => {
-    podbay('pod', 'create', '--name', 'doomed');
+    podbay('pod', 'create', '--infra=false', '--name', 'doomed');
     createIn('doomed', 'doomed-1');
     createIn('doomed', 'doomed-2');
     const page = await openPods();
@@ -122,7 +122,7 @@ describe('Pods page', () => {
   });
 
   it('drops a pod removed by the CLI and narrows by search', async () => {
-    podbay('pod', 'create', '--name', 'metrics', '--label', 'team=obs');
+    podbay('pod', 'create', '--infra=false', '--name', 'metrics', '--label', 'team=obs');
     const page = await openPods();
     await podRow(page, 'metrics').waitFor();
     const search = page.getByRole('searchbox', { name: /Search pods/ });

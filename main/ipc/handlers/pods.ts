@@ -1,7 +1,8 @@
-// The pods procedures over the core: list, inspect, remove.
+// The pods procedures over the core: list, inspect, remove, start, stop, kill, restart.
 import type { Handlers } from '../../../shared/contract/define.ts';
 import type { podProcedures } from '../../../shared/contract/pods.ts';
 import { inspectPod, listPodItems } from '../../core/pod-inspect.ts';
+import { podActions } from '../../core/pod-lifecycle.ts';
 import { removePods } from '../../core/runtime-batch.ts';
 import { runtimeFor } from './runtime.ts';
 import type { RuntimeDeps } from './runtime.ts';
@@ -14,5 +15,9 @@ export function createPodHandlers(deps: RuntimeDeps) {
       return inspectPod(runtime.lookupPod(input.nameOrId), runtime.state());
     },
     'pods.remove': async (input, { signal }) => removePods(runtimeFor(deps), input.nameOrIds, input.force, signal),
+    'pods.start': async (input, { signal }) => podActions(runtimeFor(deps), 'start', input.nameOrIds, { signal }),
+    'pods.stop': async (input, { signal }) => podActions(runtimeFor(deps), 'stop', input.nameOrIds, { signal, ...(input.timeout !== undefined ? { timeout: input.timeout } : {}) }),
+    'pods.kill': async (input, { signal }) => podActions(runtimeFor(deps), 'kill', input.nameOrIds, { signal, ...(input.signal !== undefined ? { killSignal: input.signal } : {}) }),
+    'pods.restart': async (input, { signal }) => podActions(runtimeFor(deps), 'restart', input.nameOrIds, { signal, ...(input.timeout !== undefined ? { timeout: input.timeout } : {}) }),
   } satisfies Handlers<typeof podProcedures>;
 }

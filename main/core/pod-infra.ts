@@ -1,0 +1,59 @@
+// A pod's infra container (libpod/runtime_pod_linux.go createInfraContainer): `catatonit -P` in a
+// minimal root directory under the pod's userdata, the host's catatonit bound in at /catatonit (no image
+// pull). It holds the namespaces the pod shares; members join them through /proc/<infra pid>/ns/*.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContainerConfig, NamespaceKind } from './container-config.ts';
+import { initialContainerState } from './container-state.ts';
+import { generateId } from './names.ts';
+import type { PodConfig } from './pod-config.ts';
+import type { ContainerRecord } from './state/state.ts';
+
+/** `<graphRoot>/pods/<id>/userdata`: what belongs to the pod itself (the infra root directory). */
+export function podUserdataDir(graphRoot: string, podId: string): string {
+  return join(graphRoot, 'pods', podId, 'userdata');
+}
+
+/** Removes the pod's own directory (its infra root); never fails. */
+export function removePodFilesSync(graphRoot: string, podId: string): void {
+  rmSync(join(graphRoot, 'pods', podId), { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** The infra's name, as podman names it: the first 12 characters of the pod id and `-infra`. */
+export function infraName(podId: string): string {
+  return `${podId.slice(0, 12)}-infra`;
+}
+
+/**
+ * Makes the infra root directory and returns the infra container's record (configured, not yet in
+ * the store): the caller adds it with the pod in one transaction. `ociRuntime`: the runtime's default.
+ */
+export function infraContainerRecord(pod: PodConfig, graphRoot: string, ociRuntime: string): ContainerRecord {
+  const rootfs = join(podUserdataDir(graphRoot, pod.id), 'rootfs');
+  for (const dir of ['dev', 'proc', 'sys', 'etc', 'tmp', 'run']) mkdirSync(join(rootfs, dir), { recursive: true, mode: 0o755 });
+  const config: ContainerConfig = {
+    id: generateId(),
+    name: infraName(pod.id),
+    pod: pod.id,
+    spec: { process: { args: ['/catatonit', '-P'] }, hostname: pod.hostname ?? pod.name },
+    rootfs,
+    rootfsImage: null,
+    labels: {},
+    annotations: { 'io.podman.annotations.infra': 'true' },
+    stopSignal: 15,
+    stopTimeout: 10,
+    networkMode: 'none',
+    isInfra: true,
+    ociRuntime,
+    sharedNamespaces: {},
+    createdAt: pod.createdAt,
+  };
+  return { config, state: initialContainerState() };
+}
+
+/** The namespaces a member of `pod` joins from its infra container (none without one). */
+export function memberNamespaces(pod: PodConfig, infraId: string | null): { from: string; kinds: NamespaceKind[] } | null {
+  if (!infraId || !pod.infra) return null;
+  const kinds = pod.sharedNamespaces ?? [];
+  return kinds.length ? { from: infraId, kinds: [...kinds] } : null;
+}
