@@ -41,6 +41,8 @@ export const containerProcedures = {
         tlsVerify: z.boolean().optional(),
         entrypoint: z.array(z.string().max(65_536)).max(4096).optional(),
         name: z.string().min(1).max(256).optional(),
+        /** Join this pod (name or ID): the container shares its infra container's namespaces. */
+        pod: z.string().min(1).max(256).optional(),
         command: z.array(z.string().max(65_536)).max(4096).default([]),
         env: z.array(z.string().max(65_536)).max(4096).optional(),
         workdir: z.string().min(1).max(4096).optional(),
