@@ -100,7 +100,13 @@ export async function killPod(ctx: LifecycleContext, podId: string, signal: numb
   const { pod, infra, others } = members(ctx, podId);
   const errors: PodMemberErrors = new Map();
   const running = [...others, ...(infra ? [infra] : [])].filter((r) => r.state.status === 'running' || r.state.status === 'paused');
-  await each(running, errors, (id) => killContainer(ctx, id, signal, options.signal ? { signal: options.signal } : {}));
+  // A member that exits between the listing and its signal (with KILL, often because another member's
+  // death took it along) has reached what kill asks for: libpod skips containers no longer running.
+  await each(running, errors, (id) =>
+    killContainer(ctx, id, signal, options.signal ? { signal: options.signal } : {}).catch((error: unknown) => {
+      if (!hasCode(error, 'ErrCtrStateInvalid')) throw error;
+    }),
+  );
   emitPod(ctx, pod, 'kill');
   return errors;
 }
