@@ -23,18 +23,17 @@ import { chunk, commandLabel, compactPath, countLabel, createdLabel, imageLabel,
 import type { RemovalPlan } from '../containers/container-presenters.ts';
 import { allState, emptySelection, pruneSelection, selectRow, toggleAll, toggleRow } from '../containers/selection.ts';
 import type { Selection } from '../containers/selection.ts';
-import { useEventStatus } from '../containers/use-event-status.ts';
 import { useLiveList } from '../containers/use-live-list.ts';
 import { formatEventDate, shortId } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { LiveIndicator } from '../components/LiveIndicator.tsx';
 
 export const createCommand = 'podbay create --name web --rootfs DIR /bin/sh';
 
 export function ContainersPage() {
   const engine = useEngine();
   const { view, list } = useLiveList(() => containerSource(engine.client));
-  const live = useEventStatus();
 
   const [text, setText] = useState('');
   const [stateFilter, setStateFilter] = useState<StateFilter>('all');
@@ -224,17 +223,7 @@ export function ContainersPage() {
         description="Every container in the store, updated the moment any Podbay process changes one."
         actions={
           <>
-            {live === 'live' ? (
-              <StatusBadge tone="ok" title="Updated from system.events">Live</StatusBadge>
-            ) : (
-              <>
-                <StatusBadge tone="warning">Not live</StatusBadge>
-                <button type="button" className="button" onClick={() => engine.events.restart()}>
-                  <Icon name="refresh" size={14} />
-                  Resubscribe
-                </button>
-              </>
-            )}
+            <LiveIndicator />
             <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
               <ActionIcon name="plus" size={14} />
               Create container

@@ -6,14 +6,12 @@ import { ImageInspectPanel } from '../components/ImageInspectPanel.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
 import type { RemovalResultsView } from '../components/RemovalResults.tsx';
-import { StatusBadge } from '../components/StatusBadge.tsx';
 import { TagDialog } from '../components/TagDialog.tsx';
 import { AllCheckbox, RowCheckbox, VirtualTable } from '../components/VirtualTable.tsx';
 import type { RowModifiers, VirtualColumn } from '../components/VirtualTable.tsx';
 import { chunk, countLabel, createdLabel } from '../containers/container-presenters.ts';
 import { allState, emptySelection, pruneSelection, selectRow, toggleAll, toggleRow } from '../containers/selection.ts';
 import type { Selection } from '../containers/selection.ts';
-import { useEventStatus } from '../containers/use-event-status.ts';
 import { useLiveList } from '../containers/use-live-list.ts';
 import { filterImageRows, imageRows, imageSource } from '../images/image-list-model.ts';
 import type { ImageRow } from '../images/image-list-model.ts';
@@ -23,6 +21,7 @@ import { formatEventDate } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
 import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { runningTasks } from '../tasks/task-list-model.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
 import type { ImageListItem, ImageRemoveReport } from '../../../shared/types/images.ts';
@@ -30,7 +29,6 @@ import type { ImageListItem, ImageRemoveReport } from '../../../shared/types/ima
 export function ImagesPage() {
   const engine = useEngine();
   const { view, list } = useLiveList(() => imageSource(engine.client));
-  const live = useEventStatus();
   const { openPull } = useTasksUi();
   const pulling = runningTasks(useTaskState()).length;
 
@@ -172,19 +170,7 @@ export function ImagesPage() {
         description="Images in the store, updated the moment a pull, tag or removal lands — from here or from the CLI."
         actions={
           <>
-            {live === 'live' ? (
-              <StatusBadge tone="ok" title="Updated from system.events">
-                Live
-              </StatusBadge>
-            ) : (
-              <>
-                <StatusBadge tone="warning">Not live</StatusBadge>
-                <button type="button" className="button" onClick={() => engine.events.restart()}>
-                  <Icon name="refresh" size={14} />
-                  Resubscribe
-                </button>
-              </>
-            )}
+            <LiveIndicator />
             <button type="button" className="button button-primary" onClick={() => openPull()}>
               <Icon name="download" size={14} />
               Pull image

@@ -14,7 +14,6 @@ import type { RowModifiers, VirtualColumn } from '../components/VirtualTable.tsx
 import { chunk, countLabel, createdLabel, labelPairs, stateTone } from '../containers/container-presenters.ts';
 import { allState, emptySelection, pruneSelection, selectRow, toggleAll, toggleRow } from '../containers/selection.ts';
 import type { Selection } from '../containers/selection.ts';
-import { useEventStatus } from '../containers/use-event-status.ts';
 import { useLiveList } from '../containers/use-live-list.ts';
 import { filterPods, podRows, podSource, toggleExpanded } from '../pods/pod-list-model.ts';
 import type { PodRow } from '../pods/pod-list-model.ts';
@@ -24,13 +23,13 @@ import { formatEventDate, shortId } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
 import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { LiveIndicator } from '../components/LiveIndicator.tsx';
 
 export const podCreateCommand = 'podbay pod create --name web';
 
 export function PodsPage() {
   const engine = useEngine();
   const { view, list } = useLiveList(() => podSource(engine.client));
-  const live = useEventStatus();
 
   const [text, setText] = useState('');
   const query = useDeferredValue(text);
@@ -243,17 +242,7 @@ export function PodsPage() {
         title="Pods"
         description="Pods and their member containers; the status is derived from the members by the engine."
         actions={
-          live === 'live' ? (
-            <StatusBadge tone="ok" title="Updated from system.events">Live</StatusBadge>
-          ) : (
-            <>
-              <StatusBadge tone="warning">Not live</StatusBadge>
-              <button type="button" className="button" onClick={() => engine.events.restart()}>
-                <Icon name="refresh" size={14} />
-                Resubscribe
-              </button>
-            </>
-          )
+          <LiveIndicator />
         }
       />
       {view.error != null && <ErrorPanel error={view.error} doing="listing pods" onRetry={() => list?.resync()} />}
