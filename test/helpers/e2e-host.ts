@@ -80,7 +80,16 @@ export async function startServedHost(timeoutMs = 20_000, globalArgs: readonly s
     runRoot,
     eventLogPath: join(runRoot, 'events', 'events.log'),
     storeArgs,
-    stop: () => stopChild(child).finally(() => rmSync(base, { recursive: true, force: true })),
+    // Containers outlive podbay (conmon keeps them): remove them before the store goes, or their
+    // conmon and processes would run on with no store left to clean them up. Pods first: their infra.
+    stop: () =>
+      stopChild(child).finally(() => {
+        const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...storeArgs, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+        const pods = cli(['pod', 'ps', '-q']).stdout?.split('\n').filter(Boolean) ?? [];
+        if (pods.length > 0) cli(['pod', 'rm', '-f', ...pods]);
+        cli(['rm', '-f', '-a', '-t', '0']);
+        rmSync(base, { recursive: true, force: true });
+      }),
   };
 }
 
