@@ -28,6 +28,7 @@ import { formatEventDate, shortId } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
+import { RemoveSelectedButton } from '../components/RemoveSelectedButton.tsx';
 
 export const createCommand = 'podbay create --name web --rootfs DIR /bin/sh';
 
@@ -276,10 +277,7 @@ export function ContainersPage() {
             </button>
           );
         })}
-        <button type="button" className="button button-danger-ghost" onClick={() => startRemove()} disabled={selectedItems.length === 0 || removing}>
-          {removing ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="trash" size={14} />}
-          {selectedItems.length > 0 ? `Remove ${formatCount(selectedItems.length)}` : 'Remove'}
-        </button>
+        <RemoveSelectedButton count={selectedItems.length} removing={removing} onClick={() => startRemove()} />
       </div>
 
       <div className="split">

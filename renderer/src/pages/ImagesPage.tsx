@@ -22,6 +22,7 @@ import { formatCount } from '../presenters/format-bytes.ts';
 import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
+import { RemoveSelectedButton } from '../components/RemoveSelectedButton.tsx';
 import { runningTasks } from '../tasks/task-list-model.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
 import type { ImageListItem, ImageRemoveReport } from '../../../shared/types/images.ts';
@@ -198,10 +199,7 @@ export function ImagesPage() {
           {view.loaded ? `${countLabel(shown.length, rows.length, 'name')}${rows.length !== imageCount ? ` · ${countLabel(imageCount, imageCount, 'image')}` : ''}` : ''}
           {selectedRows.length > 0 && ` · ${formatCount(selectedRows.length)} selected`}
         </span>
-        <button type="button" className="button button-danger-ghost" onClick={startRemove} disabled={selectedRows.length === 0 || removing}>
-          {removing ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="trash" size={14} />}
-          {selectedRows.length > 0 ? `Remove ${formatCount(selectedRows.length)}` : 'Remove'}
-        </button>
+        <RemoveSelectedButton count={selectedRows.length} removing={removing} onClick={startRemove} />
       </div>
 
       <div className="split">

@@ -24,6 +24,7 @@ import { formatCount } from '../presenters/format-bytes.ts';
 import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
+import { RemoveSelectedButton } from '../components/RemoveSelectedButton.tsx';
 
 export const podCreateCommand = 'podbay pod create --name web';
 
@@ -266,10 +267,7 @@ export function PodsPage() {
           {view.loaded ? `${countLabel(shownPods.length, view.items.length, 'pod')} · ${memberCount} container${memberCount === 1 ? '' : 's'}` : ''}
           {selectedPods.length > 0 && ` · ${formatCount(selectedPods.length)} selected`}
         </span>
-        <button type="button" className="button button-danger-ghost" onClick={startRemove} disabled={selectedPods.length === 0 || removing}>
-          {removing ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="trash" size={14} />}
-          {selectedPods.length > 0 ? `Remove ${formatCount(selectedPods.length)}` : 'Remove'}
-        </button>
+        <RemoveSelectedButton count={selectedPods.length} removing={removing} onClick={startRemove} />
       </div>
 
       <div className="split">
