@@ -1,6 +1,7 @@
 // Typed factories for core tests: a temporary store directory, a runtime on it that reads no config
 // file of the host, and a rootfs directory to create containers from.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Runtime } from '../../main/core/runtime.ts';
@@ -39,3 +40,26 @@ export function openRuntime(store: TempStore, options: RuntimeOption[] = [], dep
 }
 
 export const sleepSpec: ContainerSpec = { process: { args: ['sleep', 'infinity'] } };
+
+/** Whether an exit command (`podbay … container cleanup`, run by conmon) still works on the store in `dir`. */
+export function exitCommandsRunning(dir: string): boolean {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/run\0container\0cleanup`)) return true;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return false;
+}
+
+/**
+ * Deletes a test store once no exit command writes under it any more: conmon runs `container cleanup`
+ * as its own process after a container exits, and one still writing (the SQLite WAL, the events log)
+ * while the tree is deleted makes rmdir fail with ENOTEMPTY.
+ */
+export async function removeStoreDir(dir: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (exitCommandsRunning(dir) && Date.now() < deadline) await sleep(20);
+  rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+}

@@ -2,7 +2,6 @@
 // WebSocket), against a real busybox container run by conmon + crun: attach to a tty `sh`, type into it,
 // resize it, exec a shell beside it, and the session rules — owned by the connection, sizes and input
 // checked, cancel detaches (attach) or ends the process (exec).
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../shared/errors.ts';
@@ -14,7 +13,7 @@ import { createAppRouter } from '../../../main/app-router.ts';
 import { createInMemoryPair } from '../../../main/ipc/in-memory-transport.ts';
 import type { InMemoryPair } from '../../../main/ipc/in-memory-transport.ts';
 import type { Router } from '../../../main/ipc/router.ts';
-import { tempStore } from '../../helpers/core-store.ts';
+import { removeStoreDir, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
@@ -83,8 +82,7 @@ describe.skipIf(skip !== null)(`console procedures${skip ? ` (skipped: ${skip})`
     for (const p of pairs.splice(0)) p.close();
     const list = await call<{ id: string }[]>('containers.list', {}).catch(() => []);
     if (list.length) await call('containers.remove', { nameOrIds: list.map((c) => c.id), force: true, timeout: 0 });
-    await sleep(300);
-    rmSync(store.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    await removeStoreDir(store.dir);
   });
 
   it('attaches to a tty shell with the initial size, takes typing and resizes; cancel detaches and the container keeps running', async () => {

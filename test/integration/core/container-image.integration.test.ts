@@ -2,7 +2,7 @@
 // docker-registry on 127.0.0.1 and pulled into a throw-away store. What the user sees: the image config
 // applied to the process, an overlay rootfs whose lower dirs are the image layers, a writable layer that
 // survives restarts and goes with the container, whiteouts honoured, images in use protected.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import { createAppContext } from '../../../main/app-context.ts';
 import { createAppRouter } from '../../../main/app-router.ts';
 import type { ContainerCreateReport, ContainerInspect } from '../../../shared/types/containers.ts';
 import type { Runtime } from '../../../main/core/runtime.ts';
-import { openRuntime, tempStore } from '../../helpers/core-store.ts';
+import { openRuntime, removeStoreDir, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { busyboxLayer, busyboxMissing, layerFromMembers, storeImage } from '../../helpers/image-builder.ts';
 import type { BuiltImage, BuiltLayer } from '../../helpers/image-builder.ts';
@@ -126,7 +126,7 @@ describe.skipIf(skip !== null)(`Containers from images (crun, overlay)${skip ? `
     } catch {
       // the test shut it down
     }
-    rmSync(store.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    await removeStoreDir(store.dir);
   });
 
   const pull = async (path: string, rt = runtime) => {

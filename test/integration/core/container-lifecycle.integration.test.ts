@@ -1,7 +1,7 @@
 // The container verbs through real conmon + crun/runc (busybox rootfs, throw-away store): what a user
 // sees of each verb in the store, the event log and the runtime — and that the state stays true when
 // the process that started a container is gone, when conmon dies, and after a "reboot".
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { pidAlive } from '../../../main/core/oci/oci-runtime.ts';
 import { withOCIRuntime } from '../../../main/core/runtime-config.ts';
 import type { Runtime, RuntimeDeps } from '../../../main/core/runtime.ts';
 import { requireBuiltCli } from '../../helpers/cli.ts';
-import { openRuntime, tempStore } from '../../helpers/core-store.ts';
+import { openRuntime, removeStoreDir, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
@@ -31,18 +31,6 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(20);
   }
-}
-
-/** Exit commands (`podbay … container cleanup`) still running on this store's paths. */
-function exitCommandsRunning(dir: string): boolean {
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/run\0container\0cleanup`)) return true;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return false;
 }
 
 function killPid(pid: number): void {
@@ -72,9 +60,7 @@ for (const runtimeName of ['crun', 'runc'] as const) {
       } catch {
         // the test shut it down
       }
-      // An exit command (`container cleanup`, its own process) may still be writing under the roots.
-      await until(() => !exitCommandsRunning(store.dir), 15_000).catch(() => undefined);
-      rmSync(store.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+      await removeStoreDir(store.dir);
     });
 
     const create = (args: string[], ...options: ContainerOption[]) =>
@@ -256,8 +242,8 @@ describe.skipIf(ociSkipReason('crun') !== null)('Container.start with a runtime 
     store = tempStore();
     makeBusyboxRootfs(store.rootfs);
   });
-  afterEach(() => {
-    rmSync(store.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+  afterEach(async () => {
+    await removeStoreDir(store.dir);
   });
 
   it('says why crun cannot run on a hybrid cgroup host and what to do, and leaves the container as it was', async () => {
@@ -298,7 +284,7 @@ describe.skipIf(ociSkipReason('crun') !== null || crunRefusalReason('crun') !== 
       expect(runtime.pods()).toEqual([]);
     } finally {
       runtime.shutdown(true);
-      rmSync(store.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+      await removeStoreDir(store.dir);
     }
   });
 });

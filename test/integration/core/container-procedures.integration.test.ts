@@ -1,15 +1,14 @@
 // The lifecycle procedures through the router, as the window and the web host call them, with real
 // conmon + crun: create (and start), stop, kill, restart, pause, unpause, wait and the logs stream —
 // results and per-item errors as plain data, and the events the UI refreshes from.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../shared/errors.ts';
 import type { ContainerActionReport, ContainerCreateReport, ContainerInspect, ContainerLogLine } from '../../../shared/types/containers.ts';
 import type { Router } from '../../../main/ipc/router.ts';
 import { createAppContext } from '../../../main/app-context.ts';
 import { createAppRouter } from '../../../main/app-router.ts';
-import { tempStore } from '../../helpers/core-store.ts';
+import { removeStoreDir, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
@@ -30,8 +29,7 @@ describe.skipIf(skip !== null)(`containers lifecycle procedures${skip ? ` (skipp
   afterEach(async () => {
     const list = await call<{ id: string }[]>('containers.list', {}).catch(() => []);
     if (list.length) await call('containers.remove', { nameOrIds: list.map((c) => c.id), force: true, timeout: 0 });
-    await sleep(300); // exit commands of the last containers
-    rmSync(store.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    await removeStoreDir(store.dir);
   });
 
   it('create with start runs the container; stop, start, pause, unpause, kill, restart and wait report per name', async () => {

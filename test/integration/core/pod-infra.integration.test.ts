@@ -2,7 +2,7 @@
 // infra runs `catatonit -P` and holds net, ipc and uts; members join them through /proc/<pid>/ns/*,
 // so they share a hostname and loopback. Pod start/stop/kill/restart in dependency order, status from
 // the members, events, atomic forced removal; the same through the CLI.
-import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import { createHandlers } from '../../../main/ipc/handlers.ts';
 import { createRouter } from '../../../main/ipc/router.ts';
 import { contract } from '../../../shared/contract.ts';
 import type { PodActionReport } from '../../../shared/types/pods.ts';
-import { openRuntime, tempStore } from '../../helpers/core-store.ts';
+import { openRuntime, removeStoreDir, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
@@ -73,7 +73,7 @@ describe.skipIf(skip !== null)(`Pods with an infra container${skip ? ` (skipped:
     } catch {
       // the test shut it down
     }
-    rmSync(store.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+    await removeStoreDir(store.dir);
   });
 
   const member = (pod: Pod, name: string, ...args: string[]) =>
