@@ -11,6 +11,8 @@ import { createContainerHandlers } from './handlers/containers.ts';
 import { createPodHandlers } from './handlers/pods.ts';
 import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
+import { createRegistryHandlers } from './handlers/registries.ts';
+import type { RegistryFiles } from '../core/image/registry-settings.ts';
 
 export interface HandlerDeps {
   /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
@@ -19,6 +21,8 @@ export interface HandlerDeps {
   exec: Exec;
   events: EventLog;
   defaultRuntime: string;
+  /** registries.conf, auth.json and certs.d paths; default: the user's (tests use a temp dir). */
+  registryFiles?: RegistryFiles;
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -29,5 +33,6 @@ export function createHandlers(deps: HandlerDeps) {
     ...createPodHandlers(deps),
     ...createImageHandlers(deps),
     ...createConsoleHandlers(deps),
+    ...createRegistryHandlers(deps),
   } satisfies Handlers<Contract>;
 }

@@ -155,6 +155,11 @@ export function describePullError(error: ErrorData | unknown, reference: string)
     case 'ErrNotImplemented':
       advice.push('This image uses a format Podbay cannot pull yet.');
       break;
+    case 'ErrRegistryUnreachable':
+      title = 'The registry could not be reached';
+      advice.push('Check the registry address and port, and that it is running (the Registries page tests it).');
+      advice.push('If the registry serves plain HTTP or a self-signed certificate, tick “Skip TLS verification” and pull again, or add it as insecure (or with its CA) on the Registries page.');
+      break;
     default:
       title = 'The registry could not be reached, or the transfer failed';
       advice.push('Check the registry address and your network connection.');
