@@ -12,6 +12,7 @@ import { ContainersPage } from './pages/ContainersPage.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
 import { ImagesPage } from './pages/ImagesPage.tsx';
 import { PodsPage } from './pages/PodsPage.tsx';
+import { RegistriesPage } from './pages/RegistriesPage.tsx';
 import { SystemPage } from './pages/SystemPage.tsx';
 import { describeConnection } from './presenters/connection-presenters.ts';
 import { engineStatus } from './presenters/system-presenters.ts';
@@ -34,6 +35,8 @@ function Page({ route }: { route: RouteInfo }) {
       return <PodsPage />;
     case 'images':
       return <ImagesPage />;
+    case 'registries':
+      return <RegistriesPage />;
     case 'events':
       return <EventsPage />;
     case 'system':

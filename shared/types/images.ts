@@ -91,6 +91,8 @@ export type PullProgressEvent =
   | { type: 'done'; reference: string; imageId: string };
 
 export type PushProgressEvent =
+  /** Before any blob: everything the push may send (config first, then layers), so totals are known. */
+  | { type: 'push-started'; reference: string; blobs: { digest: string; size: number }[] }
   | { type: 'blob-exists'; digest: string; size: number }
   | { type: 'blob-mounted'; digest: string; size: number; from: string }
   | { type: 'blob-bytes'; digest: string; done: number; total: number; bytesPerSecond?: number }

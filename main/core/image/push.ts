@@ -72,6 +72,7 @@ export async function pushImage(destination: ImageReference, options: PushOption
       if (!info) throw new PodbayError('ErrNoSuchImage', `${shown}: blob ${d.digest} is not in the local store`);
       if (info.size !== d.size) throw new PodbayError('ErrStoreCorrupt', `${shown}: stored blob ${d.digest} has ${info.size} bytes, the manifest says ${d.size}`);
     }
+    progress({ type: 'push-started', reference: shown, blobs: all.map((d) => ({ digest: d.digest, size: d.size })) });
     let next = 0;
     const worker = async () => {
       while (next < all.length) {

@@ -31,7 +31,8 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
 
   const subscribe = useCallback((listener: () => void) => tasks.subscribe(listener), [tasks]);
   const state = useSyncExternalStore(subscribe, () => tasks.getState());
-  const task = findTask(state, taskId);
+  const found = findTask(state, taskId);
+  const task = found?.kind === 'pull' ? found : null;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -73,8 +74,8 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
     setTaskId(null);
   };
 
-  const running = task !== null && !isFinished(task.pull);
-  const headline = task ? pullHeadline(task.pull) : null;
+  const running = task !== null && !isFinished(task.progress);
+  const headline = task ? pullHeadline(task.progress) : null;
 
   return (
     <dialog
@@ -95,7 +96,7 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
       >
         <div className="dialog-head">
           <span className={`dialog-icon dialog-icon-${headline?.tone ?? 'accent'}`} aria-hidden="true">
-            <Icon name={task?.pull.phase === 'done' ? 'check' : task?.pull.phase === 'failed' ? 'alert' : 'download'} size={18} />
+            <Icon name={task?.progress.phase === 'done' ? 'check' : task?.progress.phase === 'failed' ? 'alert' : 'download'} size={18} />
           </span>
           <div className="dialog-heading">
             <h2 id={titleId} className="dialog-title">
@@ -110,7 +111,7 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
         </div>
 
         {task ? (
-          <PullProgress pull={task.pull} onRetry={() => setTaskId(tasks.retry(task.id))} onEdit={editAgain} />
+          <PullProgress pull={task.progress} onRetry={() => setTaskId(tasks.retry(task.id))} onEdit={editAgain} />
         ) : (
           <div className="dialog-body dialog-body-form">
             <label className="form-field">

@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { parseTagNames } from '../images/image-presenters.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
+import { useModalDialog } from './use-modal-dialog.ts';
 
 /**
  * Adds names to an image (`images.tag`): one or more, separated by spaces. Short names become
@@ -15,16 +16,7 @@ export function TagDialog({ imageLabel, onTag, onClose }: { imageLabel: string; 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal();
-    inputRef.current?.focus();
-    return () => {
-      if (dialog?.open) dialog.close();
-      before?.focus();
-    };
-  }, []);
+  useModalDialog(ref, inputRef);
 
   const names = parseTagNames(text);
   const submit = async () => {

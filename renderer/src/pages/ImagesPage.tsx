@@ -30,7 +30,7 @@ import type { ImageListItem, ImageRemoveReport } from '../../../shared/types/ima
 export function ImagesPage() {
   const engine = useEngine();
   const { view, list } = useLiveList(() => imageSource(engine.client));
-  const { openPull } = useTasksUi();
+  const { openPull, openPush } = useTasksUi();
   const pulling = runningTasks(useTaskState()).length;
 
   const [text, setText] = useState('');
@@ -117,11 +117,25 @@ export function ImagesPage() {
       {
         key: 'actions',
         header: 'Actions',
-        width: '72px',
+        width: '104px',
         className: 'vt-cell-actions',
         headerCell: <span className="visually-hidden">Actions</span>,
         cell: (r) => (
           <span className="row-actions">
+            <button
+              type="button"
+              className="button button-ghost button-small button-icon"
+              tabIndex={-1}
+              aria-label={`Push ${rowLabel(r)}`}
+              title="Push to a registry"
+              onClick={(event) => {
+                event.stopPropagation();
+                setActiveKey(r.key);
+                openPush({ image: { id: r.image.id, label: rowLabel(r), name: r.name } });
+              }}
+            >
+              <Icon name="upload" size={14} />
+            </button>
             <button
               type="button"
               className="button button-ghost button-small button-icon"
@@ -156,7 +170,7 @@ export function ImagesPage() {
         ),
       },
     ],
-    [selection, keys, now, inspecting, onToggle, onToggleAll],
+    [selection, keys, now, inspecting, onToggle, onToggleAll, openPush],
   );
 
   const shownColumns = useMemo(() => (inspecting ? columns.filter((c) => c.key !== 'created' && c.key !== 'shared') : columns), [columns, inspecting]);

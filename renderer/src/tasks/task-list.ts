@@ -1,9 +1,10 @@
-// The window's task list: starts pulls as `images.pull` streams owned by the list (not by a dialog
-// or a page), folds their frames into the task list model, and cancels them on request. One per
+// The window's task list: starts pulls and pushes as `images.pull` / `images.push` streams owned by
+// the list (not by a dialog or a page), folds their frames into the task list model, and cancels
+// them on request. One per
 // window (tasks-context.tsx); nothing here uses a timer — state changes only when a frame arrives.
 import type { TypedClient } from '../../../shared/client.ts';
-import { addPullTask, clearFinished, dismissTask, emptyTasks, findTask, taskCanceled, taskEnded, taskFailed, taskFrame } from './task-list-model.ts';
-import type { PullTask, PullTaskInput, TaskListState } from './task-list-model.ts';
+import { addPullTask, addPushTask, clearFinished, dismissTask, emptyTasks, findTask, pushTaskFrame, taskCanceled, taskEnded, taskFailed, taskFrame } from './task-list-model.ts';
+import type { PullTaskInput, PushTaskInput, Task, TaskListState } from './task-list-model.ts';
 
 export type StreamClient = Pick<TypedClient, 'stream'>;
 
@@ -30,7 +31,7 @@ export class TaskList {
     return () => this.listeners.delete(listener);
   }
 
-  get(id: string | null): PullTask | null {
+  get(id: string | null): Task | null {
     return findTask(this.state, id);
   }
 
@@ -59,6 +60,34 @@ export class TaskList {
     return id;
   }
 
+  /** Starts a push of a stored image and returns its task id (byte progress per blob, then the digest). */
+  startPush(input: PushTaskInput): string {
+    const id = `push-${++this.counter}`;
+    this.set(addPushTask(this.state, id, input, this.now()));
+    let finished = false;
+    const stop = this.client.stream(
+      'images.push',
+      {
+        nameOrId: input.imageId,
+        destination: input.destination,
+        ...(input.tlsVerify === false ? { tlsVerify: false } : {}),
+        ...(input.credentials ? { credentials: { ...input.credentials } } : {}),
+      },
+      (frame) => {
+        if (finished) return;
+        if (frame.type === 'data') {
+          this.set(pushTaskFrame(this.state, id, frame.value, this.now()));
+          return;
+        }
+        finished = true;
+        this.stops.delete(id);
+        this.set(frame.type === 'end' ? taskEnded(this.state, id, this.now()) : taskFailed(this.state, id, frame.error, this.now()));
+      },
+    );
+    if (!finished) this.stops.set(id, stop);
+    return id;
+  }
+
   /** Cancels a running pull: its stream closes and the engine aborts it, keeping nothing of it. */
   cancel(id: string): void {
     const stop = this.stops.get(id);
@@ -74,7 +103,7 @@ export class TaskList {
     if (!task) return null;
     this.cancel(id);
     this.set(dismissTask(this.state, id));
-    return this.startPull(task.input);
+    return task.kind === 'pull' ? this.startPull(task.input) : this.startPush(task.input);
   }
 
   dismiss(id: string): void {

@@ -35,10 +35,10 @@ describe('TaskList', () => {
     t = 100;
     streams[0]!.send({ type: 'data', value: { type: 'manifest', reference: 'r', manifestDigest: 'm', layers: [{ digest: a, size: 10 }] } });
     streams[0]!.send({ type: 'data', value: { type: 'layer-bytes', digest: a, done: 5, total: 10 } });
-    expect(tasks.get(id)?.pull.layers[0]?.done).toBe(5);
+    expect(tasks.get(id)?.progress.layers[0]?.done).toBe(5);
     t = 200;
     streams[0]!.send({ type: 'end' });
-    expect(tasks.get(id)).toMatchObject({ pull: { phase: 'done', finishedAt: 200 } });
+    expect(tasks.get(id)).toMatchObject({ progress: { phase: 'done', finishedAt: 200 } });
     expect(changes.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -56,7 +56,7 @@ describe('TaskList', () => {
     streams[0]!.send({ type: 'error', error });
     const task = tasks.get(id)!;
     expect(taskStatus(task)).toBe('failed');
-    expect(task.pull.error).toEqual(error);
+    expect(task.progress.error).toEqual(error);
   });
 
   it('cancels by closing the stream; later frames change nothing', () => {
@@ -92,7 +92,7 @@ describe('TaskList', () => {
     const tasks = new TaskList(client);
     tasks.startPull({ reference: 'a' });
     tasks.startPull({ reference: 'b' });
-    expect(tasks.getState().tasks.map((t) => t.input.reference)).toEqual(['b', 'a']);
+    expect(tasks.getState().tasks.map((t) => (t.kind === 'pull' ? t.input.reference : null))).toEqual(['b', 'a']);
     tasks.dispose();
     expect(streams.every((s) => s.cancelled)).toBe(true);
   });
