@@ -33,6 +33,7 @@ export async function openCliImages(run: CommandRun, options: { containers?: boo
     graphRoot: ctx.paths.graphRoot,
     events: ctx.events,
     registriesConf: async () => (await import('../../core/image/registries-conf.ts')).imageRegistriesConf(ctx.config.image),
+    signaturePolicyPath: ctx.config.image.signaturePolicyPath,
     ...(options.containers
       ? {
           isInUse: async (id: string) => (users ??= await loadUsers(run, images)).isInUse(id),

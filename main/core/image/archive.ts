@@ -216,6 +216,8 @@ export interface LoadOptions {
   extract?: Omit<ExtractOptions, 'signal'>;
   /** Layers the store already has (and so need no extraction). */
   knownLayer?: (diffId: Digest) => { diffSize: number } | undefined;
+  /** Called once the format is known, before any image is recorded: throws to refuse (signature policy). */
+  admit?: (format: ArchiveFormat) => void;
 }
 
 const blobNameRe = /^blobs\/sha256\/([a-f0-9]{64})$/;
@@ -259,8 +261,14 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
     const n = posix.normalize(member).replace(/^(\.\/)+/, '');
     return symlinks.get(n) ?? n;
   };
-  if (metadata.has('index.json')) return loadOci(store, metadata, options);
-  if (metadata.has('manifest.json')) return loadDocker(store, metadata, contents, resolve, options);
+  if (metadata.has('index.json')) {
+    options.admit?.('oci-archive');
+    return loadOci(store, metadata, options);
+  }
+  if (metadata.has('manifest.json')) {
+    options.admit?.('docker-archive');
+    return loadDocker(store, metadata, contents, resolve, options);
+  }
   throw new PodbayError('ErrInvalidArg', `${path} is neither an oci-archive (no index.json) nor a docker-archive (no manifest.json)`);
 }
 

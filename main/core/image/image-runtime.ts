@@ -19,6 +19,7 @@ import type { Platform } from './manifest.ts';
 import type { PulledImage, PullOptions } from './pull.ts';
 import { formatReference, parseUserReference, qualify, withDefaultTag } from './reference.ts';
 import type { RegistriesConf } from './registries-conf.ts';
+import type { SignaturePolicy } from './signature-policy.ts';
 
 export interface ImageRuntimeOptions {
   graphRoot: string;
@@ -36,7 +37,15 @@ export interface ImageRuntimeOptions {
   store?: ImageStore;
   /** Collect an interrupted pull's garbage on open (default true). */
   recover?: boolean;
+  /**
+   * policy.json (libpod WithSignaturePolicy; podbay.conf `signature_policy_path`). Unset or the
+   * default /etc/containers/policy.json: c/image's lookup ($HOME/.config/containers/policy.json
+   * first). Enforced on pull and load.
+   */
+  signaturePolicyPath?: string;
 }
+
+const defaultPolicyPath = '/etc/containers/policy.json';
 
 /** Per-call registry options, as podman's flags. */
 export interface RegistryCallOptions {
@@ -53,6 +62,8 @@ export interface RegistryCallOptions {
 }
 
 export interface PullImageOptions extends RegistryCallOptions {
+  /** `--signature-policy` for this call. */
+  signaturePolicyPath?: string;
   platform?: Platform;
   allTags?: boolean;
   onFrame?: (frame: ImagePullFrame) => void;
@@ -90,6 +101,13 @@ export class ImageRuntime {
       this.conf = this.options.registriesConf ? await this.options.registriesConf() : (await import('./registries-conf.ts')).emptyRegistriesConf();
     }
     return this.conf;
+  }
+
+  /** The signature policy for a call: its own path (`--signature-policy`), else the runtime's. */
+  async signaturePolicy(path?: string): Promise<SignaturePolicy> {
+    const { loadSignaturePolicy } = await import('./signature-policy.ts');
+    const chosen = path ?? this.options.signaturePolicyPath;
+    return loadSignaturePolicy({ path: chosen ?? defaultPolicyPath, explicit: chosen !== undefined && chosen !== defaultPolicyPath });
   }
 
   private emit(action: string, id: string, name: string): void {
@@ -158,6 +176,7 @@ export class ImageRuntime {
     const resolution = await this.resolve(input);
     const { pullAllTags, pullImage } = await import('./pull.ts');
     frame({ type: 'resolved', resolution });
+    const policy = await this.signaturePolicy(options.signaturePolicyPath);
     const lease = await this.store.beginPull(options.signal);
     try {
       const pullOptions: PullOptions = {
@@ -173,6 +192,7 @@ export class ImageRuntime {
         knownLayer: (diffId) => this.store.knownLayer(diffId),
         fetch: options.fetch,
         certsDirs: options.certsDirs,
+        policy,
         ...options.pull,
       };
       const pulled: PulledImage[] = options.allTags ? await pullAllTags(input, pullOptions) : [await pullImage(input, pullOptions)];
@@ -318,11 +338,17 @@ export class ImageRuntime {
   }
 
   /** `podbay load`: every image of a docker-archive or oci-archive (detected), under a pull lease. */
-  async load(input: string, signal?: AbortSignal): Promise<ImageListItem[]> {
-    const { loadArchive } = await import('./archive.ts');
+  async load(input: string, signal?: AbortSignal, options: { signaturePolicyPath?: string } = {}): Promise<ImageListItem[]> {
+    const [{ loadArchive }, { enforcePolicy, pathScopes }] = await Promise.all([import('./archive.ts'), import('./signature-policy.ts')]);
+    const policy = await this.signaturePolicy(options.signaturePolicyPath);
     const lease = await this.store.beginPull(signal);
     try {
-      const loaded = await loadArchive(this.store, input, { signal, knownLayer: (diffId) => this.store.knownLayer(diffId) });
+      const loaded = await loadArchive(this.store, input, {
+        signal,
+        knownLayer: (diffId) => this.store.knownLayer(diffId),
+        // As podman load: the archive's transport and path scopes of policy.json.
+        admit: (format) => enforcePolicy(policy, format, pathScopes(input), `${format}:${input}`),
+      });
       return loaded.map((image) => {
         this.emit('loadfromarchive', image.id, image.repoTags[0] ?? input);
         return this.listItem(image.id);

@@ -30,6 +30,7 @@ export function imageRuntimeFor(deps: ImageHandlerDeps): Promise<ImageRuntime> {
         graphRoot: deps.paths.graphRoot,
         events: deps.events,
         registriesConf: () => imageRegistriesConf(deps.config.image),
+        signaturePolicyPath: deps.config.image.signaturePolicyPath,
         isInUse: (id) => containerImageUsers(() => runtimeFor(deps), images.store).isInUse(id),
         removeUsers: (id) => containerImageUsers(() => runtimeFor(deps), images.store).removeUsers(id),
       });
