@@ -353,8 +353,11 @@ async function firstBytes(store: ImageStore, digest: Digest, n: number): Promise
   return Buffer.alloc(0);
 }
 
-/** Extracts each layer from its stored blob (DiffIDs checked against the config) and records the image. */
-async function storeImage(
+/**
+ * Extracts each layer from its stored blob (DiffIDs checked against the config) and records the
+ * image: load and import share it (the manifest, config and layer blobs are in the store already).
+ */
+export async function storeImage(
   store: ImageStore,
   image: { manifestDigest: Digest; manifestMediaType: string; config: Descriptor; layers: Descriptor[]; names: string[] },
   options: LoadOptions,

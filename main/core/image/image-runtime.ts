@@ -362,6 +362,29 @@ export class ImageRuntime {
     }
   }
 
+  /**
+   * `podbay import`: a rootfs tarball (plain or gzip) → a new single-layer image with `changes`
+   * applied, named `reference` when given (short names become localhost/…), under a pull lease.
+   */
+  async importImage(source: AsyncIterable<Uint8Array>, options: { changes?: readonly string[]; message?: string; reference?: string; signal?: AbortSignal; platform?: Platform } = {}): Promise<ImageListItem> {
+    const { importTarball } = await import('./import.ts');
+    const lease = await this.store.beginPull(options.signal);
+    let id: string;
+    try {
+      const image = await importTarball(this.store, source, { changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) });
+      id = image.id;
+    } catch (error) {
+      this.store.endLease(lease);
+      await this.collectAfterFailure();
+      throw error;
+    } finally {
+      this.store.endLease(lease);
+    }
+    this.emit('import', id, options.reference ?? id);
+    if (options.reference) this.tag(id, [options.reference]);
+    return this.listItem(id);
+  }
+
   collectGarbage(): Promise<GcReport> {
     return this.store.collectGarbage();
   }
