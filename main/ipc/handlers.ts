@@ -13,6 +13,7 @@ import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
 import { createRegistryHandlers } from './handlers/registries.ts';
 import type { RegistryFiles } from '../core/image/registry-settings.ts';
+import type { TransferStore } from '../core/transfer-store.ts';
 
 export interface HandlerDeps {
   /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
@@ -23,6 +24,8 @@ export interface HandlerDeps {
   defaultRuntime: string;
   /** registries.conf, auth.json and certs.d paths; default: the user's (tests use a temp dir). */
   registryFiles?: RegistryFiles;
+  /** Uploads and downloads of the web host (save/load/import in a browser); absent elsewhere. */
+  transfers?: TransferStore;
 }
 
 export function createHandlers(deps: HandlerDeps) {

@@ -69,6 +69,14 @@ export interface ImagePruneReport {
   reclaimedBytes: number;
 }
 
+/** `images.save`: the archive waits in the web host's transfer store, fetched once by its id. */
+export interface ImageSaveResult {
+  transferId: string;
+  /** Suggested file name (`busybox-latest.tar`). */
+  filename: string;
+  bytes: number;
+}
+
 /** `images.resolve`: where a reference would be pulled from, in the order a pull tries. */
 export interface ImageResolution {
   input: string;

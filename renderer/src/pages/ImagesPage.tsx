@@ -1,5 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { SaveImagesDialog, UploadImageDialog } from '../components/ArchiveDialogs.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ImageInspectPanel } from '../components/ImageInspectPanel.tsx';
@@ -46,6 +47,8 @@ export function ImagesPage() {
   /** The name of the row the Inspect panel was opened from (an image may have several). */
   const [inspectLabel, setInspectLabel] = useState<string | null>(null);
   const [tagging, setTagging] = useState<ImageRow | null>(null);
+  const [uploading, setUploading] = useState<'load' | 'import' | null>(null);
+  const [saving, setSaving] = useState<string[] | null>(null);
 
   const [confirm, setConfirm] = useState<ImageRemovalPlan | null>(null);
   const [force, setForce] = useState(false);
@@ -186,6 +189,14 @@ export function ImagesPage() {
         actions={
           <>
             <LiveIndicator />
+            <button type="button" className="button" onClick={() => setUploading('load')}>
+              <Icon name="upload" size={14} />
+              Load
+            </button>
+            <button type="button" className="button" onClick={() => setUploading('import')}>
+              <Icon name="upload" size={14} />
+              Import
+            </button>
             <button type="button" className="button button-primary" onClick={() => openPull()}>
               <Icon name="download" size={14} />
               Pull image
@@ -213,6 +224,10 @@ export function ImagesPage() {
           {view.loaded ? `${countLabel(shown.length, rows.length, 'name')}${rows.length !== imageCount ? ` · ${countLabel(imageCount, imageCount, 'image')}` : ''}` : ''}
           {selectedRows.length > 0 && ` · ${formatCount(selectedRows.length)} selected`}
         </span>
+        <button type="button" className="button button-small" disabled={selectedRows.length === 0} onClick={() => setSaving(selectedRows.map(rowLabel))}>
+          <Icon name="download" size={13} />
+          Save{selectedRows.length > 0 ? ` ${formatCount(selectedRows.length)}` : ''}
+        </button>
         <RemoveSelectedButton count={selectedRows.length} removing={removing} onClick={startRemove} />
       </div>
 
@@ -288,6 +303,8 @@ export function ImagesPage() {
           <ImageRemovalQuestion plan={confirm} force={force} onForce={setForce} />
         </ConfirmDialog>
       )}
+      {uploading && <UploadImageDialog mode={uploading} onClose={() => setUploading(null)} onDone={() => setUploading(null)} />}
+      {saving && <SaveImagesDialog names={saving} onClose={() => setSaving(null)} />}
       {tagging && (
         <TagDialog
           imageLabel={rowLabel(tagging)}

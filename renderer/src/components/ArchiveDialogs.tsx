@@ -1,0 +1,228 @@
+import { useId, useRef, useState } from 'react';
+import type { ImageListItem } from '../../../shared/types/images.ts';
+import { bytesOf, percent } from '../images/pull-presenters.ts';
+import { formatBytes } from '../presenters/format-bytes.ts';
+import { useEngine } from '../query/use-engine.ts';
+import { downloadTransfer, transfersAvailable, uploadFile } from '../transfers/transfers.ts';
+import { ErrorPanel } from './ErrorPanel.tsx';
+import { Icon } from './Icon.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+import { useModalDialog } from './use-modal-dialog.ts';
+
+function Unavailable() {
+  return <p className="form-hint form-hint-danger">Files move through the web host: open Podbay in a browser from `podbay serve` (the desktop window gets native file dialogs later).</p>;
+}
+
+/**
+ * Load an archive (docker-archive or oci-archive) or import a rootfs tarball (plain or gzip) from a
+ * file the user picks: uploaded with byte progress, then loaded or imported by the engine.
+ */
+export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'import'; onDone: (images: ImageListItem[]) => void; onClose: () => void }) {
+  const { client } = useEngine();
+  const ref = useRef<HTMLDialogElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const titleId = useId();
+  const [file, setFile] = useState<File | null>(null);
+  const [reference, setReference] = useState('');
+  const [changes, setChanges] = useState('');
+  const [message, setMessage] = useState('');
+  const [sent, setSent] = useState<{ done: number; total: number } | null>(null);
+  const [phase, setPhase] = useState<'idle' | 'uploading' | 'storing'>('idle');
+  const [error, setError] = useState<unknown>(null);
+  const abort = useRef<AbortController | null>(null);
+  useModalDialog(ref, fileRef);
+
+  const start = async () => {
+    if (!file || phase !== 'idle') return;
+    setError(null);
+    setPhase('uploading');
+    abort.current = new AbortController();
+    try {
+      const upload = await uploadFile(file, (done, total) => setSent({ done, total }), abort.current.signal);
+      setPhase('storing');
+      const images =
+        mode === 'load'
+          ? await client.call('images.load', { transferId: upload.id })
+          : [
+              await client.call('images.import', {
+                transferId: upload.id,
+                ...(reference.trim() ? { reference: reference.trim() } : {}),
+                changes: changes.split('\n').map((c) => c.trim()).filter(Boolean),
+                ...(message.trim() ? { message: message.trim() } : {}),
+              }),
+            ];
+      onDone(images);
+    } catch (e) {
+      setError(e);
+      setPhase('idle');
+    }
+  };
+
+  const title = mode === 'load' ? 'Load images from an archive' : 'Import a rootfs tarball';
+  return (
+    <dialog
+      ref={ref}
+      className="dialog dialog-wide"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        abort.current?.abort();
+        onClose();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void start();
+        }}
+      >
+        <div className="dialog-head">
+          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
+            <Icon name="upload" size={18} />
+          </span>
+          <h2 id={titleId} className="dialog-title">
+            {title}
+          </h2>
+        </div>
+        <div className="dialog-body dialog-body-form">
+          {!transfersAvailable() && <Unavailable />}
+          <label className="form-field">
+            <span className="form-label">{mode === 'load' ? 'Archive (docker-archive or oci-archive .tar)' : 'Tarball (.tar or .tar.gz)'}</span>
+            <input ref={fileRef} type="file" name="file" accept={mode === 'load' ? '.tar' : '.tar,.gz,.tgz'} disabled={phase !== 'idle'} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          </label>
+          {mode === 'import' && (
+            <>
+              <label className="form-field">
+                <span className="form-label">Image name (optional)</span>
+                <input className="input mono" name="reference" autoComplete="off" spellCheck={false} placeholder="myimage:1.0" value={reference} onChange={(e) => setReference(e.target.value)} />
+              </label>
+              <label className="form-field">
+                <span className="form-label">Changes, one per line (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR…)</span>
+                <textarea className="input textarea mono" name="changes" rows={3} spellCheck={false} placeholder={'CMD ["/bin/sh"]\nENV LANG=C.UTF-8'} value={changes} onChange={(e) => setChanges(e.target.value)} />
+              </label>
+              <label className="form-field">
+                <span className="form-label">Message (optional)</span>
+                <input className="input" name="message" value={message} onChange={(e) => setMessage(e.target.value)} />
+              </label>
+            </>
+          )}
+          {phase !== 'idle' && (
+            <div className="pull-overall">
+              <ProgressBar
+                fraction={phase === 'storing' ? null : sent && sent.total > 0 ? sent.done / sent.total : 0}
+                label="Upload progress"
+                valueText={phase === 'storing' ? 'Storing the images…' : sent ? bytesOf(sent.done, sent.total) : 'Starting…'}
+              />
+              <span className="pull-percent">{phase === 'uploading' && sent && sent.total > 0 ? percent(sent.done / sent.total) : ''}</span>
+            </div>
+          )}
+          {phase === 'storing' && (
+            <p className="form-hint" role="status">
+              <span className="spinner spinner-small" aria-hidden="true" /> Uploaded; {mode === 'load' ? 'loading the images' : 'importing the layer'}…
+            </p>
+          )}
+          {error != null && <ErrorPanel error={error} doing={mode === 'load' ? 'loading the archive' : 'importing the tarball'} />}
+        </div>
+        <div className="dialog-actions">
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              abort.current?.abort();
+              onClose();
+            }}
+          >
+            {phase === 'uploading' ? 'Cancel upload' : 'Close'}
+          </button>
+          <button type="submit" className="button button-primary" disabled={!file || phase !== 'idle' || !transfersAvailable()}>
+            <Icon name="upload" size={14} />
+            {mode === 'load' ? 'Load' : 'Import'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+/** Save the selected images into one archive and download it. */
+export function SaveImagesDialog({ names, onClose }: { names: readonly string[]; onClose: () => void }) {
+  const { client } = useEngine();
+  const ref = useRef<HTMLDialogElement>(null);
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const titleId = useId();
+  const [format, setFormat] = useState<'oci-archive' | 'docker-archive'>('oci-archive');
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<{ filename: string; bytes: number } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useModalDialog(ref, selectRef);
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await client.call('images.save', { nameOrIds: [...names], format });
+      downloadTransfer(result.transferId, result.filename);
+      setSaved(result);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onClose();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <div className="dialog-head">
+          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
+            <Icon name="download" size={18} />
+          </span>
+          <h2 id={titleId} className="dialog-title">
+            Save {names.length === 1 ? names[0] : `${names.length} images`}
+          </h2>
+        </div>
+        <div className="dialog-body dialog-body-form">
+          {!transfersAvailable() && <Unavailable />}
+          <label className="form-field">
+            <span className="form-label">Format</span>
+            <select ref={selectRef} className="input" name="format" value={format} onChange={(e) => setFormat(e.target.value as 'oci-archive' | 'docker-archive')}>
+              <option value="oci-archive">oci-archive (OCI layout in a tar)</option>
+              <option value="docker-archive">docker-archive (docker save / podman load)</option>
+            </select>
+          </label>
+          <p className="form-hint">One archive with every selected image, the layers exactly as stored; your browser downloads it.</p>
+          {saved && (
+            <p className="pull-result" role="status">
+              <Icon name="check" size={14} /> Saved {saved.filename} ({formatBytes(saved.bytes)}) — see your browser’s downloads.
+            </p>
+          )}
+          {error != null && <ErrorPanel error={error} doing="saving the images" />}
+        </div>
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Close
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy || !transfersAvailable()}>
+            {busy ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="download" size={14} />}
+            Save and download
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
