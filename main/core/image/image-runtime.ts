@@ -325,7 +325,7 @@ export class ImageRuntime {
    * `podbay save`: images by name or ID into one archive. An image named by one of its names is
    * saved under that name; by ID, under no name (as podman).
    */
-  async save(nameOrIds: readonly string[], output: string, format: 'docker-archive' | 'oci-archive', signal?: AbortSignal): Promise<void> {
+  async save(nameOrIds: readonly string[], output: string, format: 'docker-archive' | 'oci-archive' | 'oci-dir', signal?: AbortSignal): Promise<void> {
     const { saveImages } = await import('./archive.ts');
     const items = nameOrIds.map((input) => {
       const image = this.store.lookupImage(input);

@@ -13,6 +13,7 @@ import { makeTempStore } from '../../helpers/temp-store.ts';
 import type { TempStore } from '../../helpers/temp-store.ts';
 
 const missing = busyboxMissing();
+const skopeoMissing = spawnSync('skopeo', ['--version'], { stdio: 'ignore' }).error ? 'skopeo is missing (apt-get install skopeo)' : undefined;
 const podmanMissing = spawnSync('podman', ['--version'], { stdio: 'ignore' }).error ? 'podman is missing (apt-get install podman)' : undefined;
 if (missing) console.warn(`skipping import tests: ${missing}`);
 
@@ -81,6 +82,30 @@ describe.skipIf(missing !== undefined)('podbay import and image history', () => 
     expect(xz.code).toBe(125);
     expect(xz.stderr).toMatch(/xz-compressed tarballs are not supported/);
     expect(JSON.parse(run(['images', '--format', 'json']).stdout)).toHaveLength(before.length);
+  });
+
+  it.skipIf(skopeoMissing !== undefined)('saves several images as an OCI layout dir (read by skopeo) and an oci-archive, and loads both back', () => {
+    const layout = join(store.dir, 'layout');
+    const saved = run(['save', '--format', 'oci-dir', '-o', layout, 'imported:1', 'plain']);
+    expect(saved.code, saved.stderr).toBe(0);
+    const inspected = spawnSync('skopeo', ['inspect', `oci:${layout}:localhost/imported:1`], { encoding: 'utf8' });
+    expect(inspected.status, inspected.stderr).toBe(0);
+    const imported = JSON.parse(run(['image', 'inspect', 'imported:1']).stdout) as { Digest: string }[];
+    expect((JSON.parse(inspected.stdout) as { Digest: string }).Digest).toBe(imported[0]!.Digest);
+    expect(run(['save', '--format', 'oci-dir', '-o', layout, 'plain']).code).toBe(125);
+
+    const archive = join(store.dir, 'two.oci.tar');
+    expect(run(['save', '--format', 'oci-archive', '-o', archive, 'imported:1', 'plain']).code).toBe(0);
+    for (const source of [layout, archive]) {
+      const fresh = makeTempStore('podbay-oci-load-');
+      try {
+        const result = spawnSync(process.execPath, [cliPath, '--root', fresh.root, '--runroot', fresh.runRoot, 'load', '-i', source], { encoding: 'utf8', timeout: 60_000 });
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stdout).toBe('Loaded image: localhost/imported:1\nLoaded image: localhost/plain:latest\n');
+      } finally {
+        fresh.cleanup();
+      }
+    }
   });
 
   describe.skipIf(podmanMissing !== undefined)('archives with podman as the oracle', () => {
