@@ -116,13 +116,20 @@ export class ImageRuntime {
 
   // Reads
 
-  /** `podbay images`: filters as podman (`dangling`, `label`, `reference`, `before`, `since`, `id`). */
-  list(filters: Record<string, readonly string[]> = {}): ImageListItem[] {
+  /**
+   * `podbay images`: filters as podman (`dangling`, `label`, `reference`, `before`, `since`, `id`,
+   * `intermediate`). `hideIntermediate` (podman without `-a`) drops intermediate images: nameless
+   * images whose layers are a strict prefix of another image's (a build's parents).
+   */
+  list(filters: Record<string, readonly string[]> = {}, options: { hideIntermediate?: boolean } = {}): ImageListItem[] {
     const records = this.store.list();
     const layerUsers = new Map<string, number>();
     for (const r of records) for (const l of new Set(r.layers.map((x) => x.diffId))) layerUsers.set(l, (layerUsers.get(l) ?? 0) + 1);
-    const items = records.map((r) => toListItem(r, layerUsers));
-    return applyFilters(items, filters, (nameOrId) => toListItem(this.store.lookupImage(nameOrId), layerUsers));
+    const needsIntermediate = options.hideIntermediate === true || (filters.intermediate?.length ?? 0) > 0;
+    const intermediate = needsIntermediate ? intermediateImages(records) : new Set<string>();
+    let items = records.map((r) => toListItem(r, layerUsers));
+    if (options.hideIntermediate) items = items.filter((i) => !intermediate.has(i.id));
+    return applyFilters(items, filters, (nameOrId) => toListItem(this.store.lookupImage(nameOrId), layerUsers), (id) => intermediate.has(id));
   }
 
   inspect(nameOrId: string): ImageInspect {
@@ -390,6 +397,18 @@ export class ImageRuntime {
   }
 }
 
+/** IDs of nameless images whose layer chain is a strict prefix of another image's (libimage IsIntermediate). */
+function intermediateImages(records: readonly ImageRecord[]): Set<string> {
+  const out = new Set<string>();
+  const chains = records.map((r) => r.layers.map((l) => l.diffId).join(','));
+  records.forEach((r, i) => {
+    if (r.names.length > 0 || r.layers.length === 0) return;
+    const prefix = `${chains[i]},`;
+    if (chains.some((c, j) => j !== i && c.startsWith(prefix))) out.add(r.id);
+  });
+  return out;
+}
+
 function toListItem(r: ImageRecord, layerUsers: Map<string, number>): ImageListItem {
   const config = r.config as unknown as { config?: { Labels?: Record<string, string> | null } };
   const sharedSize = r.layers.filter((l) => (layerUsers.get(l.diffId) ?? 1) > 1).reduce((n, l) => n + l.diffSize, 0);
@@ -426,17 +445,23 @@ function matchesReference(item: ImageListItem, pattern: string): boolean {
 }
 
 /** podman's image filters: keys AND'ed, values of one key OR'ed (labels AND'ed). Unknown key → ErrInvalidArg. */
-export function applyFilters(items: ImageListItem[], filters: Record<string, readonly string[]>, lookup: (nameOrId: string) => ImageListItem): ImageListItem[] {
+export function applyFilters(
+  items: ImageListItem[],
+  filters: Record<string, readonly string[]>,
+  lookup: (nameOrId: string) => ImageListItem,
+  isIntermediate: (id: string) => boolean = () => false,
+): ImageListItem[] {
   let out = items;
   for (const [key, values] of Object.entries(filters)) {
     if (values.length === 0) continue;
     switch (key) {
-      case 'dangling': {
+      case 'dangling':
+      case 'intermediate': {
         const wanted = values.map((v) => {
-          if (v !== 'true' && v !== 'false') throw new PodbayError('ErrInvalidArg', `invalid dangling filter value "${v}": true or false`);
+          if (v !== 'true' && v !== 'false') throw new PodbayError('ErrInvalidArg', `invalid ${key} filter value "${v}": true or false`);
           return v === 'true';
         });
-        out = out.filter((i) => wanted.includes(i.dangling));
+        out = out.filter((i) => wanted.includes(key === 'dangling' ? i.dangling : isIntermediate(i.id)));
         break;
       }
       case 'label':
@@ -460,7 +485,7 @@ export function applyFilters(items: ImageListItem[], filters: Record<string, rea
         break;
       }
       default:
-        throw new PodbayError('ErrInvalidArg', `invalid image filter "${key}": use dangling, label, reference, id, before or since`);
+        throw new PodbayError('ErrInvalidArg', `invalid image filter "${key}": use dangling, intermediate, label, reference, id, before or since`);
     }
   }
   return out;
