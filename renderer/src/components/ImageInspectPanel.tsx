@@ -1,11 +1,13 @@
 import type { ImageInspect } from '../../../shared/types/images.ts';
-import { imageShortId, platformLabel, sizeLabel } from '../images/image-presenters.ts';
+import { imageConfigRows, imageHistoryRows, imageShortId, platformLabel, sizeLabel } from '../images/image-presenters.ts';
+import { formatEventDate } from '../presenters/event-presenters.ts';
 import { shortDigest } from '../images/pull-presenters.ts';
 import { InspectPanel } from './InspectPanel.tsx';
 
 /**
- * An image's details beside the list: its layers (compressed and uncompressed sizes) over the full
- * `images.inspect` JSON (the shared Inspect panel: Copy, Escape closes).
+ * An image's details beside the list: its config (command, environment, ports …), labels, history
+ * and layers (compressed and uncompressed sizes), over the full `images.inspect` JSON (the shared
+ * Inspect panel: Copy, Escape closes).
  */
 export function ImageInspectPanel({
   id,
@@ -49,6 +51,59 @@ export function ImageInspectPanel({
         onClose={onClose}
         onRetry={onRetry}
       />
+      {data && imageConfigRows(data).length > 0 && (
+        <section className="layers-card" aria-label={`Configuration of ${title}`}>
+          <h3 className="layers-title">Configuration</h3>
+          <dl className="detail-list">
+            {imageConfigRows(data).map((row) => (
+              <div key={row.label} className="detail-row">
+                <dt>{row.label}</dt>
+                <dd className="mono">{row.value}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+      {data && Object.keys(data.labels).length > 0 && (
+        <section className="layers-card" aria-label={`Labels of ${title}`}>
+          <h3 className="layers-title">Labels</h3>
+          <dl className="detail-list">
+            {Object.entries(data.labels).map(([key, value]) => (
+              <div key={key} className="detail-row">
+                <dt className="mono">{key}</dt>
+                <dd className="mono">{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+      {data && data.history.length > 0 && (
+        <section className="layers-card" aria-label={`History of ${title}`}>
+          <h3 className="layers-title">History</h3>
+          <table className="table table-compact layers-table">
+            <thead>
+              <tr>
+                <th scope="col">Created by</th>
+                <th scope="col">Created</th>
+                <th scope="col" className="numeric">
+                  Size
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {imageHistoryRows(data).map((h, i) => (
+                <tr key={i}>
+                  <td className="mono ellipsis" title={`${h.createdBy}${h.comment ? `\n${h.comment}` : ''}`}>
+                    {h.createdBy || <span className="muted">—</span>}
+                  </td>
+                  <td className="muted nowrap">{h.created ? formatEventDate(h.created) : '—'}</td>
+                  <td className="numeric">{h.size === null ? '—' : sizeLabel(h.size)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       {data && data.layers.length > 0 && (
         <section className="layers-card" aria-label={`Layers of ${title}`}>
           <h3 className="layers-title">Layers</h3>
