@@ -53,6 +53,8 @@ export const imageProcedures = {
       force: z.boolean().default(false),
     }),
   ),
+  /** The containers created from each image (by ID), for Remove to name what uses them. */
+  'images.users': call<Record<string, { id: string; name: string }[]>>()(z.strictObject({ ids: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1).max(1000) })),
   /** Adds names (short names become `localhost/…`, `:latest` added); returns the full names. */
   'images.tag': call<string[]>()(z.strictObject({ nameOrId, names: z.array(reference).min(1).max(100) })),
   /**

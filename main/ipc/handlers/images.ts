@@ -148,6 +148,11 @@ export function createImageHandlers(deps: ImageHandlerDeps) {
         transfers.release(input.transferId);
       }
     },
+    'images.users': async (input) => {
+      const images = await imageRuntimeFor(deps);
+      const users = containerImageUsers(() => runtimeFor(deps), images.store);
+      return Object.fromEntries(input.ids.map((id) => [id, users.list(id)]));
+    },
     'images.tag': async (input) => (await imageRuntimeFor(deps)).tag(input.nameOrId, input.names),
     'images.untag': async (input) => (await imageRuntimeFor(deps)).untag(input.nameOrId, input.names),
   } satisfies Handlers<typeof imageProcedures>;

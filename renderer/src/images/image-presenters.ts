@@ -155,3 +155,12 @@ export function imageHistoryRows(image: Pick<ImageInspect, 'history' | 'layers'>
   }));
   return rows.reverse();
 }
+
+/** "Used by web-1, db (2 containers)": the containers of the images a removal deletes, or null. */
+export function removalUsersLabel(plan: ImageRemovalPlan, users: Readonly<Record<string, readonly { id: string; name: string }[]>>): string | null {
+  const names = new Map<string, string>();
+  for (const row of plan.rows) for (const c of users[row.image.id] ?? []) names.set(c.id, c.name);
+  if (names.size === 0) return null;
+  const shown = [...names.values()].slice(0, 5).join(', ');
+  return `Used by ${shown}${names.size > 5 ? '…' : ''} (${names.size === 1 ? '1 container' : `${names.size} containers`})`;
+}

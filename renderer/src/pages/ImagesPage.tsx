@@ -16,7 +16,7 @@ import type { Selection } from '../containers/selection.ts';
 import { useLiveList } from '../containers/use-live-list.ts';
 import { filterImageRows, imageRows, imageSource } from '../images/image-list-model.ts';
 import type { ImageRow } from '../images/image-list-model.ts';
-import { imageRemovalPlan, imageShortId, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../images/image-presenters.ts';
+import { imageRemovalPlan, imageShortId, removalUsersLabel, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../images/image-presenters.ts';
 import type { ImageRemovalPlan } from '../images/image-presenters.ts';
 import { formatEventDate } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
@@ -51,6 +51,8 @@ export function ImagesPage() {
   const [saving, setSaving] = useState<string[] | null>(null);
 
   const [confirm, setConfirm] = useState<ImageRemovalPlan | null>(null);
+  /** Containers using the images of the removal being confirmed (asked when the dialog opens). */
+  const [users, setUsers] = useState<Record<string, { id: string; name: string }[]>>({});
   const [force, setForce] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [result, setResult] = useState<RemovalResultsView | null>(null);
@@ -86,7 +88,11 @@ export function ImagesPage() {
     if (selectedRows.length === 0 || removing) return;
     setResult(null);
     setForce(false);
-    setConfirm(imageRemovalPlan(selectedRows));
+    const plan = imageRemovalPlan(selectedRows);
+    setUsers({});
+    setConfirm(plan);
+    const ids = [...new Set(plan.rows.map((r) => r.image.id))];
+    engine.client.call('images.users', { ids }).then(setUsers, () => setUsers({}));
   };
 
   const columns = useMemo<VirtualColumn<ImageRow>[]>(
@@ -300,7 +306,7 @@ export function ImagesPage() {
           onCancel={() => setConfirm(null)}
           onConfirm={() => void remove(confirm, force)}
         >
-          <ImageRemovalQuestion plan={confirm} force={force} onForce={setForce} />
+          <ImageRemovalQuestion plan={confirm} users={removalUsersLabel(confirm, users)} force={force} onForce={setForce} />
         </ConfirmDialog>
       )}
       {uploading && <UploadImageDialog mode={uploading} onClose={() => setUploading(null)} onDone={() => setUploading(null)} />}
@@ -329,7 +335,7 @@ function rowLabel(row: ImageRow): string {
   return row.name ?? imageShortId(row.image.id);
 }
 
-function ImageRemovalQuestion({ plan, force, onForce }: { plan: ImageRemovalPlan; force: boolean; onForce: (force: boolean) => void }) {
+function ImageRemovalQuestion({ plan, users, force, onForce }: { plan: ImageRemovalPlan; users: string | null; force: boolean; onForce: (force: boolean) => void }) {
   const names = plan.rows.slice(0, 5).map(rowLabel).join(', ');
   return (
     <>
@@ -339,7 +345,13 @@ function ImageRemovalQuestion({ plan, force, onForce }: { plan: ImageRemovalPlan
         {plan.deletes > 0 && plan.untagsOnly > 0 && '; '}
         {plan.untagsOnly > 0 && `${plan.untagsOnly === 1 ? 'one image keeps its other names' : `${plan.untagsOnly} images keep their other names`}: only the selected names go`}.
       </p>
-      <p className="muted">An image a container uses is not removed: its line says so. Pull it again to get it back.</p>
+      {users ? (
+        <p className="form-note" role="status">
+          {users}: without Force those images stay; with Force the containers are removed first.
+        </p>
+      ) : (
+        <p className="muted">An image a container uses is not removed: its line says so. Pull it again to get it back.</p>
+      )}
       <label className="check-row">
         <input type="checkbox" checked={force} onChange={(e) => onForce(e.target.checked)} />
         Force: also remove the containers that use them

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageListItem, ImageRemoveReport } from '../../../shared/types/images.ts';
 import { imageRows } from '../../../renderer/src/images/image-list-model.ts';
-import { imageConfigRows, imageHistoryRows, imageRemovalPlan, imageShortId, parseTagNames, platformLabel, reportError, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../../../renderer/src/images/image-presenters.ts';
+import { imageConfigRows, imageHistoryRows, imageRemovalPlan, imageShortId, removalUsersLabel, parseTagNames, platformLabel, reportError, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../../../renderer/src/images/image-presenters.ts';
 
 function image(id: string, repoTags: string[]): ImageListItem {
   return { id: id.padEnd(64, '0'), digest: 'sha256:d', repoTags, repoDigests: [], created: '2024-01-01T00:00:00Z', size: 1, sharedSize: 0, labels: {}, storedAt: '', dangling: repoTags.length === 0 };
@@ -71,5 +71,14 @@ describe('image details', () => {
       { createdBy: 'ENV x', created: null, size: null, comment: '' },
       { createdBy: 'ADD base', created: null, size: 100, comment: '' },
     ]);
+  });
+});
+
+describe('removal users', () => {
+  it('names the containers that use the images being removed', () => {
+    const image = { id: 'a'.repeat(64) } as ImageListItem;
+    const plan = { rows: [{ key: 'k', name: 'x:1', repository: 'x', tag: '1', image }], targets: ['x:1'], deletes: 1, untagsOnly: 0 } as unknown as Parameters<typeof removalUsersLabel>[0];
+    expect(removalUsersLabel(plan, {})).toBeNull();
+    expect(removalUsersLabel(plan, { [image.id]: [{ id: 'c1', name: 'web' }, { id: 'c2', name: 'db' }] })).toBe('Used by web, db (2 containers)');
   });
 });
