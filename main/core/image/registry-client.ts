@@ -92,8 +92,10 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 function isNetworkError(error: unknown): boolean {
   if (error instanceof PodbayError) return false;
   if (error instanceof RetryableError) return true;
-  const e = error as { name?: string; cause?: { code?: string } };
+  const e = error as { name?: string; code?: unknown; cause?: { code?: string } };
   if (e?.name === 'AbortError') return false;
+  // node:http reports a body cut mid-stream as Error('aborted') with code ECONNRESET.
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return true;
   // undici reports connection failures as TypeError('fetch failed') with an errno cause, and a body
   // cut mid-stream as TypeError('terminated') or an 'other side closed' SocketError.
   return error instanceof TypeError || typeof e?.cause?.code === 'string' || /terminated|socket|ECONNRESET|other side closed/i.test(String((error as Error)?.message));
@@ -135,7 +137,9 @@ export class RegistryClient {
   /** The scheme `ping` settled on (undefined before a successful ping). */
   scheme: 'https' | 'http' | undefined;
   private challenge: Challenge | undefined;
+  private pinging: Promise<void> | undefined;
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+  private readonly pendingTokens = new Map<string, Promise<{ token: string; expiresAt: number }>>();
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry;
@@ -167,6 +171,12 @@ export class RegistryClient {
    */
   async ping(signal?: AbortSignal): Promise<void> {
     if (this.baseUrl) return;
+    // Requests started together (a push's HEADs) share one ping; a failed ping is tried afresh.
+    this.pinging ??= this.detect(signal).finally(() => (this.pinging = undefined));
+    return this.pinging;
+  }
+
+  private async detect(signal?: AbortSignal): Promise<void> {
     const schemes = this.insecure ? ['https', 'http'] : ['https'];
     let lastError: unknown;
     for (const scheme of schemes) {
@@ -291,7 +301,13 @@ export class RegistryClient {
     const key = scopes.join(' ');
     const cached = this.tokens.get(key);
     if (!force && cached && cached.expiresAt > Date.now() + 5000) return `Bearer ${cached.token}`;
-    const token = await fetchBearerToken(c, scopes, this.auth, { fetch: this.fetchImpl, signal });
+    // Parallel requests for the same scopes share one token request.
+    let pending = force ? undefined : this.pendingTokens.get(key);
+    if (!pending) {
+      pending = fetchBearerToken(c, scopes, this.auth, { fetch: this.fetchImpl, signal }).finally(() => this.pendingTokens.delete(key));
+      this.pendingTokens.set(key, pending);
+    }
+    const token = await pending;
     this.tokens.set(key, token);
     return `Bearer ${token.token}`;
   }
@@ -619,13 +635,9 @@ async function* abortableChunks(body: ReadableStream<Uint8Array>, signal: AbortS
   }
 }
 
-/**
- * Node's fetch unless the registry needs TLS settings it cannot take: unverified TLS (insecure)
- * or certificates from certs.d.
- */
+/** node:http(s) with the registry's TLS settings: unverified (insecure) and certificates from certs.d. */
 function registryFetch(host: string, insecure: boolean, certsDirs: string[] | undefined): typeof fetch {
-  const certs = loadCertsD(host, certsDirs);
-  return insecure || certs ? createTlsFetch({ verify: !insecure, ...certs }) : fetch;
+  return createTlsFetch({ verify: !insecure, ...loadCertsD(host, certsDirs) });
 }
 
 /** Regroups a stream into pieces of exactly `size` bytes (the last may be shorter). */
