@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ImageListItem } from '../../../shared/types/images.ts';
 import { bytesOf, percent } from '../images/pull-presenters.ts';
 import { formatBytes } from '../presenters/format-bytes.ts';
@@ -7,7 +7,7 @@ import { downloadTransfer, transfersAvailable, uploadFile } from '../transfers/t
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
-import { useModalDialog } from './use-modal-dialog.ts';
+import { FormDialog } from './FormDialog.tsx';
 
 function Unavailable() {
   return <p className="form-hint form-hint-danger">Files move through the web host: open Podbay in a browser from `podbay serve` (the desktop window gets native file dialogs later).</p>;
@@ -19,9 +19,7 @@ function Unavailable() {
  */
 export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'import'; onDone: (images: ImageListItem[]) => void; onClose: () => void }) {
   const { client } = useEngine();
-  const ref = useRef<HTMLDialogElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  const titleId = useId();
   const [file, setFile] = useState<File | null>(null);
   const [reference, setReference] = useState('');
   const [changes, setChanges] = useState('');
@@ -30,7 +28,6 @@ export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'i
   const [phase, setPhase] = useState<'idle' | 'uploading' | 'storing'>('idle');
   const [error, setError] = useState<unknown>(null);
   const abort = useRef<AbortController | null>(null);
-  useModalDialog(ref, fileRef);
 
   const start = async () => {
     if (!file || phase !== 'idle') return;
@@ -60,71 +57,18 @@ export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'i
 
   const title = mode === 'load' ? 'Load images from an archive' : 'Import a rootfs tarball';
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog-wide"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
+    <FormDialog
+      title={title}
+      icon="upload"
+      wide
+      initialFocus={fileRef}
+      onClose={() => {
         abort.current?.abort();
         onClose();
       }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void start();
-        }}
-      >
-        <div className="dialog-head">
-          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
-            <Icon name="upload" size={18} />
-          </span>
-          <h2 id={titleId} className="dialog-title">
-            {title}
-          </h2>
-        </div>
-        <div className="dialog-body dialog-body-form">
-          {!transfersAvailable() && <Unavailable />}
-          <label className="form-field">
-            <span className="form-label">{mode === 'load' ? 'Archive (docker-archive or oci-archive .tar)' : 'Tarball (.tar or .tar.gz)'}</span>
-            <input ref={fileRef} type="file" name="file" accept={mode === 'load' ? '.tar' : '.tar,.gz,.tgz'} disabled={phase !== 'idle'} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-          </label>
-          {mode === 'import' && (
-            <>
-              <label className="form-field">
-                <span className="form-label">Image name (optional)</span>
-                <input className="input mono" name="reference" autoComplete="off" spellCheck={false} placeholder="myimage:1.0" value={reference} onChange={(e) => setReference(e.target.value)} />
-              </label>
-              <label className="form-field">
-                <span className="form-label">Changes, one per line (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR…)</span>
-                <textarea className="input textarea mono" name="changes" rows={3} spellCheck={false} placeholder={'CMD ["/bin/sh"]\nENV LANG=C.UTF-8'} value={changes} onChange={(e) => setChanges(e.target.value)} />
-              </label>
-              <label className="form-field">
-                <span className="form-label">Message (optional)</span>
-                <input className="input" name="message" value={message} onChange={(e) => setMessage(e.target.value)} />
-              </label>
-            </>
-          )}
-          {phase !== 'idle' && (
-            <div className="pull-overall">
-              <ProgressBar
-                fraction={phase === 'storing' ? null : sent && sent.total > 0 ? sent.done / sent.total : 0}
-                label="Upload progress"
-                valueText={phase === 'storing' ? 'Storing the images…' : sent ? bytesOf(sent.done, sent.total) : 'Starting…'}
-              />
-              <span className="pull-percent">{phase === 'uploading' && sent && sent.total > 0 ? percent(sent.done / sent.total) : ''}</span>
-            </div>
-          )}
-          {phase === 'storing' && (
-            <p className="form-hint" role="status">
-              <span className="spinner spinner-small" aria-hidden="true" /> Uploaded; {mode === 'load' ? 'loading the images' : 'importing the layer'}…
-            </p>
-          )}
-          {error != null && <ErrorPanel error={error} doing={mode === 'load' ? 'loading the archive' : 'importing the tarball'} />}
-        </div>
-        <div className="dialog-actions">
+      onSubmit={() => void start()}
+      actions={
+        <>
           <button
             type="button"
             className="button"
@@ -139,23 +83,58 @@ export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'i
             <Icon name="upload" size={14} />
             {mode === 'load' ? 'Load' : 'Import'}
           </button>
+        </>
+      }
+    >
+      {!transfersAvailable() && <Unavailable />}
+      <label className="form-field">
+        <span className="form-label">{mode === 'load' ? 'Archive (docker-archive or oci-archive .tar)' : 'Tarball (.tar or .tar.gz)'}</span>
+        <input ref={fileRef} type="file" name="file" accept={mode === 'load' ? '.tar' : '.tar,.gz,.tgz'} disabled={phase !== 'idle'} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      </label>
+      {mode === 'import' && (
+        <>
+          <label className="form-field">
+            <span className="form-label">Image name (optional)</span>
+            <input className="input mono" name="reference" autoComplete="off" spellCheck={false} placeholder="myimage:1.0" value={reference} onChange={(e) => setReference(e.target.value)} />
+          </label>
+          <label className="form-field">
+            <span className="form-label">Changes, one per line (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR…)</span>
+            <textarea className="input textarea mono" name="changes" rows={3} spellCheck={false} placeholder={'CMD ["/bin/sh"]\nENV LANG=C.UTF-8'} value={changes} onChange={(e) => setChanges(e.target.value)} />
+          </label>
+          <label className="form-field">
+            <span className="form-label">Message (optional)</span>
+            <input className="input" name="message" value={message} onChange={(e) => setMessage(e.target.value)} />
+          </label>
+        </>
+      )}
+      {phase !== 'idle' && (
+        <div className="pull-overall">
+          <ProgressBar
+            fraction={phase === 'storing' ? null : sent && sent.total > 0 ? sent.done / sent.total : 0}
+            label="Upload progress"
+            valueText={phase === 'storing' ? 'Storing the images…' : sent ? bytesOf(sent.done, sent.total) : 'Starting…'}
+          />
+          <span className="pull-percent">{phase === 'uploading' && sent && sent.total > 0 ? percent(sent.done / sent.total) : ''}</span>
         </div>
-      </form>
-    </dialog>
+      )}
+      {phase === 'storing' && (
+        <p className="form-hint" role="status">
+          <span className="spinner spinner-small" aria-hidden="true" /> Uploaded; {mode === 'load' ? 'loading the images' : 'importing the layer'}…
+        </p>
+      )}
+      {error != null && <ErrorPanel error={error} doing={mode === 'load' ? 'loading the archive' : 'importing the tarball'} />}
+    </FormDialog>
   );
 }
 
 /** Save the selected images into one archive and download it. */
 export function SaveImagesDialog({ names, onClose }: { names: readonly string[]; onClose: () => void }) {
   const { client } = useEngine();
-  const ref = useRef<HTMLDialogElement>(null);
   const selectRef = useRef<HTMLSelectElement>(null);
-  const titleId = useId();
   const [format, setFormat] = useState<'oci-archive' | 'docker-archive'>('oci-archive');
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<{ filename: string; bytes: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useModalDialog(ref, selectRef);
 
   const save = async () => {
     setBusy(true);
@@ -172,48 +151,15 @@ export function SaveImagesDialog({ names, onClose }: { names: readonly string[];
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
-        <div className="dialog-head">
-          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
-            <Icon name="download" size={18} />
-          </span>
-          <h2 id={titleId} className="dialog-title">
-            Save {names.length === 1 ? names[0] : `${names.length} images`}
-          </h2>
-        </div>
-        <div className="dialog-body dialog-body-form">
-          {!transfersAvailable() && <Unavailable />}
-          <label className="form-field">
-            <span className="form-label">Format</span>
-            <select ref={selectRef} className="input" name="format" value={format} onChange={(e) => setFormat(e.target.value as 'oci-archive' | 'docker-archive')}>
-              <option value="oci-archive">oci-archive (OCI layout in a tar)</option>
-              <option value="docker-archive">docker-archive (docker save / podman load)</option>
-            </select>
-          </label>
-          <p className="form-hint">One archive with every selected image, the layers exactly as stored; your browser downloads it.</p>
-          {saved && (
-            <p className="pull-result" role="status">
-              <Icon name="check" size={14} /> Saved {saved.filename} ({formatBytes(saved.bytes)}) — see your browser’s downloads.
-            </p>
-          )}
-          {error != null && <ErrorPanel error={error} doing="saving the images" />}
-        </div>
-        <div className="dialog-actions">
+    <FormDialog
+      title={`Save ${names.length === 1 ? names[0] : `${names.length} images`}`}
+      icon="download"
+      busy={busy}
+      initialFocus={selectRef}
+      onClose={onClose}
+      onSubmit={() => void save()}
+      actions={
+        <>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
             Close
           </button>
@@ -221,8 +167,24 @@ export function SaveImagesDialog({ names, onClose }: { names: readonly string[];
             {busy ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="download" size={14} />}
             Save and download
           </button>
-        </div>
-      </form>
-    </dialog>
+        </>
+      }
+    >
+      {!transfersAvailable() && <Unavailable />}
+      <label className="form-field">
+        <span className="form-label">Format</span>
+        <select ref={selectRef} className="input" name="format" value={format} onChange={(e) => setFormat(e.target.value as 'oci-archive' | 'docker-archive')}>
+          <option value="oci-archive">oci-archive (OCI layout in a tar)</option>
+          <option value="docker-archive">docker-archive (docker save / podman load)</option>
+        </select>
+      </label>
+      <p className="form-hint">One archive with every selected image, the layers exactly as stored; your browser downloads it.</p>
+      {saved && (
+        <p className="pull-result" role="status">
+          <Icon name="check" size={14} /> Saved {saved.filename} ({formatBytes(saved.bytes)}) — see your browser’s downloads.
+        </p>
+      )}
+      {error != null && <ErrorPanel error={error} doing="saving the images" />}
+    </FormDialog>
   );
 }

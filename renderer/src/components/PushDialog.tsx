@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { RegistryTestReport } from '../../../shared/types/registries.ts';
 import { isFinished, pullTotals } from '../images/pull-progress.ts';
 import type { LayerProgress } from '../images/pull-progress.ts';
@@ -16,7 +16,7 @@ import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { RegistryTestResults } from './RegistryTestResults.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
-import { useModalDialog } from './use-modal-dialog.ts';
+import { RunningTaskActions, TaskDialog } from './TaskDialog.tsx';
 
 export interface PushImage {
   readonly id: string;
@@ -33,9 +33,7 @@ export interface PushImage {
  */
 export function PushDialog({ tasks, image, initialTaskId, onClose }: { tasks: TaskList; image: PushImage | null; initialTaskId: string | null; onClose: () => void }) {
   const { client } = useEngine();
-  const ref = useRef<HTMLDialogElement>(null);
   const firstRef = useRef<HTMLInputElement>(null);
-  const titleId = useId();
   const listId = useId();
   const registries = useCall('registries.list', {});
   const targets = useMemo(() => pushTargets(registries.data ?? []), [registries.data]);
@@ -51,7 +49,9 @@ export function PushDialog({ tasks, image, initialTaskId, onClose }: { tasks: Ta
   const [testing, setTesting] = useState(false);
   const [report, setReport] = useState<RegistryTestReport | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useModalDialog(ref, firstRef);
+  useEffect(() => {
+    if (initialTaskId === null) firstRef.current?.focus();
+  }, []);
 
   const subscribe = useCallback((listener: () => void) => tasks.subscribe(listener), [tasks]);
   const state = useSyncExternalStore(subscribe, () => tasks.getState());
@@ -95,109 +95,17 @@ export function PushDialog({ tasks, image, initialTaskId, onClose }: { tasks: Ta
   const headline = task ? pushHeadline(task) : null;
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog-wide pull-dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
+    <TaskDialog
+      idleTitle={`Push ${image?.label ?? 'image'}`}
+      idleIcon="registries"
+      headline={headline}
+      phase={task?.progress.phase ?? null}
+      onClose={onClose}
+      onSubmit={() => {
+        if (!task) push();
       }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!task) push();
-        }}
-      >
-        <div className="dialog-head">
-          <span className={`dialog-icon dialog-icon-${headline?.tone ?? 'accent'}`} aria-hidden="true">
-            <Icon name={task?.progress.phase === 'done' ? 'check' : task?.progress.phase === 'failed' ? 'alert' : 'registries'} size={18} />
-          </span>
-          <div className="dialog-heading">
-            <h2 id={titleId} className="dialog-title">
-              {headline ? headline.title : `Push ${image?.label ?? 'image'}`}
-            </h2>
-            {headline && <p className="dialog-subtitle">{headline.detail}</p>}
-            <p className="visually-hidden" aria-live="polite">
-              {headline?.title ?? ''}
-            </p>
-          </div>
-        </div>
-
-        {task ? (
-          <PushProgress task={task} onRetry={() => setTaskId(tasks.retry(task.id))} />
-        ) : (
-          <div className="dialog-body dialog-body-form">
-            <label className="form-field">
-              <span className="form-label">Registry</span>
-              <input
-                ref={firstRef}
-                className="input mono"
-                name="registry"
-                list={listId}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder={targets[0]?.host ?? '127.0.0.1:5000'}
-                value={registry}
-                onChange={(e) => {
-                  setRegistry(e.target.value);
-                  setReport(null);
-                }}
-              />
-              <datalist id={listId}>
-                {targets.map((t) => (
-                  <option key={t.host} value={t.host}>
-                    {t.login ? `logged in as ${t.login.username}` : t.insecure ? 'insecure' : ''}
-                  </option>
-                ))}
-              </datalist>
-            </label>
-            <div className="form-row">
-              <label className="form-field">
-                <span className="form-label">Repository</span>
-                <input className="input mono" name="repository" autoComplete="off" spellCheck={false} placeholder="team/app" value={repository ?? proposed.repository} onChange={(e) => setRepository(e.target.value)} />
-              </label>
-              <label className="form-field">
-                <span className="form-label">Tag</span>
-                <input className="input mono" name="tag" autoComplete="off" spellCheck={false} placeholder="latest" value={tag ?? proposed.tag} onChange={(e) => setTag(e.target.value)} />
-              </label>
-            </div>
-            {host !== '' && repo !== '' && <p className="form-hint mono">{destinationOf(host, repo, tagValue)}</p>}
-            <fieldset className="form-fieldset">
-              <legend className="form-label">Credentials</legend>
-              <label className="check-row">
-                <input type="radio" name="creds" checked={!useOwn} onChange={() => setUseOwn(false)} />
-                {known?.login ? `Stored login (${known.login.username})` : 'Stored login, or none'}
-              </label>
-              <label className="check-row">
-                <input type="radio" name="creds" checked={useOwn} onChange={() => setUseOwn(true)} />
-                For this push only (not stored)
-              </label>
-              {useOwn && (
-                <div className="form-row">
-                  <label className="form-field">
-                    <span className="form-label">Username</span>
-                    <input className="input" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-                  </label>
-                  <label className="form-field">
-                    <span className="form-label">Password or token</span>
-                    <input className="input" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-                  </label>
-                </div>
-              )}
-            </fieldset>
-            <label className="check-row">
-              <input type="checkbox" checked={skipTls} onChange={(e) => setSkipTls(e.target.checked)} />
-              Skip TLS verification <span className="muted">{known?.insecure ? '(this registry is already marked insecure)' : '(plain HTTP or a self-signed certificate)'}</span>
-            </label>
-            {report && <RegistryTestResults report={report} />}
-            {error != null && <ErrorPanel error={error} doing={`testing ${host}`} />}
-          </div>
-        )}
-
-        <div className="dialog-actions">
+      actions={
+        <>
           {!task && (
             <>
               <button type="button" className="button" onClick={() => void test()} disabled={!ready || testing}>
@@ -214,27 +122,86 @@ export function PushDialog({ tasks, image, initialTaskId, onClose }: { tasks: Ta
               </button>
             </>
           )}
-          {task && running && (
-            <>
-              <button type="button" className="button button-danger-ghost" onClick={() => tasks.cancel(task.id)}>
-                <Icon name="close" size={14} />
-                Cancel push
-              </button>
-              <span className="toolbar-spacer" />
-              <span className="muted small">Closing keeps the push running in Tasks.</span>
-              <button type="button" className="button" onClick={onClose} autoFocus>
-                Hide
-              </button>
-            </>
-          )}
+          {task && running && <RunningTaskActions what="push" onCancel={() => tasks.cancel(task.id)} onHide={onClose} />}
           {task && !running && (
             <button type="button" className="button button-primary" onClick={onClose} autoFocus>
               Close
             </button>
           )}
+        </>
+      }
+    >
+      {task ? (
+        <PushProgress task={task} onRetry={() => setTaskId(tasks.retry(task.id))} />
+      ) : (
+        <div className="dialog-body dialog-body-form">
+          <label className="form-field">
+            <span className="form-label">Registry</span>
+            <input
+              ref={firstRef}
+              className="input mono"
+              name="registry"
+              list={listId}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={targets[0]?.host ?? '127.0.0.1:5000'}
+              value={registry}
+              onChange={(e) => {
+                setRegistry(e.target.value);
+                setReport(null);
+              }}
+            />
+            <datalist id={listId}>
+              {targets.map((t) => (
+                <option key={t.host} value={t.host}>
+                  {t.login ? `logged in as ${t.login.username}` : t.insecure ? 'insecure' : ''}
+                </option>
+              ))}
+            </datalist>
+          </label>
+          <div className="form-row">
+            <label className="form-field">
+              <span className="form-label">Repository</span>
+              <input className="input mono" name="repository" autoComplete="off" spellCheck={false} placeholder="team/app" value={repository ?? proposed.repository} onChange={(e) => setRepository(e.target.value)} />
+            </label>
+            <label className="form-field">
+              <span className="form-label">Tag</span>
+              <input className="input mono" name="tag" autoComplete="off" spellCheck={false} placeholder="latest" value={tag ?? proposed.tag} onChange={(e) => setTag(e.target.value)} />
+            </label>
+          </div>
+          {host !== '' && repo !== '' && <p className="form-hint mono">{destinationOf(host, repo, tagValue)}</p>}
+          <fieldset className="form-fieldset">
+            <legend className="form-label">Credentials</legend>
+            <label className="check-row">
+              <input type="radio" name="creds" checked={!useOwn} onChange={() => setUseOwn(false)} />
+              {known?.login ? `Stored login (${known.login.username})` : 'Stored login, or none'}
+            </label>
+            <label className="check-row">
+              <input type="radio" name="creds" checked={useOwn} onChange={() => setUseOwn(true)} />
+              For this push only (not stored)
+            </label>
+            {useOwn && (
+              <div className="form-row">
+                <label className="form-field">
+                  <span className="form-label">Username</span>
+                  <input className="input" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+                </label>
+                <label className="form-field">
+                  <span className="form-label">Password or token</span>
+                  <input className="input" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+                </label>
+              </div>
+            )}
+          </fieldset>
+          <label className="check-row">
+            <input type="checkbox" checked={skipTls} onChange={(e) => setSkipTls(e.target.checked)} />
+            Skip TLS verification <span className="muted">{known?.insecure ? '(this registry is already marked insecure)' : '(plain HTTP or a self-signed certificate)'}</span>
+          </label>
+          {report && <RegistryTestResults report={report} />}
+          {error != null && <ErrorPanel error={error} doing={`testing ${host}`} />}
         </div>
-      </form>
-    </dialog>
+      )}
+    </TaskDialog>
   );
 }
 

@@ -5,7 +5,7 @@ import { useEngine } from '../query/use-engine.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 import { RegistryTestResults } from './RegistryTestResults.tsx';
-import { useModalDialog } from './use-modal-dialog.ts';
+import { FormDialog } from './FormDialog.tsx';
 
 /**
  * Add a registry (host, plain HTTP / unverified TLS, its CA, credentials) or log in to a known
@@ -14,9 +14,7 @@ import { useModalDialog } from './use-modal-dialog.ts';
  */
 export function RegistryDialog({ mode, registry, onDone, onClose }: { mode: 'add' | 'login'; registry?: RegistryInfo; onDone: (info: RegistryInfo) => void; onClose: () => void }) {
   const { client } = useEngine();
-  const ref = useRef<HTMLDialogElement>(null);
   const firstRef = useRef<HTMLInputElement>(null);
-  const titleId = useId();
   const hostHintId = useId();
   const [host, setHost] = useState(registry?.host ?? '');
   const [insecure, setInsecure] = useState(registry?.insecure ?? false);
@@ -26,7 +24,6 @@ export function RegistryDialog({ mode, registry, onDone, onClose }: { mode: 'add
   const [busy, setBusy] = useState<'test' | 'save' | null>(null);
   const [report, setReport] = useState<RegistryTestReport | null>(null);
   const [error, setError] = useState<{ error: unknown; doing: string } | null>(null);
-  useModalDialog(ref, firstRef);
 
   const problem = mode === 'add' ? hostProblem(host) : null;
   const credentials = username.trim() !== '' ? { username: username.trim(), password } : undefined;
@@ -79,83 +76,16 @@ export function RegistryDialog({ mode, registry, onDone, onClose }: { mode: 'add
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog-wide"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (busy !== 'save') onClose();
-      }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
-        <div className="dialog-head">
-          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
-            <Icon name="registries" size={18} />
-          </span>
-          <h2 id={titleId} className="dialog-title">
-            {mode === 'add' ? 'Add a registry' : `Log in to ${registry?.host ?? host}`}
-          </h2>
-        </div>
-        <div className="dialog-body dialog-body-form">
-          {mode === 'add' && (
-            <>
-              <label className="form-field">
-                <span className="form-label">Registry</span>
-                <input
-                  ref={firstRef}
-                  className="input mono"
-                  name="host"
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="registry.example.com or 127.0.0.1:5000"
-                  aria-describedby={hostHintId}
-                  aria-invalid={host.trim() !== '' && problem !== null}
-                  value={host}
-                  onChange={(e) => {
-                    setHost(e.target.value);
-                    setReport(null);
-                  }}
-                />
-              </label>
-              <p id={hostHintId} className={`form-hint${host.trim() !== '' && problem ? ' form-hint-danger' : ''}`}>
-                {host.trim() !== '' && problem ? problem : 'Saved in Podbay’s registries.conf drop-in, which podman and skopeo read too.'}
-              </p>
-              <label className="check-row">
-                <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />
-                Insecure: plain HTTP or an unverified certificate
-              </label>
-              <label className="form-field">
-                <span className="form-label">CA certificate (PEM, optional)</span>
-                <textarea className="input textarea mono" name="ca" rows={3} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" value={ca} onChange={(e) => setCa(e.target.value)} />
-              </label>
-              <label className="form-field form-field-file">
-                <span className="form-label">Or load the CA from a file</span>
-                <input type="file" accept=".crt,.pem,.cer" onChange={(e) => loadCa(e.target.files?.[0])} />
-              </label>
-            </>
-          )}
-          <div className="form-row">
-            <label className="form-field">
-              <span className="form-label">Username{mode === 'add' ? ' (optional)' : ''}</span>
-              <input ref={mode === 'login' ? firstRef : undefined} className="input" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-            </label>
-            <label className="form-field">
-              <span className="form-label">Password or token</span>
-              <input className="input" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-            </label>
-          </div>
-          <p className="form-hint">Credentials are checked with the registry before they are stored in auth.json (readable by podman, skopeo and docker tools).</p>
-          {report && <RegistryTestResults report={report} />}
-          {error && <ErrorPanel error={error.error} doing={error.doing} />}
-        </div>
-        <div className="dialog-actions">
+    <FormDialog
+      title={mode === 'add' ? 'Add a registry' : `Log in to ${registry?.host ?? host}`}
+      icon="registries"
+      wide
+      busy={busy === 'save'}
+      initialFocus={firstRef}
+      onClose={onClose}
+      onSubmit={() => void save()}
+      actions={
+        <>
           <button type="button" className="button" onClick={() => void test()} disabled={problem !== null || busy !== null}>
             {busy === 'test' ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="plug" size={14} />}
             Test
@@ -168,8 +98,59 @@ export function RegistryDialog({ mode, registry, onDone, onClose }: { mode: 'add
             {busy === 'save' ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="check" size={14} />}
             {mode === 'add' ? 'Add registry' : 'Log in'}
           </button>
-        </div>
-      </form>
-    </dialog>
+        </>
+      }
+    >
+      {mode === 'add' && (
+        <>
+          <label className="form-field">
+            <span className="form-label">Registry</span>
+            <input
+              ref={firstRef}
+              className="input mono"
+              name="host"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="registry.example.com or 127.0.0.1:5000"
+              aria-describedby={hostHintId}
+              aria-invalid={host.trim() !== '' && problem !== null}
+              value={host}
+              onChange={(e) => {
+                setHost(e.target.value);
+                setReport(null);
+              }}
+            />
+          </label>
+          <p id={hostHintId} className={`form-hint${host.trim() !== '' && problem ? ' form-hint-danger' : ''}`}>
+            {host.trim() !== '' && problem ? problem : 'Saved in Podbay’s registries.conf drop-in, which podman and skopeo read too.'}
+          </p>
+          <label className="check-row">
+            <input type="checkbox" checked={insecure} onChange={(e) => setInsecure(e.target.checked)} />
+            Insecure: plain HTTP or an unverified certificate
+          </label>
+          <label className="form-field">
+            <span className="form-label">CA certificate (PEM, optional)</span>
+            <textarea className="input textarea mono" name="ca" rows={3} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" value={ca} onChange={(e) => setCa(e.target.value)} />
+          </label>
+          <label className="form-field form-field-file">
+            <span className="form-label">Or load the CA from a file</span>
+            <input type="file" accept=".crt,.pem,.cer" onChange={(e) => loadCa(e.target.files?.[0])} />
+          </label>
+        </>
+      )}
+      <div className="form-row">
+        <label className="form-field">
+          <span className="form-label">Username{mode === 'add' ? ' (optional)' : ''}</span>
+          <input ref={mode === 'login' ? firstRef : undefined} className="input" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        </label>
+        <label className="form-field">
+          <span className="form-label">Password or token</span>
+          <input className="input" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+      </div>
+      <p className="form-hint">Credentials are checked with the registry before they are stored in auth.json (readable by podman, skopeo and docker tools).</p>
+      {report && <RegistryTestResults report={report} />}
+      {error && <ErrorPanel error={error.error} doing={error.doing} />}
+    </FormDialog>
   );
 }

@@ -3,6 +3,8 @@
 // them on request. One per
 // window (tasks-context.tsx); nothing here uses a timer — state changes only when a frame arrives.
 import type { TypedClient } from '../../../shared/client.ts';
+import type { StreamFrame } from '../../../shared/wire.ts';
+import type { ImagePullFrame, ImagePushFrame } from '../../../shared/types/images.ts';
 import { addPullTask, addPushTask, clearFinished, dismissTask, emptyTasks, findTask, pushTaskFrame, taskCanceled, taskEnded, taskFailed, taskFrame } from './task-list-model.ts';
 import type { PullTaskInput, PushTaskInput, Task, TaskListState } from './task-list-model.ts';
 
@@ -40,23 +42,11 @@ export class TaskList {
     const id = `pull-${++this.counter}`;
     const reference = input.reference.trim();
     this.set(addPullTask(this.state, id, { ...input, reference }, this.now()));
-    let finished = false;
-    const stop = this.client.stream(
-      'images.pull',
-      { reference, ...(input.tlsVerify === false ? { tlsVerify: false } : {}), ...(input.allTags ? { allTags: true } : {}) },
-      (frame) => {
-        if (finished) return;
-        if (frame.type === 'data') {
-          this.set(taskFrame(this.state, id, frame.value, this.now()));
-          return;
-        }
-        finished = true;
-        this.stops.delete(id);
-        this.set(frame.type === 'end' ? taskEnded(this.state, id, this.now()) : taskFailed(this.state, id, frame.error, this.now()));
-      },
+    this.follow<ImagePullFrame>(id, (onFrame) =>
+      this.client.stream('images.pull', { reference, ...(input.tlsVerify === false ? { tlsVerify: false } : {}), ...(input.allTags ? { allTags: true } : {}) }, (frame) =>
+        onFrame(frame, (value) => taskFrame(this.state, id, value, this.now())),
+      ),
     );
-    // A transport may report a failure synchronously (closed connection): only keep live streams.
-    if (!finished) this.stops.set(id, stop);
     return id;
   }
 
@@ -64,28 +54,34 @@ export class TaskList {
   startPush(input: PushTaskInput): string {
     const id = `push-${++this.counter}`;
     this.set(addPushTask(this.state, id, input, this.now()));
-    let finished = false;
-    const stop = this.client.stream(
-      'images.push',
-      {
-        nameOrId: input.imageId,
-        destination: input.destination,
-        ...(input.tlsVerify === false ? { tlsVerify: false } : {}),
-        ...(input.credentials ? { credentials: { ...input.credentials } } : {}),
-      },
-      (frame) => {
-        if (finished) return;
-        if (frame.type === 'data') {
-          this.set(pushTaskFrame(this.state, id, frame.value, this.now()));
-          return;
-        }
-        finished = true;
-        this.stops.delete(id);
-        this.set(frame.type === 'end' ? taskEnded(this.state, id, this.now()) : taskFailed(this.state, id, frame.error, this.now()));
-      },
-    );
-    if (!finished) this.stops.set(id, stop);
+    const request = {
+      nameOrId: input.imageId,
+      destination: input.destination,
+      ...(input.tlsVerify === false ? { tlsVerify: false } : {}),
+      ...(input.credentials ? { credentials: { ...input.credentials } } : {}),
+    };
+    this.follow<ImagePushFrame>(id, (onFrame) => this.client.stream('images.push', request, (frame) => onFrame(frame, (value) => pushTaskFrame(this.state, id, value, this.now()))));
     return id;
+  }
+
+  /**
+   * Runs one task's stream: data frames fold in through `fold`, the end or an error finishes the
+   * task. A transport may report a failure synchronously (closed connection): only live streams are
+   * kept for cancelling.
+   */
+  private follow<D>(id: string, open: (onFrame: (frame: StreamFrame<D>, fold: (value: D) => TaskListState) => void) => () => void): void {
+    let finished = false;
+    const stop = open((frame, fold) => {
+      if (finished) return;
+      if (frame.type === 'data') {
+        this.set(fold(frame.value));
+        return;
+      }
+      finished = true;
+      this.stops.delete(id);
+      this.set(frame.type === 'end' ? taskEnded(this.state, id, this.now()) : taskFailed(this.state, id, frame.error, this.now()));
+    });
+    if (!finished) this.stops.set(id, stop);
   }
 
   /** Cancels a running pull: its stream closes and the engine aborts it, keeping nothing of it. */

@@ -2,11 +2,10 @@
 // same per-layer progress a pull shows, the registry's digest kept, cancel closing the stream.
 import { describe, expect, it } from 'vitest';
 import type { ImagePushFrame } from '../../../shared/types/images.ts';
-import type { StreamFrame } from '../../../shared/wire.ts';
 import { pushHeadline } from '../../../renderer/src/images/push-presenters.ts';
 import { pullTotals } from '../../../renderer/src/images/pull-progress.ts';
 import { TaskList } from '../../../renderer/src/tasks/task-list.ts';
-import type { StreamClient } from '../../../renderer/src/tasks/task-list.ts';
+import { fakeStreamClient } from '../../helpers/fake-stream-client.ts';
 import { taskStatus } from '../../../renderer/src/tasks/task-list-model.ts';
 import type { PushTask } from '../../../renderer/src/tasks/task-list-model.ts';
 
@@ -14,19 +13,7 @@ const config = `sha256:${'c'.repeat(64)}`;
 const layer = `sha256:${'1'.repeat(64)}`;
 const manifest = `sha256:${'f'.repeat(64)}`;
 
-function fakeClient() {
-  const streams: { path: string; input: unknown; send: (frame: StreamFrame<ImagePushFrame>) => void; cancelled: boolean }[] = [];
-  const client = {
-    stream: (path: string, input: unknown, onFrame: (frame: StreamFrame<ImagePushFrame>) => void) => {
-      const entry = { path, input, send: onFrame, cancelled: false };
-      streams.push(entry);
-      return () => {
-        entry.cancelled = true;
-      };
-    },
-  } as unknown as StreamClient;
-  return { client, streams };
-}
+const fakeClient = () => fakeStreamClient<ImagePushFrame>();
 
 const input = { imageId: 'abc', imageLabel: 'localhost/app:1', destination: 'reg:5000/team/app:1', tlsVerify: false, credentials: { username: 'u', password: 'p' } };
 
