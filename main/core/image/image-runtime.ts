@@ -184,8 +184,7 @@ export class ImageRuntime {
     const { pullAllTags, pullImage } = await import('./pull.ts');
     frame({ type: 'resolved', resolution });
     const policy = await this.signaturePolicy(options.signaturePolicyPath);
-    const lease = await this.store.beginPull(options.signal);
-    try {
+    return this.underPullLease(options.signal, async () => {
       const pullOptions: PullOptions = {
         graphRoot: this.store.graphRoot,
         registriesConf: conf,
@@ -211,6 +210,17 @@ export class ImageRuntime {
         frame({ type: 'image', image: item });
       }
       return items;
+    });
+  }
+
+  /**
+   * Runs `work` under a pull lease (no collection removes what it stores before it is recorded); on
+   * failure the lease ends first and what it left is collected.
+   */
+  private async underPullLease<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    const lease = await this.store.beginPull(signal);
+    try {
+      return await work();
     } catch (error) {
       this.store.endLease(lease);
       await this.collectAfterFailure();
@@ -348,8 +358,7 @@ export class ImageRuntime {
   async load(input: string, signal?: AbortSignal, options: { signaturePolicyPath?: string } = {}): Promise<ImageListItem[]> {
     const [{ loadArchive }, { enforcePolicy, pathScopes }] = await Promise.all([import('./archive.ts'), import('./signature-policy.ts')]);
     const policy = await this.signaturePolicy(options.signaturePolicyPath);
-    const lease = await this.store.beginPull(signal);
-    try {
+    return this.underPullLease(signal, async () => {
       const loaded = await loadArchive(this.store, input, {
         signal,
         knownLayer: (diffId) => this.store.knownLayer(diffId),
@@ -360,13 +369,7 @@ export class ImageRuntime {
         this.emit('loadfromarchive', image.id, image.repoTags[0] ?? input);
         return this.listItem(image.id);
       });
-    } catch (error) {
-      this.store.endLease(lease);
-      await this.collectAfterFailure();
-      throw error;
-    } finally {
-      this.store.endLease(lease);
-    }
+    });
   }
 
   /**
@@ -375,18 +378,10 @@ export class ImageRuntime {
    */
   async importImage(source: AsyncIterable<Uint8Array>, options: { changes?: readonly string[]; message?: string; reference?: string; signal?: AbortSignal; platform?: Platform } = {}): Promise<ImageListItem> {
     const { importTarball } = await import('./import.ts');
-    const lease = await this.store.beginPull(options.signal);
-    let id: string;
-    try {
-      const image = await importTarball(this.store, source, { changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) });
-      id = image.id;
-    } catch (error) {
-      this.store.endLease(lease);
-      await this.collectAfterFailure();
-      throw error;
-    } finally {
-      this.store.endLease(lease);
-    }
+    const image = await this.underPullLease(options.signal, () =>
+      importTarball(this.store, source, { changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) }),
+    );
+    const id = image.id;
     this.emit('import', id, options.reference ?? id);
     if (options.reference) this.tag(id, [options.reference]);
     return this.listItem(id);

@@ -9,7 +9,7 @@ import { useEngine } from '../query/use-engine.ts';
 import { findTask, runningPullOf } from '../tasks/task-list-model.ts';
 import type { TaskList } from '../tasks/task-list.ts';
 import { Icon } from './Icon.tsx';
-import { RunningTaskActions, TaskDialog } from './TaskDialog.tsx';
+import { RunningTaskActions, TaskDialog, TaskFailurePanel, TransferTable } from './TaskDialog.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -228,32 +228,11 @@ function PullProgress({ pull, onRetry, onEdit }: { pull: PullState; onRetry: () 
         </p>
       )}
       {failure && (
-        <div className="panel panel-danger pull-error" role="alert">
-          <Icon name="error" size={18} className="panel-icon" />
-          <div className="panel-body">
-            <p className="panel-title">{failure.title}</p>
-            <p className="panel-text">{failure.message}</p>
-            <ul className="advice-list">
-              {failure.advice.map((a) => (
-                <li key={a}>{a}</li>
-              ))}
-            </ul>
-            {failure.code && (
-              <p className="panel-code">
-                Error code: <code>{failure.code}</code>
-              </p>
-            )}
-            <div className="panel-actions">
-              <button type="button" className="button button-small" onClick={onRetry}>
-                <Icon name="refresh" size={13} />
-                Try again
-              </button>
-              <button type="button" className="button button-small button-ghost" onClick={onEdit}>
-                Change the name
-              </button>
-            </div>
-          </div>
-        </div>
+        <TaskFailurePanel failure={failure} onRetry={onRetry}>
+          <button type="button" className="button button-small button-ghost" onClick={onEdit}>
+            Change the name
+          </button>
+        </TaskFailurePanel>
       )}
       {pull.phase === 'canceled' && (
         <div className="panel panel-warning" role="status">
@@ -271,27 +250,11 @@ function PullProgress({ pull, onRetry, onEdit }: { pull: PullState; onRetry: () 
         </div>
       )}
       {pull.layers.length > 0 && (
-        <div className="layer-table" role="table" aria-label="Layers">
-          <div className="layer-row layer-head" role="row">
-            <span role="columnheader">Layer</span>
-            <span role="columnheader">Status</span>
-            <span role="columnheader">Progress</span>
-            <span role="columnheader" className="numeric">
-              Bytes
-            </span>
-            <span role="columnheader" className="numeric">
-              Speed
-            </span>
-            <span role="columnheader" className="numeric">
-              ETA
-            </span>
-          </div>
-          <div className="layer-body" role="rowgroup">
-            {pull.layers.map((layer) => (
-              <LayerLine key={layer.digest} layer={layer} />
-            ))}
-          </div>
-        </div>
+        <TransferTable label="Layers" item="Layer" lastColumn="ETA">
+          {pull.layers.map((layer) => (
+            <LayerLine key={layer.digest} layer={layer} />
+          ))}
+        </TransferTable>
       )}
       {pull.phase === 'done' && pull.images.length > 0 && (
         <p className="pull-result" role="status">

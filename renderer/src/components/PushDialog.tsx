@@ -16,7 +16,7 @@ import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { RegistryTestResults } from './RegistryTestResults.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
-import { RunningTaskActions, TaskDialog } from './TaskDialog.tsx';
+import { RunningTaskActions, TaskDialog, TaskFailurePanel, TransferTable } from './TaskDialog.tsx';
 
 export interface PushImage {
   readonly id: string;
@@ -216,48 +216,13 @@ function PushProgress({ task, onRetry }: { task: PushTask; onRetry: () => void }
         <ProgressBar fraction={state.phase === 'starting' ? null : totals.fraction} label="Overall progress" valueText={headline.detail} tone={headline.tone} />
         <span className="pull-percent">{state.phase === 'downloading' || state.phase === 'done' ? percent(totals.fraction) : ''}</span>
       </div>
-      {failure && (
-        <div className="panel panel-danger pull-error" role="alert">
-          <Icon name="error" size={18} className="panel-icon" />
-          <div className="panel-body">
-            <p className="panel-title">{failure.title}</p>
-            <p className="panel-text">{failure.message}</p>
-            <ul className="advice-list">
-              {failure.advice.map((a) => (
-                <li key={a}>{a}</li>
-              ))}
-            </ul>
-            <div className="panel-actions">
-              <button type="button" className="button button-small" onClick={onRetry}>
-                <Icon name="refresh" size={13} />
-                Try again
-              </button>
-            </div>
-          </div>
-        </div>
-      )}
+      {failure && <TaskFailurePanel failure={failure} onRetry={onRetry} />}
       {state.layers.length > 0 && (
-        <div className="layer-table" role="table" aria-label="Blobs">
-          <div className="layer-row layer-head" role="row">
-            <span role="columnheader">Blob</span>
-            <span role="columnheader">Status</span>
-            <span role="columnheader">Progress</span>
-            <span role="columnheader" className="numeric">
-              Bytes
-            </span>
-            <span role="columnheader" className="numeric">
-              Speed
-            </span>
-            <span role="columnheader" className="numeric">
-              {' '}
-            </span>
-          </div>
-          <div className="layer-body" role="rowgroup">
-            {state.layers.map((blob) => (
-              <BlobLine key={blob.digest} blob={blob} />
-            ))}
-          </div>
-        </div>
+        <TransferTable label="Blobs" item="Blob" lastColumn=" ">
+          {state.layers.map((blob) => (
+            <BlobLine key={blob.digest} blob={blob} />
+          ))}
+        </TransferTable>
       )}
       {task.pushed && (
         <p className="pull-result" role="status">

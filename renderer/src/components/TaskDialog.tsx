@@ -1,6 +1,6 @@
 import { useId, useRef } from 'react';
 import type { ReactNode } from 'react';
-import type { PullHeadline } from '../images/pull-presenters.ts';
+import type { PullErrorView, PullHeadline } from '../images/pull-presenters.ts';
 import type { PullPhase } from '../images/pull-progress.ts';
 import { Icon } from './Icon.tsx';
 import type { IconName } from './Icon.tsx';
@@ -86,5 +86,60 @@ export function RunningTaskActions({ what, onCancel, onHide }: { what: 'pull' | 
         Hide
       </button>
     </>
+  );
+}
+
+/** Why a task failed, what to try, its code, and Try again (plus the dialog's own actions). */
+export function TaskFailurePanel({ failure, onRetry, children }: { failure: PullErrorView; onRetry: () => void; children?: ReactNode }) {
+  return (
+    <div className="panel panel-danger pull-error" role="alert">
+      <Icon name="error" size={18} className="panel-icon" />
+      <div className="panel-body">
+        <p className="panel-title">{failure.title}</p>
+        <p className="panel-text">{failure.message}</p>
+        <ul className="advice-list">
+          {failure.advice.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
+        </ul>
+        {failure.code && (
+          <p className="panel-code">
+            Error code: <code>{failure.code}</code>
+          </p>
+        )}
+        <div className="panel-actions">
+          <button type="button" className="button button-small" onClick={onRetry}>
+            <Icon name="refresh" size={13} />
+            Try again
+          </button>
+          {children}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The per-layer (pull) or per-blob (push) table: its header, then the rows the dialog gives. */
+export function TransferTable({ label, item, lastColumn, children }: { label: string; item: string; lastColumn: string; children: ReactNode }) {
+  return (
+    <div className="layer-table" role="table" aria-label={label}>
+      <div className="layer-row layer-head" role="row">
+        <span role="columnheader">{item}</span>
+        <span role="columnheader">Status</span>
+        <span role="columnheader">Progress</span>
+        <span role="columnheader" className="numeric">
+          Bytes
+        </span>
+        <span role="columnheader" className="numeric">
+          Speed
+        </span>
+        <span role="columnheader" className="numeric">
+          {lastColumn}
+        </span>
+      </div>
+      <div className="layer-body" role="rowgroup">
+        {children}
+      </div>
+    </div>
   );
 }
