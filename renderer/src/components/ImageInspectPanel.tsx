@@ -54,27 +54,13 @@ export function ImageInspectPanel({
       {data && imageConfigRows(data).length > 0 && (
         <section className="layers-card" aria-label={`Configuration of ${title}`}>
           <h3 className="layers-title">Configuration</h3>
-          <dl className="detail-list">
-            {imageConfigRows(data).map((row) => (
-              <div key={row.label} className="detail-row">
-                <dt>{row.label}</dt>
-                <dd className="mono">{row.value}</dd>
-              </div>
-            ))}
-          </dl>
+          <DetailList rows={imageConfigRows(data).map((r) => ({ key: r.label, label: r.label, value: r.value }))} />
         </section>
       )}
       {data && Object.keys(data.labels).length > 0 && (
         <section className="layers-card" aria-label={`Labels of ${title}`}>
           <h3 className="layers-title">Labels</h3>
-          <dl className="detail-list">
-            {Object.entries(data.labels).map(([key, value]) => (
-              <div key={key} className="detail-row">
-                <dt className="mono">{key}</dt>
-                <dd className="mono">{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <DetailList rows={Object.entries(data.labels).map(([key, value]) => ({ key, label: key, value }))} monoLabels />
         </section>
       )}
       {data && data.history.length > 0 && (
@@ -136,5 +122,18 @@ export function ImageInspectPanel({
         </section>
       )}
     </div>
+  );
+}
+
+function DetailList({ rows, monoLabels = false }: { rows: { key: string; label: string; value: string }[]; monoLabels?: boolean }) {
+  return (
+    <dl className="detail-list">
+      {rows.map((row) => (
+        <div key={row.key} className="detail-row">
+          <dt className={monoLabels ? 'mono' : undefined}>{row.label}</dt>
+          <dd className="mono">{row.value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -11,6 +11,7 @@ import { findTask } from '../tasks/task-list-model.ts';
 import type { PushTask } from '../tasks/task-list-model.ts';
 import type { TaskList } from '../tasks/task-list.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { CredentialFields } from './CredentialFields.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -181,16 +182,7 @@ export function PushDialog({ tasks, image, initialTaskId, onClose }: { tasks: Ta
               For this push only (not stored)
             </label>
             {useOwn && (
-              <div className="form-row">
-                <label className="form-field">
-                  <span className="form-label">Username</span>
-                  <input className="input" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-                </label>
-                <label className="form-field">
-                  <span className="form-label">Password or token</span>
-                  <input className="input" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-                </label>
-              </div>
+              <CredentialFields username={username} password={password} onUsername={setUsername} onPassword={setPassword} />
             )}
           </fieldset>
           <label className="check-row">

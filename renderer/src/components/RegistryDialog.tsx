@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import type { RegistryInfo, RegistryTestReport } from '../../../shared/types/registries.ts';
 import { hostProblem } from '../registries/registry-presenters.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { CredentialFields } from './CredentialFields.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 import { RegistryTestResults } from './RegistryTestResults.tsx';
@@ -138,16 +139,7 @@ export function RegistryDialog({ mode, registry, onDone, onClose }: { mode: 'add
           </label>
         </>
       )}
-      <div className="form-row">
-        <label className="form-field">
-          <span className="form-label">Username{mode === 'add' ? ' (optional)' : ''}</span>
-          <input ref={mode === 'login' ? firstRef : undefined} className="input" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-        </label>
-        <label className="form-field">
-          <span className="form-label">Password or token</span>
-          <input className="input" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-        </label>
-      </div>
+      <CredentialFields username={username} password={password} onUsername={setUsername} onPassword={setPassword} optional={mode === 'add'} usernameRef={mode === 'login' ? firstRef : undefined} />
       <p className="form-hint">Credentials are checked with the registry before they are stored in auth.json (readable by podman, skopeo and docker tools).</p>
       {report && <RegistryTestResults report={report} />}
       {error && <ErrorPanel error={error.error} doing={error.doing} />}
