@@ -217,10 +217,15 @@ function PushProgress({ task, onRetry }: { task: PushTask; onRetry: () => void }
         </TransferTable>
       )}
       {task.pushed && (
-        <p className="pull-result" role="status">
-          <Icon name="check" size={14} /> Pushed {task.pushed.reference} — digest <code className="mono">{task.pushed.manifestDigest}</code>{' '}
-          <CopyButton text={`${task.pushed.reference.replace(/:[^:/]+$/, '')}@${task.pushed.manifestDigest}`} label="Copy the pushed reference by digest" />
-        </p>
+        <div className="pull-result push-result" role="status">
+          <p>
+            <Icon name="check" size={14} /> Pushed {task.pushed.reference}
+          </p>
+          <p className="push-digest">
+            <code className="mono">{task.pushed.manifestDigest}</code>
+            <CopyButton text={`${task.pushed.reference.replace(/:[^:/]+$/, '')}@${task.pushed.manifestDigest}`} label="Copy the pushed reference by digest" />
+          </p>
+        </div>
       )}
     </div>
   );
@@ -230,7 +235,7 @@ const blobPhaseLabels: Record<LayerProgress['phase'], string> = {
   waiting: 'Waiting',
   downloading: 'Uploading',
   verifying: 'Uploading',
-  exists: 'Already in registry',
+  exists: 'In registry',
   done: 'Uploaded',
 };
 
