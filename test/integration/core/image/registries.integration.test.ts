@@ -2,6 +2,7 @@
 // htpasswd basic auth, bearer tokens from our own token service (with a read-only user), and TLS
 // with a CA only the added registry knows — with every file (registries.conf, Podbay's drop-in,
 // auth.json, certs.d) in a temp dir. The drop-in is read back by the same loader podman's syntax uses.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { startTokenServer, tokenServerMissing } from '../../../helpers/registry-
 import type { TokenServer } from '../../../helpers/registry-token-server.ts';
 
 const missing = registryMissing({ auth: true }) ?? tokenServerMissing();
+const skopeoMissing = spawnSync('skopeo', ['--version'], { stdio: 'ignore' }).error !== undefined;
 if (missing) console.warn(`skipping registries tests: ${missing}`);
 
 const basicUser = { username: 'tester', password: 'testpass' };
@@ -139,6 +141,11 @@ describe.skipIf(missing !== undefined)('registries.* procedures', () => {
     const info = await call<RegistryInfo>('registries.login', { host: basic.host, credentials: basicUser });
     expect(info.login).toEqual({ username: 'tester', authFile: files.authFiles[0] });
     expect(statSync(files.authFiles[0]!).mode & 0o777).toBe(0o600);
+    // The oracle: skopeo reads the same auth.json.
+    if (!skopeoMissing) {
+      const seen = spawnSync('skopeo', ['login', '--get-login', '--authfile', files.authFiles[0]!, basic.host], { encoding: 'utf8' });
+      expect(seen.stdout.trim(), seen.stderr).toBe('tester');
+    }
     const stored = await call<RegistryTestReport>('registries.test', { host: basic.host, repository: 'team/app' });
     expect(stored).toMatchObject({ login: { status: 'ok', username: 'tester' }, push: { status: 'allowed', repository: 'team/app', cleanedUp: true } });
 
