@@ -1,6 +1,6 @@
 // Save, Load and Import through the browser: the archive of a selected image downloads through the
-// web host's /transfers/ endpoint, is uploaded again with byte progress by the Load dialog after the
-// image was removed, and a rootfs tarball becomes an image through Import. The CLI in its own
+// web host's /transfers/ endpoint, is uploaded again (a task in the tray, with byte progress) after
+// the image was removed, and a rootfs tarball becomes an image through Import. The CLI in its own
 // process is the oracle for what the store holds.
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,11 @@ describe.skipIf(missing !== undefined)('Save, Load and Import in the browser', (
     await load.waitFor({ state: 'detached', timeout: 30_000 });
     await grid.getByRole('checkbox', { name: `Select ${name}`, exact: true }).waitFor();
     expect(names()).toContain(name);
+    // The upload ran as a task: the tray keeps it, complete.
+    await page.getByRole('button', { name: /^Tasks/ }).click();
+    const tray = page.getByRole('region', { name: 'Tasks' });
+    await tray.getByText('Loaded busybox-1.tar').waitFor();
+    await page.keyboard.press('Escape');
 
     const tarball = join(dir, 'rootfs.tar.gz');
     writeFileSync(tarball, layerFromMembers([{ name: 'hello.txt', data: 'hi\n' }]).blob);

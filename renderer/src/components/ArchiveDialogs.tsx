@@ -1,12 +1,10 @@
 import { useRef, useState } from 'react';
-import type { ImageListItem } from '../../../shared/types/images.ts';
-import { bytesOf, percent } from '../images/pull-presenters.ts';
 import { formatBytes } from '../presenters/format-bytes.ts';
 import { useEngine } from '../query/use-engine.ts';
-import { downloadTransfer, transfersAvailable, uploadFile } from '../transfers/transfers.ts';
+import { downloadTransfer, transfersAvailable } from '../transfers/transfers.ts';
+import { useTasksUi } from '../tasks/use-tasks.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
-import { ProgressBar } from './ProgressBar.tsx';
 import { FormDialog } from './FormDialog.tsx';
 
 function Unavailable() {
@@ -15,71 +13,49 @@ function Unavailable() {
 
 /**
  * Load an archive (docker-archive or oci-archive) or import a rootfs tarball (plain or gzip) from a
- * file the user picks: uploaded with byte progress, then loaded or imported by the engine.
+ * file the user picks. The upload runs as a task: byte progress in the task tray, cancellable there,
+ * and the dialog closes at once; the engine then loads or imports the file.
  */
-export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'import'; onDone: (images: ImageListItem[]) => void; onClose: () => void }) {
-  const { client } = useEngine();
+export function UploadImageDialog({ mode, onClose }: { mode: 'load' | 'import'; onClose: () => void }) {
+  const { tasks } = useTasksUi();
   const fileRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [reference, setReference] = useState('');
   const [changes, setChanges] = useState('');
   const [message, setMessage] = useState('');
-  const [sent, setSent] = useState<{ done: number; total: number } | null>(null);
-  const [phase, setPhase] = useState<'idle' | 'uploading' | 'storing'>('idle');
-  const [error, setError] = useState<unknown>(null);
-  const abort = useRef<AbortController | null>(null);
 
-  const start = async () => {
-    if (!file || phase !== 'idle') return;
-    setError(null);
-    setPhase('uploading');
-    abort.current = new AbortController();
-    try {
-      const upload = await uploadFile(file, (done, total) => setSent({ done, total }), abort.current.signal);
-      setPhase('storing');
-      const images =
-        mode === 'load'
-          ? await client.call('images.load', { transferId: upload.id })
-          : [
-              await client.call('images.import', {
-                transferId: upload.id,
-                ...(reference.trim() ? { reference: reference.trim() } : {}),
-                changes: changes.split('\n').map((c) => c.trim()).filter(Boolean),
-                ...(message.trim() ? { message: message.trim() } : {}),
-              }),
-            ];
-      onDone(images);
-    } catch (e) {
-      setError(e);
-      setPhase('idle');
-    }
+  const start = () => {
+    if (!file || !transfersAvailable()) return;
+    tasks.startUpload(
+      {
+        fileName: file.name,
+        bytes: file.size,
+        mode,
+        ...(reference.trim() ? { reference: reference.trim() } : {}),
+        changes: changes.split('\n').map((c) => c.trim()).filter(Boolean),
+        ...(message.trim() ? { message: message.trim() } : {}),
+      },
+      file,
+    );
+    onClose();
   };
 
-  const title = mode === 'load' ? 'Load images from an archive' : 'Import a rootfs tarball';
   return (
     <FormDialog
-      title={title}
+      title={mode === 'load' ? 'Load images from an archive' : 'Import a rootfs tarball'}
       icon="upload"
       wide
       initialFocus={fileRef}
-      onClose={() => {
-        abort.current?.abort();
-        onClose();
-      }}
-      onSubmit={() => void start()}
+      onClose={onClose}
+      onSubmit={start}
       actions={
         <>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              abort.current?.abort();
-              onClose();
-            }}
-          >
-            {phase === 'uploading' ? 'Cancel upload' : 'Close'}
+          <span className="muted small">The upload shows its progress in Tasks.</span>
+          <span className="toolbar-spacer" />
+          <button type="button" className="button" onClick={onClose}>
+            Close
           </button>
-          <button type="submit" className="button button-primary" disabled={!file || phase !== 'idle' || !transfersAvailable()}>
+          <button type="submit" className="button button-primary" disabled={!file || !transfersAvailable()}>
             <Icon name="upload" size={14} />
             {mode === 'load' ? 'Load' : 'Import'}
           </button>
@@ -89,7 +65,7 @@ export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'i
       {!transfersAvailable() && <Unavailable />}
       <label className="form-field">
         <span className="form-label">{mode === 'load' ? 'Archive (docker-archive or oci-archive .tar)' : 'Tarball (.tar or .tar.gz)'}</span>
-        <input ref={fileRef} type="file" name="file" accept={mode === 'load' ? '.tar' : '.tar,.gz,.tgz'} disabled={phase !== 'idle'} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <input ref={fileRef} type="file" name="file" accept={mode === 'load' ? '.tar' : '.tar,.gz,.tgz'} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
       </label>
       {mode === 'import' && (
         <>
@@ -107,22 +83,6 @@ export function UploadImageDialog({ mode, onDone, onClose }: { mode: 'load' | 'i
           </label>
         </>
       )}
-      {phase !== 'idle' && (
-        <div className="pull-overall">
-          <ProgressBar
-            fraction={phase === 'storing' ? null : sent && sent.total > 0 ? sent.done / sent.total : 0}
-            label="Upload progress"
-            valueText={phase === 'storing' ? 'Storing the images…' : sent ? bytesOf(sent.done, sent.total) : 'Starting…'}
-          />
-          <span className="pull-percent">{phase === 'uploading' && sent && sent.total > 0 ? percent(sent.done / sent.total) : ''}</span>
-        </div>
-      )}
-      {phase === 'storing' && (
-        <p className="form-hint" role="status">
-          <span className="spinner spinner-small" aria-hidden="true" /> Uploaded; {mode === 'load' ? 'loading the images' : 'importing the layer'}…
-        </p>
-      )}
-      {error != null && <ErrorPanel error={error} doing={mode === 'load' ? 'loading the archive' : 'importing the tarball'} />}
     </FormDialog>
   );
 }

@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { isFinished, pullTotals } from '../images/pull-progress.ts';
-import { pullHeadline, pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
+import { pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
 import { runningTasks, taskStatus } from '../tasks/task-list-model.ts';
 import type { Task } from '../tasks/task-list-model.ts';
-import { pushHeadline } from '../images/push-presenters.ts';
+import { taskHeadline, taskWhat } from '../images/push-presenters.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -86,7 +86,7 @@ export function TaskTray() {
                   onShow={() => {
                     setOpen(false);
                     if (task.kind === 'pull') openPull(task.id);
-                    else openPush({ taskId: task.id });
+                    else if (task.kind === 'push') openPush({ taskId: task.id });
                   }}
                   onCancel={() => tasks.cancel(task.id)}
                   onDismiss={() => tasks.dismiss(task.id)}
@@ -112,8 +112,8 @@ function overallFraction(running: readonly Task[]): number | null {
 }
 
 function TaskItem({ task, onShow, onCancel, onDismiss }: { task: Task; onShow: () => void; onCancel: () => void; onDismiss: () => void }) {
-  const headline = task.kind === 'pull' ? pullHeadline(task.progress) : pushHeadline(task);
-  const what = task.kind === 'pull' ? `pull of ${task.input.reference}` : `push of ${task.input.destination}`;
+  const headline = taskHeadline(task);
+  const what = taskWhat(task);
   const finished = isFinished(task.progress);
   return (
     <li className={`tray-item tray-item-${pullStatusTone(task.progress)}`} aria-label={headline.title}>
@@ -127,14 +127,16 @@ function TaskItem({ task, onShow, onCancel, onDismiss }: { task: Task; onShow: (
       </div>
       {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of ${what}`} valueText={headline.detail} size="thin" />}
       <div className="tray-item-actions">
-        <button type="button" className="button button-small" onClick={onShow}>
-          Show
-        </button>
+        {task.kind !== 'upload' && (
+          <button type="button" className="button button-small" onClick={onShow}>
+            Show
+          </button>
+        )}
         {finished ? (
           <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
             Dismiss
           </button>
-        ) : (
+        ) : task.kind === 'upload' && task.storing ? null : (
           <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel ${what}`}>
             Cancel
           </button>

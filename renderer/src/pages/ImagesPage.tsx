@@ -309,7 +309,7 @@ export function ImagesPage() {
           <ImageRemovalQuestion plan={confirm} users={removalUsersLabel(confirm, users)} force={force} onForce={setForce} />
         </ConfirmDialog>
       )}
-      {uploading && <UploadImageDialog mode={uploading} onClose={() => setUploading(null)} onDone={() => setUploading(null)} />}
+      {uploading && <UploadImageDialog mode={uploading} onClose={() => setUploading(null)} />}
       {saving && <SaveImagesDialog names={saving} onClose={() => setSaving(null)} />}
       {tagging && (
         <TagDialog

@@ -44,7 +44,43 @@ export interface PushTask {
   readonly pushed: { readonly reference: string; readonly manifestDigest: string } | null;
 }
 
-export type Task = PullTask | PushTask;
+/** A file the browser uploads for `images.load` or `images.import` (web host transfers). */
+export interface UploadTaskInput {
+  readonly fileName: string;
+  readonly bytes: number;
+  readonly mode: 'load' | 'import';
+  /** import only */
+  readonly reference?: string;
+  readonly changes?: readonly string[];
+  readonly message?: string;
+}
+
+export interface UploadTask {
+  readonly id: string;
+  readonly kind: 'upload';
+  readonly input: UploadTaskInput;
+  /** One "layer": the file; `images` holds what the engine stored from it. */
+  readonly progress: PullState;
+  /** The upload is complete and the engine is loading or importing it (no longer cancellable). */
+  readonly storing: boolean;
+}
+
+export type Task = PullTask | PushTask | UploadTask;
+
+/** The progress key of an upload's one item. */
+export const uploadItem = (input: UploadTaskInput) => `file:${input.fileName}`;
+
+export function addUploadTask(state: TaskListState, id: string, input: UploadTaskInput, now: number): TaskListState {
+  const progress = applyPullFrame(initialPull(input.fileName, now), { type: 'manifest', reference: input.fileName, manifestDigest: '', layers: [{ digest: uploadItem(input), size: input.bytes }] }, now);
+  const task: UploadTask = { id, kind: 'upload', input, progress, storing: false };
+  return { tasks: [task, ...state.tasks.filter((t) => t.id !== id)] };
+}
+
+/** The upload finished: the engine stores it now. */
+export function uploadStoring(state: TaskListState, id: string, now: number): TaskListState {
+  const next = updateTask(state, id, (p) => applyPullFrame(p, { type: 'layer-done', digest: p.layers[0]?.digest ?? '', size: p.layers[0]?.total ?? 0 }, now));
+  return { tasks: next.tasks.map((t) => (t.id === id && t.kind === 'upload' ? { ...t, storing: true } : t)) };
+}
 
 export interface TaskListState {
   /** Newest first. */
