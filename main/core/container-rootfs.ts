@@ -274,6 +274,15 @@ function vfsCopy(lowersTopFirst: readonly string[], paths: RootfsPaths): void {
   writeFileSync(marker, '');
 }
 
+/**
+ * Copies the tree under `source` into the existing directory `target`, keeping ownership, modes and
+ * times and never following a symlink (links are copied as links): a volume's copy-up of the image
+ * content at its destination (libpod copyUp). Device nodes and FIFOs are skipped.
+ */
+export function copyTree(source: string, target: string): void {
+  applyTree(source, target, '', new Set());
+}
+
 /** Dirs of `layer` (relative, '' = its root) marked opaque, from one `getfattr -R` run. */
 function opaqueDirs(layer: string): Set<string> {
   const out = new Set<string>();

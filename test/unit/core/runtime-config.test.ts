@@ -53,7 +53,7 @@ describe('runtime configuration', () => {
     expect(config.engine.ociRuntimePath).toBe('/usr/bin/crun');
     expect(config.engine.cgroupManager).toBe('cgroupfs');
     expect(config.engine.eventsLogFile).toBe('/run/podbay/events/events.log');
-    expect(config.containers).toEqual({ selinux: false, pidsLimit: 2048 });
+    expect(config.containers).toEqual({ selinux: false, pidsLimit: 2048, logSizeMax: -1 });
   });
 
   it('falls back to vfs without overlay and picks systemd only where PID 1 is systemd', () => {
