@@ -19,6 +19,7 @@ import { stopContainer } from './container-lifecycle.ts';
 import { OciRuntime, findOciRuntime } from './oci/oci-runtime.ts';
 import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
+import { volumeNames } from './container-config.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
 import { completeStorage } from './container-mounts.ts';
 import { emitVolume, ensureVolumeDirs, missingVolumes, newVolume, pruneVolumes, removeVolume } from './runtime-volume.ts';
@@ -354,7 +355,9 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       }
       emitVolume(this, 'create', volume.config);
     }
-    this.emitContainer('create', record.config);
+    // The volumes it uses ride on the event, so a volume list can show the new user without a re-list.
+    const used = volumeNames(record.config);
+    this.emitContainer('create', record.config, used.length ? { volumes: used.join(',') } : {});
     return ctr;
   }
 
