@@ -140,7 +140,7 @@ function run(file: string, args: readonly string[], cwd?: string): Promise<{ cod
 }
 
 /** Octal escapes of mountinfo (`\040` for a space). */
-function unescapeMountinfo(field: string): string {
+export function unescapeMountinfo(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 

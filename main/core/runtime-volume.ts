@@ -7,7 +7,7 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { PodbayError, hasCode, toErrorData } from '../../shared/errors.ts';
 import type { VolumePruneReport } from '../../shared/types/volumes.ts';
-import { isMounted } from './container-rootfs.ts';
+import { isMounted, unescapeMountinfo } from './container-rootfs.ts';
 import { realExec } from './exec.ts';
 import { generateId } from './names.ts';
 import type { Runtime } from './runtime.ts';
@@ -49,7 +49,8 @@ function mountsUnder(dir: string): string[] {
   const text = readFileSync('/proc/self/mountinfo', 'utf8');
   const out: string[] = [];
   for (const line of text.split('\n')) {
-    const point = line.split(' ')[4]?.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+    const field = line.split(' ')[4];
+    const point = field === undefined ? undefined : unescapeMountinfo(field);
     if (point && (point === dir || point.startsWith(`${dir}/`))) out.push(point);
   }
   return out;

@@ -2,7 +2,7 @@
 // keys AND'ed, values of a key OR'ed except `label` (all must match). Unknown key or bad value →
 // ErrInvalidArg. `dangling` needs the users of each volume: the caller passes them in one map.
 import { PodbayError } from '../../shared/errors.ts';
-import { labelMatches } from './container-filters.ts';
+import { labelMatches, regex } from './container-filters.ts';
 import type { VolumeRecord } from './volume-config.ts';
 
 export type VolumeFilter = (volume: VolumeRecord, users: readonly string[]) => boolean;
@@ -35,13 +35,7 @@ export function volumeFilters(filters: Record<string, readonly string[]>, option
     if (!keys.includes(key)) throw new PodbayError('ErrInvalidArg', `invalid filter "${key}": expected one of ${keys.join(', ')}`);
     switch (key) {
       case 'name': {
-        const patterns = values.map((v) => {
-          try {
-            return new RegExp(v);
-          } catch {
-            throw new PodbayError('ErrInvalidArg', `invalid name filter "${v}": not a regular expression`);
-          }
-        });
+        const patterns = values.map((v) => regex(v, 'name'));
         out.push((v) => patterns.some((r) => r.test(v.config.name)));
         break;
       }

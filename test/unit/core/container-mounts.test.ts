@@ -21,18 +21,10 @@ import {
   withNamedVolumes,
   withRestartPolicy,
 } from '../../../main/core/container-mounts.ts';
+import { thrownCode } from '../../helpers/error-codes.ts';
 
 const host = mkdtempSync(join(tmpdir(), 'podbay-mounts-'));
 afterAll(() => rmSync(host, { recursive: true, force: true }));
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 const target = (draft: ContainerConfigDraft = newContainerDraft({ process: { args: ['sh'] } })) => ({ finalized: false, draft });
 
@@ -46,7 +38,7 @@ describe('parseVolumeFlag (podman -v)', () => {
     expect(parseVolumeFlag(`./${basename(host)}:/data`, join(host, '..'))).toMatchObject({ kind: 'mount', mount: { source: host } });
     expect(absoluteVolumeFlag('./sub:/d:ro', '/work')).toBe('/work/sub:/d:ro');
     expect(absoluteVolumeFlag('name:/d', '/work')).toBe('name:/d');
-    expect(codeOf(() => parseVolumeFlag('./x:/data'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseVolumeFlag('./x:/data'))).toBe('ErrInvalidArg');
   });
 
   it('reads a name as a named volume and a lone destination as an anonymous one', () => {
@@ -62,26 +54,26 @@ describe('parseVolumeFlag (podman -v)', () => {
       error = e;
     }
     expect((error as Error).message).toBe('statfs /no/such/dir: no such file or directory');
-    expect(codeOf(() => parseVolumeFlag('bad/name:/data'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseVolumeFlag('vol:data'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseVolumeFlag('a:/b:ro:x'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseVolumeFlag(':/b'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseVolumeFlag('bad/name:/data'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseVolumeFlag('vol:data'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseVolumeFlag('a:/b:ro:x'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseVolumeFlag(':/b'))).toBe('ErrInvalidArg');
   });
 });
 
 describe('cleanDestination', () => {
   it('cleans dots and trailing slashes, and refuses the root and relative paths', () => {
     expect(cleanDestination('/a/./b/../c/')).toBe('/a/c');
-    expect(codeOf(() => cleanDestination('/a/..'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => cleanDestination('/'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => cleanDestination('a'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => cleanDestination('/a\0b'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => cleanDestination('/a/..'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => cleanDestination('/'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => cleanDestination('a'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => cleanDestination('/a\0b'))).toBe('ErrInvalidArg');
   });
 
   it('keeps a volume subpath inside the volume', () => {
     expect(cleanSubPath('/a/b/')).toBe('a/b');
-    expect(codeOf(() => cleanSubPath('../x'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => cleanSubPath('a/../../x'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => cleanSubPath('../x'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => cleanSubPath('a/../../x'))).toBe('ErrInvalidArg');
   });
 });
 
@@ -93,15 +85,15 @@ describe('processMountOptions (podman ProcessOptions)', () => {
   });
 
   it('refuses contradictions, options of other kinds and unknown words', () => {
-    expect(codeOf(() => processMountOptions(['ro', 'rw'], 'bind'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['shared', 'private'], 'bind'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['size=1m'], 'bind'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['bind'], 'tmpfs'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['nocopy'], 'bind'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['size=lots'], 'tmpfs'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['mode=999'], 'tmpfs'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['frobnicate'], 'bind'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => processMountOptions(['O'], 'bind'))).toBe('ErrNotImplemented');
+    expect(thrownCode(() => processMountOptions(['ro', 'rw'], 'bind'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['shared', 'private'], 'bind'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['size=1m'], 'bind'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['bind'], 'tmpfs'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['nocopy'], 'bind'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['size=lots'], 'tmpfs'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['mode=999'], 'tmpfs'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['frobnicate'], 'bind'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => processMountOptions(['O'], 'bind'))).toBe('ErrNotImplemented');
   });
 });
 
@@ -115,16 +107,16 @@ describe('parseTmpfsFlag and parseMountFlag', () => {
     expect(parseMountFlag(`type=bind,src=${host},target=/h,readonly,bind-propagation=rslave`)).toEqual({ type: 'bind', source: host, destination: '/h', readOnly: true, options: ['rslave'] });
     expect(parseMountFlag('type=volume,source=v,dst=/v,volume-nocopy,subpath=a/b')).toEqual({ type: 'volume', source: 'v', destination: '/v', options: ['nocopy'], subPath: 'a/b' });
     expect(parseMountFlag('type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=700')).toEqual({ type: 'tmpfs', destination: '/t', options: ['size=1m', 'mode=700'] });
-    expect(codeOf(() => parseMountFlag('src=/x,dst=/y'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseMountFlag('type=nfs,dst=/y'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseMountFlag('type=bind,src=/x'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseMountFlag('src=/x,dst=/y'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseMountFlag('type=nfs,dst=/y'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseMountFlag('type=bind,src=/x'))).toBe('ErrInvalidArg');
   });
 });
 
 describe('storageOptions and completeStorage', () => {
   it('refuses two mounts on one destination, wherever they come from', () => {
     const t = target();
-    expect(codeOf(() => storageOptions({ command: [], volumes: ['a:/data'], tmpfs: ['/data'] }).forEach((o) => o(t)))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => storageOptions({ command: [], volumes: ['a:/data'], tmpfs: ['/data'] }).forEach((o) => o(t)))).toBe('ErrInvalidArg');
   });
 
   it('gives each image VOLUME an anonymous volume unless a mount covers it', () => {
@@ -143,7 +135,7 @@ describe('storageOptions and completeStorage', () => {
     const draft = newContainerDraft({ process: { args: ['sh'] } });
     draft.autoRemove = true;
     withRestartPolicy('always')(target(draft));
-    expect(codeOf(() => completeStorage(draft))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => completeStorage(draft))).toBe('ErrInvalidArg');
   });
 });
 
@@ -153,9 +145,9 @@ describe('restart and log options', () => {
     expect(parseRestartPolicy('')).toEqual({ policy: 'no' });
     expect(parseRestartPolicy('on-failure:3')).toEqual({ policy: 'on-failure', retries: 3 });
     expect(parseRestartPolicy('unless-stopped')).toEqual({ policy: 'unless-stopped' });
-    expect(codeOf(() => parseRestartPolicy('always:3'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseRestartPolicy('on-failure:-1'))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseRestartPolicy('sometimes'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseRestartPolicy('always:3'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseRestartPolicy('on-failure:-1'))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseRestartPolicy('sometimes'))).toBe('ErrInvalidArg');
   });
 
   it('parses --log-opt max-size in go-units’ decimal units', () => {
@@ -163,9 +155,9 @@ describe('restart and log options', () => {
     expect(parseHumanSize('1.5kb')).toBe(1500);
     expect(parseHumanSize('4096')).toBe(4096);
     expect(parseLogOptions(['max-size=2MB'])).toEqual({ logSizeMax: 2_000_000 });
-    expect(codeOf(() => parseLogOptions(['max-size=big']))).toBe('ErrInvalidArg');
-    expect(codeOf(() => parseLogOptions(['max-file=3']))).toBe('ErrNotImplemented');
-    expect(codeOf(() => parseLogOptions(['colour=blue']))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseLogOptions(['max-size=big']))).toBe('ErrInvalidArg');
+    expect(thrownCode(() => parseLogOptions(['max-file=3']))).toBe('ErrNotImplemented');
+    expect(thrownCode(() => parseLogOptions(['colour=blue']))).toBe('ErrInvalidArg');
   });
 
   it('errors carry libpod’s codes', () => {

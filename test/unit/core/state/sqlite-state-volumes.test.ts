@@ -9,6 +9,7 @@ import type { State } from '../../../../main/core/state/state.ts';
 import type { VolumeRecord } from '../../../../main/core/volume-config.ts';
 import { tempStore } from '../../../helpers/core-store.ts';
 import type { TempStore } from '../../../helpers/core-store.ts';
+import { thrownCode } from '../../../helpers/error-codes.ts';
 
 let seq = 0;
 function volume(name: string, anonymous = false): VolumeRecord {
@@ -36,15 +37,6 @@ function ctr(name: string, volumes: string[]): { config: ContainerConfig; state:
   };
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
-
 describe('State volumes (sqlite)', () => {
   let store: TempStore;
   let state: State;
@@ -59,7 +51,7 @@ describe('State volumes (sqlite)', () => {
 
   it('rejects a second volume with the same name', () => {
     state.addVolume(volume('data'));
-    expect(codeOf(() => state.addVolume(volume('data')))).toBe('ErrVolumeExists');
+    expect(thrownCode(() => state.addVolume(volume('data')))).toBe('ErrVolumeExists');
   });
 
   it('finds a volume by exact name first, then by unique prefix; an ambiguous prefix names the candidates', () => {
@@ -77,9 +69,9 @@ describe('State volumes (sqlite)', () => {
     }
     expect(hasCode(error, 'ErrInvalidArg')).toBe(true);
     expect((error as Error).message).toContain('web, web-cache');
-    expect(codeOf(() => state.lookupVolumeName('nope'))).toBe('ErrNoSuchVolume');
+    expect(thrownCode(() => state.lookupVolumeName('nope'))).toBe('ErrNoSuchVolume');
     // A LIKE wildcard in the input is a plain character.
-    expect(codeOf(() => state.lookupVolumeName('%'))).toBe('ErrNoSuchVolume');
+    expect(thrownCode(() => state.lookupVolumeName('%'))).toBe('ErrNoSuchVolume');
   });
 
   it('records which containers use a volume, refuses its removal while they exist, and forgets them with the container', () => {
@@ -91,17 +83,17 @@ describe('State volumes (sqlite)', () => {
     state.addContainer(b);
     expect(state.volumeUsers('data')).toEqual([a.config.id, b.config.id].sort());
     expect(state.allVolumeUsers()).toEqual(new Map([['data', [a.config.id, b.config.id].sort()], ['other', [b.config.id]]]));
-    expect(codeOf(() => state.removeVolume('data'))).toBe('ErrVolumeBeingUsed');
+    expect(thrownCode(() => state.removeVolume('data'))).toBe('ErrVolumeBeingUsed');
     state.removeContainer(a.config.id);
     state.removeContainer(b.config.id);
     state.removeVolume('data');
     expect(state.hasVolume('data')).toBe(false);
-    expect(codeOf(() => state.removeVolume('data'))).toBe('ErrNoSuchVolume');
+    expect(thrownCode(() => state.removeVolume('data'))).toBe('ErrNoSuchVolume');
   });
 
   it('refuses a container naming a volume that does not exist, adding nothing', () => {
     const c = ctr('lonely', ['ghost']);
-    expect(codeOf(() => state.addContainer(c))).toBe('ErrNoSuchVolume');
+    expect(thrownCode(() => state.addContainer(c))).toBe('ErrNoSuchVolume');
     expect(state.hasContainer(c.config.id)).toBe(false);
   });
 
@@ -111,6 +103,6 @@ describe('State volumes (sqlite)', () => {
     state.saveVolume('first', { needsCopyUp: false, needsChown: false, mountCount: 0 });
     expect(state.volume('first').state.needsCopyUp).toBe(false);
     expect(state.allVolumes().map((v) => [v.config.name, v.config.anonymous])).toEqual([['first', false], ['second', true]]);
-    expect(codeOf(() => state.saveVolume('ghost', { needsCopyUp: false, needsChown: false, mountCount: 0 }))).toBe('ErrNoSuchVolume');
+    expect(thrownCode(() => state.saveVolume('ghost', { needsCopyUp: false, needsChown: false, mountCount: 0 }))).toBe('ErrNoSuchVolume');
   });
 });
