@@ -27,7 +27,10 @@ export interface VolumeState {
   needsCopyUp: boolean;
   /** True until `_data` was given the owner of the first container's destination (libpod NeedsChown). */
   needsChown: boolean;
-  /** Containers that have the volume's mount (type/device/o) in use; the last one out unmounts it. */
+  /**
+   * libpod's MountCount, kept 0 here: whether a volume's own mount (type/device/o) is needed is derived
+   * from its running users (container-volumes.ts), which a crash cannot leave wrong; lists report that count.
+   */
   mountCount: number;
 }
 
