@@ -14,6 +14,7 @@ import { createConsoleHandlers } from './handlers/console.ts';
 import { createRegistryHandlers } from './handlers/registries.ts';
 import type { RegistryFiles } from '../core/image/registry-settings.ts';
 import type { TransferStore } from '../core/transfer-store.ts';
+import { createVolumeHandlers } from './handlers/volumes.ts';
 
 export interface HandlerDeps {
   /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
@@ -37,5 +38,6 @@ export function createHandlers(deps: HandlerDeps) {
     ...createImageHandlers(deps),
     ...createConsoleHandlers(deps),
     ...createRegistryHandlers(deps),
+    ...createVolumeHandlers(deps),
   } satisfies Handlers<Contract>;
 }
