@@ -93,6 +93,12 @@ export interface ContainerConfig {
   ociRuntime?: string;
   /** Default none: a private network namespace with only loopback. */
   networkMode?: ContainerNetworkMode;
+  /**
+   * The two halves of the final argv (libpod's Entrypoint and Command), recorded at creation so
+   * commit writes them back apart. Absent in records from before commit existed.
+   */
+  entrypoint?: string[];
+  command?: string[];
   /** The image's VOLUME paths (podman backs them with anonymous volumes; noted here until volumes exist). */
   imageVolumes?: string[];
   /** A pod's infra container (libpod IsInfra): runs `catatonit -P`, bound in from the host. */

@@ -324,7 +324,7 @@ async function firstBytes(store: ImageStore, digest: Digest, n: number): Promise
 }
 
 /** Extracts each layer from its stored blob (DiffIDs checked against the config) and records the image. */
-async function storeImage(
+export async function storeImage(
   store: ImageStore,
   image: { manifestDigest: Digest; manifestMediaType: string; config: Descriptor; layers: Descriptor[]; names: string[] },
   options: LoadOptions,

@@ -125,6 +125,50 @@ export function isOverlayWhiteout(st: Stats): boolean {
 }
 
 /**
+ * The bytes of regular file `name` in `dir`, opened without following a symlink (a file swapped for
+ * one meanwhile → ErrInvalidArg), read in chunks.
+ */
+export async function* fileBody(dir: DirRef, name: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  let fd: number;
+  try {
+    fd = openSync(atFd(dir.fd, name), openReadFlags);
+  } catch (error) {
+    throw new PodbayError('ErrInvalidArg', `opening ${JSON.stringify(name)}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new PodbayError('ErrInvalidArg', `${JSON.stringify(name)} is not a regular file`);
+    for (let position = 0; ; ) {
+      throwIfAborted(signal, 'reading a file');
+      const buffer = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await readAsync(fd, buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A tar of one regular file `name` whose `size` bytes come from `data` (an upload): more or fewer
+ * bytes than announced → ErrInvalidArg, since the header is already written.
+ */
+export async function* singleFileTar(name: string, size: number, data: AsyncIterable<Uint8Array>, mode = 0o644): AsyncGenerator<Buffer> {
+  if (name === '' || name.includes('/') || name === '.' || name === '..') throw new PodbayError('ErrInvalidArg', `invalid file name ${JSON.stringify(name.slice(0, 100))}`);
+  yield tarHeader({ name, type: 'file', mode, size, mtime: Math.floor(Date.now() / 1000) });
+  let got = 0;
+  for await (const chunk of data) {
+    got += chunk.length;
+    if (got > size) throw new PodbayError('ErrInvalidArg', `${name}: more than the ${size} bytes announced`);
+    yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+  if (got !== size) throw new PodbayError('ErrInvalidArg', `${name}: ${got} bytes received, ${size} announced`);
+  yield tarPadding(size);
+  yield tarEnd();
+}
+
+/**
  * Streams `path` (inside `fs`, resolved there) as a tar archive, ending with the end-of-archive
  * marker. A missing start → ErrInvalidArg naming it. `report` is filled in as the stream is read.
  */

@@ -12,7 +12,7 @@ import type { TarEntry } from '../../../../main/core/image/tar-reader.ts';
 import { archiveTree } from '../../../../main/core/image/tree-archive.ts';
 import { extractTree } from '../../../../main/core/image/tree-extract.ts';
 import { hasCode } from '../../../../shared/errors.ts';
-import { makeTar } from '../../../helpers/image-tar.ts';
+import { makeTar, once } from '../../../helpers/image-tar.ts';
 import type { TarMember } from '../../../helpers/image-tar.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -26,10 +26,6 @@ async function entries(source: AsyncIterable<Buffer>): Promise<{ entry: TarEntry
     out.push({ entry, data });
   }
   return out;
-}
-
-async function* once(buffer: Buffer): AsyncGenerator<Buffer> {
-  yield buffer;
 }
 
 describe.skipIf(skip !== null)(`archiveTree and extractTree${skip ? ` (skipped: ${skip})` : ''}`, () => {
