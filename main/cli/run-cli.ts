@@ -107,7 +107,7 @@ interface ParsedCommandArgs {
   help: boolean;
 }
 
-function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name: string, stopAtFirstPositional = false): ParsedCommandArgs {
+export function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name: string, stopAtFirstPositional = false): ParsedCommandArgs {
   if (stopAtFirstPositional) {
     const split = firstPositionalIndex(args, flags);
     const tail = args[split] === '--' ? args.slice(split + 1) : args.slice(split);

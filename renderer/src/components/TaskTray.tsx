@@ -1,8 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { isFinished, pullTotals } from '../images/pull-progress.ts';
 import { pullHeadline, pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
-import { runningTasks, taskStatus } from '../tasks/task-list-model.ts';
+import { runningCommits, runningTasks, taskStatus } from '../tasks/task-list-model.ts';
 import type { PullTask } from '../tasks/task-list-model.ts';
+import { commitFinished, commitHeadline } from '../tasks/commit-task-model.ts';
+import type { CommitTask } from '../tasks/commit-task-model.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -19,8 +21,11 @@ export function TaskTray() {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const running = runningTasks(state);
-  const finished = state.tasks.length - running.length;
-  const failed = state.tasks.filter((t) => taskStatus(t) === 'failed').length;
+  const committing = runningCommits(state);
+  const total = state.tasks.length + state.commits.length;
+  const busy = running.length + committing.length;
+  const finished = total - busy;
+  const failed = state.tasks.filter((t) => taskStatus(t) === 'failed').length + state.commits.filter((t) => t.phase === 'failed').length;
 
   useEffect(() => {
     if (!open) return;
@@ -31,7 +36,8 @@ export function TaskTray() {
     return () => document.removeEventListener('mousedown', onDown);
   }, [open]);
 
-  const label = running.length > 0 ? trayLabel(running.map((t) => t.pull)) : state.tasks.length > 0 ? `${finished} finished` : 'No tasks';
+  const commitLabel = committing.length === 1 ? '1 commit' : `${committing.length} commits`;
+  const label = running.length > 0 ? `${trayLabel(running.map((t) => t.pull))}${committing.length > 0 ? ` · ${commitLabel}` : ''}` : committing.length > 0 ? commitLabel : total > 0 ? `${finished} finished` : 'No tasks';
   const overall = running.length > 0 ? overallFraction(running) : null;
 
   return (
@@ -49,15 +55,15 @@ export function TaskTray() {
       <button
         ref={button}
         type="button"
-        className={`tray-button${running.length > 0 ? ' is-busy' : ''}${failed > 0 && running.length === 0 ? ' has-failed' : ''}`}
+        className={`tray-button${busy > 0 ? ' is-busy' : ''}${failed > 0 && busy === 0 ? ' has-failed' : ''}`}
         aria-expanded={open}
         aria-controls={panelId}
         aria-label={`Tasks: ${label}`}
         onClick={() => setOpen((o) => !o)}
       >
-        {running.length > 0 ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="tasks" size={14} />}
-        <span className="tray-text">{running.length > 0 ? label : 'Tasks'}</span>
-        {running.length === 0 && state.tasks.length > 0 && <span className="tray-count">{state.tasks.length}</span>}
+        {busy > 0 ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="tasks" size={14} />}
+        <span className="tray-text">{busy > 0 ? label : 'Tasks'}</span>
+        {busy === 0 && total > 0 && <span className="tray-count">{total}</span>}
         {overall !== null && (
           <span className="tray-meter" aria-hidden="true">
             <span style={{ width: `${Math.round(overall * 100)}%` }} />
@@ -68,16 +74,19 @@ export function TaskTray() {
         <section id={panelId} className="tray-panel" aria-label="Tasks">
           <header className="tray-panel-head">
             <h2>Tasks</h2>
-            <span className="muted small">{running.length} running</span>
+            <span className="muted small">{busy} running</span>
             <span className="toolbar-spacer" />
             <button type="button" className="button button-ghost button-small" disabled={finished === 0} onClick={() => tasks.clearFinished()}>
               Clear finished
             </button>
           </header>
-          {state.tasks.length === 0 ? (
-            <p className="tray-empty">Pulls started from the Images page show here and keep running when their dialog closes.</p>
+          {total === 0 ? (
+            <p className="tray-empty">Pulls started from the Images page and commits of containers show here and keep running when their dialog closes.</p>
           ) : (
             <ul className="tray-list">
+              {state.commits.map((task) => (
+                <CommitItem key={task.id} task={task} onCancel={() => tasks.cancel(task.id)} onDismiss={() => tasks.dismiss(task.id)} />
+              ))}
               {state.tasks.map((task) => (
                 <TaskItem
                   key={task.id}
@@ -133,6 +142,35 @@ function TaskItem({ task, onShow, onCancel, onDismiss }: { task: PullTask; onSho
           </button>
         ) : (
           <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel pull of ${task.input.reference}`}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function CommitItem({ task, onCancel, onDismiss }: { task: CommitTask; onCancel: () => void; onDismiss: () => void }) {
+  const headline = commitHeadline(task);
+  const finished = commitFinished(task);
+  return (
+    <li className={`tray-item tray-item-${headline.tone}`} aria-label={headline.title}>
+      <div className="tray-item-text">
+        <span className="tray-item-title ellipsis" title={headline.title}>
+          {headline.title}
+        </span>
+        <span className="tray-item-detail ellipsis" title={headline.detail}>
+          {headline.detail}
+        </span>
+      </div>
+      {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of the commit of ${task.input.containerName}`} valueText={headline.detail} size="thin" />}
+      <div className="tray-item-actions">
+        {finished ? (
+          <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
+            Dismiss
+          </button>
+        ) : (
+          <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel commit of ${task.input.containerName}`}>
             Cancel
           </button>
         )}

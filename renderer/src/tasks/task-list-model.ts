@@ -5,6 +5,8 @@ import type { ImagePullFrame } from '../../../shared/types/images.ts';
 import type { ErrorData } from '../../../shared/errors.ts';
 import { applyPullFrame, initialPull, isFinished, pullCanceled, pullEnded, pullFailed } from '../images/pull-progress.ts';
 import type { PullState } from '../images/pull-progress.ts';
+import { commitFinished } from './commit-task-model.ts';
+import type { CommitTask } from './commit-task-model.ts';
 
 export interface PullTaskInput {
   readonly reference: string;
@@ -25,9 +27,11 @@ export interface PullTask {
 export interface TaskListState {
   /** Newest first. */
   readonly tasks: readonly PullTask[];
+  /** Commits (containers.commit), newest first: kept apart from pulls, whose dialog they do not use. */
+  readonly commits: readonly CommitTask[];
 }
 
-export const emptyTasks: TaskListState = { tasks: [] };
+export const emptyTasks: TaskListState = { tasks: [], commits: [] };
 
 export function taskStatus(task: PullTask): TaskStatus {
   switch (task.pull.phase) {
@@ -44,7 +48,7 @@ export function taskStatus(task: PullTask): TaskStatus {
 
 export function addPullTask(state: TaskListState, id: string, input: PullTaskInput, now: number): TaskListState {
   const task: PullTask = { id, kind: 'pull', input, pull: initialPull(input.reference.trim(), now) };
-  return { tasks: [task, ...state.tasks.filter((t) => t.id !== id)] };
+  return { ...state, tasks: [task, ...state.tasks.filter((t) => t.id !== id)] };
 }
 
 /** Applies `update` to task `id`; the same state object when nothing changed or the task is unknown. */
@@ -56,7 +60,7 @@ export function updateTask(state: TaskListState, id: string, update: (pull: Pull
   if (pull === task.pull) return state;
   const tasks = [...state.tasks];
   tasks[index] = { ...task, pull };
-  return { tasks };
+  return { ...state, tasks };
 }
 
 export const taskFrame = (state: TaskListState, id: string, frame: ImagePullFrame, now: number) => updateTask(state, id, (p) => applyPullFrame(p, frame, now));
@@ -66,19 +70,38 @@ export const taskCanceled = (state: TaskListState, id: string, now: number) => u
 
 /** Forgets a finished task (a running one stays: it must be cancelled first). */
 export function dismissTask(state: TaskListState, id: string): TaskListState {
+  const commit = state.commits.find((t) => t.id === id);
+  if (commit) return commitFinished(commit) ? { ...state, commits: state.commits.filter((t) => t.id !== id) } : state;
   const task = state.tasks.find((t) => t.id === id);
   if (!task || !isFinished(task.pull)) return state;
-  return { tasks: state.tasks.filter((t) => t.id !== id) };
+  return { ...state, tasks: state.tasks.filter((t) => t.id !== id) };
 }
 
 /** Forgets every finished task. */
 export function clearFinished(state: TaskListState): TaskListState {
   const tasks = state.tasks.filter((t) => !isFinished(t.pull));
-  return tasks.length === state.tasks.length ? state : { tasks };
+  const commits = state.commits.filter((t) => !commitFinished(t));
+  return tasks.length === state.tasks.length && commits.length === state.commits.length ? state : { tasks, commits };
 }
 
 export function runningTasks(state: TaskListState): PullTask[] {
   return state.tasks.filter((t) => !isFinished(t.pull));
+}
+
+export function runningCommits(state: TaskListState): CommitTask[] {
+  return state.commits.filter((t) => !commitFinished(t));
+}
+
+/** Applies `update` to commit `id`; the same state when nothing changed or the commit is unknown. */
+export function updateCommit(state: TaskListState, id: string, update: (task: CommitTask) => CommitTask): TaskListState {
+  const index = state.commits.findIndex((t) => t.id === id);
+  if (index === -1) return state;
+  const before = state.commits[index] as CommitTask;
+  const after = update(before);
+  if (after === before) return state;
+  const commits = [...state.commits];
+  commits[index] = after;
+  return { ...state, commits };
 }
 
 export function findTask(state: TaskListState, id: string | null): PullTask | null {

@@ -3,7 +3,10 @@
 // window (tasks-context.tsx); nothing here uses a timer — state changes only when a frame arrives.
 import type { TypedClient } from '../../../shared/client.ts';
 import { addPullTask, clearFinished, dismissTask, emptyTasks, findTask, taskCanceled, taskEnded, taskFailed, taskFrame } from './task-list-model.ts';
+import { updateCommit } from './task-list-model.ts';
 import type { PullTask, PullTaskInput, TaskListState } from './task-list-model.ts';
+import { applyCommitFrame, commitCanceled, commitEnded, commitFailed, initialCommit } from './commit-task-model.ts';
+import type { CommitTask, CommitTaskInput } from './commit-task-model.ts';
 
 export type StreamClient = Pick<TypedClient, 'stream'>;
 
@@ -59,12 +62,52 @@ export class TaskList {
     return id;
   }
 
-  /** Cancels a running pull: its stream closes and the engine aborts it, keeping nothing of it. */
+  /**
+   * Starts a commit (`containers.commit`) and returns its task id. The container is unpaused by the
+   * engine whatever happens; the new image reaches the Images list through its `commit` event.
+   */
+  startCommit(input: CommitTaskInput): string {
+    const id = `commit-${++this.counter}`;
+    this.set({ ...this.state, commits: [initialCommit(id, input, this.now()), ...this.state.commits] });
+    let finished = false;
+    const stop = this.client.stream(
+      'containers.commit',
+      {
+        nameOrId: input.nameOrId,
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.author ? { author: input.author } : {}),
+        ...(input.message ? { message: input.message } : {}),
+        changes: [...(input.changes ?? [])],
+        pause: input.pause ?? true,
+        format: input.format ?? 'oci',
+      },
+      (frame) => {
+        if (finished) return;
+        const now = this.now();
+        if (frame.type === 'data') {
+          this.set(updateCommit(this.state, id, (t) => applyCommitFrame(t, frame.value, now)));
+          return;
+        }
+        finished = true;
+        this.stops.delete(id);
+        this.set(updateCommit(this.state, id, (t) => (frame.type === 'end' ? commitEnded(t, now) : commitFailed(t, frame.error, now))));
+      },
+    );
+    if (!finished) this.stops.set(id, stop);
+    return id;
+  }
+
+  commit(id: string | null): CommitTask | null {
+    return id === null ? null : (this.state.commits.find((t) => t.id === id) ?? null);
+  }
+
+  /** Cancels a running pull or commit: its stream closes and the engine aborts it, keeping nothing of it. */
   cancel(id: string): void {
     const stop = this.stops.get(id);
     if (!stop) return;
     this.stops.delete(id);
-    this.set(taskCanceled(this.state, id, this.now()));
+    const now = this.now();
+    this.set(this.state.commits.some((t) => t.id === id) ? updateCommit(this.state, id, (t) => commitCanceled(t, now)) : taskCanceled(this.state, id, now));
     stop();
   }
 
