@@ -14,9 +14,10 @@ import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerDirListing, ContainerFileEntry, ContainerFileType } from '../../shared/types/container-files.ts';
 import type { ContainerConfig } from './container-config.ts';
 import type { LifecycleContext } from './container-internal.ts';
+import { syncRecords } from './container-internal.ts';
+import { readRecord } from './container-lifecycle.ts';
 import { withRootfs } from './container-mount.ts';
 import { RootFs, atFd, lstatOrNull } from './image/in-root.ts';
-import type { DirRef } from './image/in-root.ts';
 import { archiveTree, fileBody, singleFileTar } from './image/tree-archive.ts';
 import { extractTree } from './image/tree-extract.ts';
 import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
@@ -63,11 +64,9 @@ const maxListing = 10_000;
  * → ErrInvalidArg.
  */
 export async function listContainerDir(ctx: LifecycleContext, nameOrId: string, path: string, limit = maxListing): Promise<ContainerDirListing> {
-  return withRootfs(ctx, containerId(ctx, nameOrId), async (rootfs) => {
-    const fs = RootFs.open(rootfs);
-    let dir: DirRef | null = null;
+  return withSide(ctx, { container: nameOrId, path }, async (side) => {
+    const dir = side.fs.openDir(sidePath(path, side));
     try {
-      dir = fs.openDir(path);
       const names = readdirSync(atFd(dir.fd, '.')).sort();
       const entries: ContainerFileEntry[] = [];
       for (const name of names.slice(0, limit)) {
@@ -77,8 +76,7 @@ export async function listContainerDir(ctx: LifecycleContext, nameOrId: string, 
       }
       return { path: `/${dir.parts.join('/')}`, entries, truncated: names.length > limit };
     } finally {
-      if (dir) fs.release(dir);
-      fs.close();
+      side.fs.release(dir);
     }
   });
 }
@@ -154,30 +152,61 @@ export interface CopyReport {
 
 interface OpenSide {
   fs: RootFs;
+  /** What a relative path is relative to: the host's working directory, or the container's (libpod resolvePath). */
+  cwd: string;
+  /** Real paths (components below the root) an archive of this side leaves out. */
+  skip: (path: readonly string[]) => boolean;
   /** The owner files copied onto this side get with --archive. */
   owner: { uid: number; gid: number };
   where: string;
 }
 
-/** Runs `work` with the endpoint's root open: a container's rootfs (mounted while needed) or the host's `/`. */
+/**
+ * Runs `work` with the endpoint's root open: the host's `/`; a running container's root as its
+ * processes see it (/proc/<pid>/root: its bind mounts and volumes included, as libpod's copier sees
+ * it from inside the container's mount namespace); a stopped container's rootfs, mounted while needed.
+ */
 async function withSide<T>(ctx: LifecycleContext, endpoint: CopyEndpoint, work: (side: OpenSide) => Promise<T>): Promise<T> {
   if (endpoint.container === undefined) {
     const fs = RootFs.open('/');
     try {
-      return await work({ fs, owner: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, where: 'the host' });
+      return await work({ fs, owner: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, where: 'the host', cwd: process.cwd(), skip: () => false });
     } finally {
       fs.close();
     }
   }
   const id = containerId(ctx, endpoint.container);
-  return withRootfs(ctx, id, async (rootfs, record) => {
+  const [record] = syncRecords(ctx, [readRecord(ctx, id)]);
+  if (record && record.state.status === 'running' && record.state.pid > 0) {
+    let fs: RootFs | null;
+    try {
+      fs = RootFs.openProcessRoot(record.state.pid);
+    } catch {
+      fs = null; // exited meanwhile: read it as a stopped one
+    }
+    if (fs) {
+      const open = fs;
+      try {
+        // The container's /proc and /sys are its kernel views, not files of it: never archived.
+        return await work({ fs: open, owner: await containerUserIds(open.path, record.config), where: `container ${record.config.name}`, cwd: record.config.spec.process.cwd ?? '/', skip: isKernelView });
+      } finally {
+        open.close();
+      }
+    }
+  }
+  return withRootfs(ctx, id, async (rootfs, current) => {
     const fs = RootFs.open(rootfs);
     try {
-      return await work({ fs, owner: await containerUserIds(rootfs, record.config), where: `container ${record.config.name}` });
+      return await work({ fs, owner: await containerUserIds(rootfs, current.config), where: `container ${current.config.name}`, cwd: current.config.spec.process.cwd ?? '/', skip: () => false });
     } finally {
       fs.close();
     }
   });
+}
+
+/** /proc and /sys of a running container's view (procfs and sysfs mounted by the runtime). */
+function isKernelView(path: readonly string[]): boolean {
+  return path.length === 1 && (path[0] === 'proc' || path[0] === 'sys');
 }
 
 function typeAt(fs: RootFs, path: string): ContainerFileType | null {
@@ -186,9 +215,9 @@ function typeAt(fs: RootFs, path: string): ContainerFileType | null {
   return located.stat ? fileType(located.stat) : null;
 }
 
-function hostPath(endpoint: CopyEndpoint): string {
-  // Host paths are relative to the working directory; container paths to the container's root.
-  return endpoint.container === undefined && !endpoint.path.startsWith('/') ? posix.join(process.cwd(), endpoint.path) : endpoint.path;
+/** A relative path is relative to the side's working directory (the container's: libpod resolvePath). */
+function sidePath(path: string, side: OpenSide): string {
+  return path.startsWith('/') ? path : posix.join(side.cwd, path);
 }
 
 /**
@@ -207,7 +236,7 @@ export async function copyPaths(ctx: LifecycleContext, source: CopyEndpoint, des
     if (!options.stdin) throw new PodbayError('ErrInvalidArg', 'no archive on stdin');
     const stdin = options.stdin;
     await withSide(ctx, dest, async (to) => {
-      const path = hostPath(dest);
+      const path = sidePath(dest.path, to);
       if (typeAt(to.fs, path) !== 'dir') throw new PodbayError('ErrInvalidArg', `destination ${JSON.stringify(dest.path)} must be an existing directory when copying an archive from stdin`);
       const dir = to.fs.openDir(path);
       try {
@@ -220,10 +249,10 @@ export async function copyPaths(ctx: LifecycleContext, source: CopyEndpoint, des
   }
 
   await withSide(ctx, source, async (from) => {
-    const sourcePath = hostPath(source);
+    const sourcePath = sidePath(source.path, from);
     const sourceType = typeAt(from.fs, sourcePath);
     if (sourceType === null) throw new PodbayError('ErrInvalidArg', `${JSON.stringify(source.path)} could not be found on ${from.where}: no such file or directory`);
-    const streamOf = (name: string) => archiveTree(from.fs, sourcePath, { name, ...(options.signal ? { signal: options.signal } : {}) });
+    const streamOf = (name: string) => archiveTree(from.fs, sourcePath, { name, skip: from.skip, ...(options.signal ? { signal: options.signal } : {}) });
     if (dest.path === '-') {
       if (!options.stdout) throw new PodbayError('ErrInvalidArg', 'no stdout to write the archive to');
       const name = planCopy({ path: source.path, type: sourceType }, { path: '/', type: 'dir' }).sourceName;
@@ -231,7 +260,7 @@ export async function copyPaths(ctx: LifecycleContext, source: CopyEndpoint, des
       return;
     }
     await withSide(ctx, dest, async (to) => {
-      const destPath = hostPath(dest);
+      const destPath = sidePath(dest.path, to);
       const plan = planCopy({ path: source.path, type: sourceType }, { path: destPath, type: typeAt(to.fs, destPath) });
       if (plan.createDestDir && typeAt(to.fs, posix.dirname(plan.destDir)) !== 'dir') {
         throw new PodbayError('ErrInvalidArg', `${JSON.stringify(posix.dirname(plan.destDir))} could not be found on ${to.where}: no such file or directory`);
@@ -278,7 +307,7 @@ export async function readContainerPath(
     } finally {
       side.fs.release(located.dir);
     }
-    await consume({ name: `${base ?? 'rootfs'}.tar`, kind: 'tar', size: null }, archiveTree(side.fs, path, { name: base ?? '.', ...(options.signal ? { signal: options.signal } : {}) }));
+    await consume({ name: `${base ?? 'rootfs'}.tar`, kind: 'tar', size: null }, archiveTree(side.fs, path, { name: base ?? '.', skip: side.skip, ...(options.signal ? { signal: options.signal } : {}) }));
   });
 }
 

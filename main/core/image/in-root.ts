@@ -88,6 +88,19 @@ export class RootFs {
     return new RootFs(real, fd);
   }
 
+  /**
+   * Opens a running container's root as its processes see it — `/proc/<pid>/root`, a magic link
+   * into its mount namespace, so what is mounted there (its /etc/hosts, volumes, tmpfs) is seen as
+   * it sees it, as libpod's copier does by joining the namespace. The link itself is followed
+   * (it names the namespace's root, not a path); everything below is resolved by us.
+   */
+  static openProcessRoot(pid: number): RootFs {
+    if (!Number.isInteger(pid) || pid <= 0) throw new PodbayError('ErrInvalidArg', `invalid pid ${pid}`);
+    const path = `/proc/${pid}/root`;
+    const fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+    return new RootFs(path, fd);
+  }
+
   close(): void {
     for (const fd of this.#open) closeSync(fd);
     this.#open.clear();

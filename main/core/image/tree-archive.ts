@@ -41,6 +41,8 @@ export interface ArchiveTreeOptions {
   chown?: { uid: number; gid: number };
   /** Follow a symlink at the start path (cp does, as podman resolves the source path). Default true. */
   followStart?: boolean;
+  /** Leaves out a directory entry by its real path (components below the root), e.g. a container's /proc. */
+  skip?: (path: readonly string[]) => boolean;
   /** Called with the body bytes of each regular file as they are read (progress). */
   onBytes?: (n: number) => void;
   signal?: AbortSignal;
@@ -230,7 +232,8 @@ export async function* archiveTree(fs: RootFs, path: string, options: ArchiveTre
         return; // replaced by something else while we walked (a running container): skipped
       }
       try {
-        for (const entry of readdirSync(atFd(child.fd)).sort()) {
+        for (const entry of readdirSync(atFd(child.fd, '.')).sort()) {
+          if (options.skip?.([...child.parts, entry])) continue;
           const childStat = lstatOrNull(atFd(child.fd, entry));
           if (childStat) yield* emit(child, entry, childStat, [...rel, entry]);
         }

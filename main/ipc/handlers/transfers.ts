@@ -114,6 +114,11 @@ class Upload {
 export class Transfers {
   readonly #downloads = new Map<string, Download>();
   readonly #uploads = new Map<string, Upload>();
+  /**
+   * Downloads that ended, kept a while: the receiver's acknowledgements of the last chunks may
+   * arrive after the stream's end (they travel on their own), and must not fail its download.
+   */
+  readonly #ended = new Map<string, Download>();
 
   get size(): number {
     return this.#downloads.size + this.#uploads.size;
@@ -132,14 +137,19 @@ export class Transfers {
   }
 
   close(id: string): void {
-    this.#downloads.delete(id);
+    const download = this.#downloads.get(id);
+    if (download) {
+      this.#downloads.delete(id);
+      this.#ended.set(id, download);
+      if (this.#ended.size > 256) this.#ended.delete(this.#ended.keys().next().value as string);
+    }
     const upload = this.#uploads.get(id);
     upload?.fail(new PodbayError('ErrCanceled', 'the transfer has ended'));
     this.#uploads.delete(id);
   }
 
   download(id: string, connection: object | undefined): Download {
-    const found = this.#downloads.get(id);
+    const found = this.#downloads.get(id) ?? this.#ended.get(id);
     if (!found || found.owner !== connection) throw new PodbayError('ErrInvalidArg', `no transfer ${id.slice(0, 16)} on this connection`);
     return found;
   }

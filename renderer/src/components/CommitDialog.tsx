@@ -89,7 +89,7 @@ export function CommitDialog({
           </label>
           <label className="form-field">
             <span className="form-label">Changes</span>
-            <textarea className="input mono" name="changes" rows={4} spellCheck={false} placeholder={'CMD=/bin/sh -c "echo hi"\nENV MODE=production\nEXPOSE 8080'} value={form.changes} onChange={(e) => set('changes', e.target.value)} />
+            <textarea className="input textarea mono" name="changes" rows={4} spellCheck={false} placeholder={'CMD=/bin/sh -c "echo hi"\nENV MODE=production\nEXPOSE 8080'} value={form.changes} onChange={(e) => set('changes', e.target.value)} />
           </label>
           <p className="form-hint">One instruction a line: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR.</p>
           <div className="form-row">

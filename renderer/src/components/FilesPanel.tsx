@@ -122,7 +122,7 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
       {
         key: 'name',
         header: 'Name',
-        width: 'minmax(180px, 3fr)',
+        width: 'minmax(140px, 3fr)',
         cell: (e) => (
           <span className="files-name">
             <span className={`files-kind files-kind-${e.type}`} aria-hidden="true">
@@ -135,20 +135,21 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
           </span>
         ),
       },
-      { key: 'size', header: 'Size', width: '90px', className: 'num', cell: (e) => entrySize(e) },
-      { key: 'mode', header: 'Mode', width: '110px', className: 'mono', cell: (e) => modeString(e.type, e.mode) },
-      { key: 'owner', header: 'Owner', width: '90px', className: 'mono', cell: (e) => `${e.uid}:${e.gid}` },
-      { key: 'mtime', header: 'Modified', width: '150px', cell: (e) => entryTime(e.mtime) },
+      { key: 'size', header: 'Size', width: '76px', className: 'num', cell: (e) => entrySize(e) },
+      { key: 'mode', header: 'Mode', width: '96px', className: 'mono', cell: (e) => modeString(e.type, e.mode) },
+      { key: 'owner', header: 'Owner', width: '70px', className: 'mono', cell: (e) => `${e.uid}:${e.gid}` },
+      { key: 'mtime', header: 'Modified', width: '132px', cell: (e) => entryTime(e.mtime) },
       {
         key: 'actions',
         header: 'Actions',
-        width: '110px',
+        width: '44px',
         cell: (e) =>
           canDownload(e) ? (
             <button
               type="button"
               className="button button-small button-ghost"
               aria-label={`Download ${e.name}${e.type === 'file' ? '' : ' as tar'}`}
+              title={e.type === 'file' ? 'Download' : 'Download as tar'}
               disabled={transfer !== null}
               onClick={(event) => {
                 event.stopPropagation();
@@ -156,7 +157,6 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
               }}
             >
               <Icon name="download" size={13} />
-              {e.type === 'file' ? 'Download' : 'Tar'}
             </button>
           ) : null,
       },

@@ -6,6 +6,7 @@ import type { PullTask } from '../tasks/task-list-model.ts';
 import { commitFinished, commitHeadline } from '../tasks/commit-task-model.ts';
 import type { CommitTask } from '../tasks/commit-task-model.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
+import { hashFor } from '../navigation/routes.ts';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
@@ -165,6 +166,11 @@ function CommitItem({ task, onCancel, onDismiss }: { task: CommitTask; onCancel:
       </div>
       {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of the commit of ${task.input.containerName}`} valueText={headline.detail} size="thin" />}
       <div className="tray-item-actions">
+        {task.phase === 'done' && (
+          <a className="button button-small" href={hashFor('images')}>
+            Show in Images
+          </a>
+        )}
         {finished ? (
           <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
             Dismiss

@@ -212,6 +212,19 @@ describe.skipIf(skip !== null)(`Looking into containers (crun, overlay)${skip ? 
     expect(hasCode(missing, 'ErrInvalidArg')).toBe(true);
   });
 
+  it('sees a running container as its processes do: its bind-mounted /etc/hostname, relative paths from its workdir', async () => {
+    const ctr = await runtime.newContainer({ process: { args: ['sleep', '1000'], cwd: '/tmp' } }, [withRootFSFromImage(image, true)]);
+    await ctr.start();
+    await copyPaths(runtime, { container: ctr.id(), path: '/etc/hostname' }, { path: hostDir });
+    expect(readFileSync(join(hostDir, 'hostname'), 'utf8').trim()).toBe(ctr.id().slice(0, 12));
+    const source = join(hostDir, 'rel.txt');
+    writeFileSync(source, 'relative\n');
+    await copyPaths(runtime, { path: source }, { container: ctr.id(), path: 'here.txt' });
+    expect(readFileSync(join(rootfsPaths(store.graphRoot, ctr.id()).merged, 'tmp', 'here.txt'), 'utf8')).toBe('relative\n');
+    const listing = await ctr.listFiles('/etc');
+    expect(listing.entries.find((e) => e.name === 'hostname')?.size).toBeGreaterThan(0);
+  });
+
   it('copies into a stopped container, which is mounted only for the copy', async () => {
     const ctr = await ran(['true']);
     const source = join(hostDir, 'in.txt');

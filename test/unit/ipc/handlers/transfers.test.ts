@@ -34,6 +34,10 @@ describe('Transfers', () => {
     await waiting;
     expect(released).toBe(true);
     expect(() => transfers.download(d.id, {})).toThrow();
+    // An acknowledgement that arrives after the download ended is harmless, for its owner only.
+    transfers.close(d.id);
+    expect(() => transfers.download(d.id, owner).ack(9)).not.toThrow();
+    expect(() => transfers.download(d.id, {})).toThrow();
   });
 
   it('aborts a waiting download when its stream is cancelled', async () => {
