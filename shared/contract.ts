@@ -7,6 +7,7 @@ import { podProcedures } from './contract/pods.ts';
 import { imageProcedures } from './contract/images.ts';
 import { consoleProcedures } from './contract/console.ts';
 import { containerFileProcedures } from './contract/container-files.ts';
+import { volumeProcedures } from './contract/volumes.ts';
 
 export const contract = {
   ...systemProcedures,
@@ -15,6 +16,7 @@ export const contract = {
   ...imageProcedures,
   ...consoleProcedures,
   ...containerFileProcedures,
+  ...volumeProcedures,
 } satisfies ContractShape;
 
 export type Contract = typeof contract;

@@ -7,7 +7,7 @@
 // container→container and `-` (a tar on stdin/stdout) share one code path. As podman's --archive
 // (the default), what lands in a container is owned by the container's user and what lands on the
 // host by the caller.
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
@@ -21,6 +21,7 @@ import { RootFs, atFd, lstatOrNull } from './image/in-root.ts';
 import { archiveTree, fileBody, singleFileTar } from './image/tree-archive.ts';
 import { extractTree } from './image/tree-extract.ts';
 import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
+import { volumeMountPoint } from './volume.ts';
 
 export function fileType(st: Stats): ContainerFileType {
   if (st.isDirectory()) return 'dir';
@@ -65,7 +66,7 @@ const maxListing = 10_000;
  */
 export async function listContainerDir(ctx: LifecycleContext, nameOrId: string, path: string, limit = maxListing): Promise<ContainerDirListing> {
   return withSide(ctx, { container: nameOrId, path }, async (side) => {
-    const dir = side.fs.openDir(sidePath(path, side));
+    const dir = side.fs.openDir(side.path(path));
     try {
       const names = readdirSync(atFd(dir.fd, '.')).sort();
       const entries: ContainerFileEntry[] = [];
@@ -152,8 +153,12 @@ export interface CopyReport {
 
 interface OpenSide {
   fs: RootFs;
-  /** What a relative path is relative to: the host's working directory, or the container's (libpod resolvePath). */
-  cwd: string;
+  /**
+   * The path the user gave as a path of `fs`: a relative one is relative to the working directory
+   * (the host's, or the container's), and on a stopped container a path on a volume or bind mount
+   * is a path of that mount's source (libpod resolvePath).
+   */
+  path: (path: string) => string;
   /** Real paths (components below the root) an archive of this side leaves out. */
   skip: (path: readonly string[]) => boolean;
   /** The owner files copied onto this side get with --archive. */
@@ -170,7 +175,7 @@ async function withSide<T>(ctx: LifecycleContext, endpoint: CopyEndpoint, work: 
   if (endpoint.container === undefined) {
     const fs = RootFs.open('/');
     try {
-      return await work({ fs, owner: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, where: 'the host', cwd: process.cwd(), skip: () => false });
+      return await work({ fs, owner: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 }, where: 'the host', path: (p) => posix.resolve(process.cwd(), p), skip: () => false });
     } finally {
       fs.close();
     }
@@ -188,20 +193,60 @@ async function withSide<T>(ctx: LifecycleContext, endpoint: CopyEndpoint, work: 
       const open = fs;
       try {
         // The container's /proc and /sys are its kernel views, not files of it: never archived.
-        return await work({ fs: open, owner: await containerUserIds(open.path, record.config), where: `container ${record.config.name}`, cwd: record.config.spec.process.cwd ?? '/', skip: isKernelView });
+        return await work({ fs: open, owner: await containerUserIds(open.path, record.config), where: `container ${record.config.name}`, path: (p) => posix.resolve(record.config.spec.process.cwd ?? '/', p), skip: isKernelView });
       } finally {
         open.close();
       }
     }
   }
   return withRootfs(ctx, id, async (rootfs, current) => {
-    const fs = RootFs.open(rootfs);
+    const full = posix.resolve(current.config.spec.process.cwd ?? '/', endpoint.path);
+    const backing = mountBacking(current.config, ctx.settings().storage.graphRoot, full);
+    const fs = RootFs.open(backing?.root ?? rootfs);
     try {
-      return await work({ fs, owner: await containerUserIds(rootfs, current.config), where: `container ${current.config.name}`, cwd: current.config.spec.process.cwd ?? '/', skip: () => false });
+      return await work({
+        fs,
+        owner: await containerUserIds(rootfs, current.config),
+        where: `container ${current.config.name}`,
+        path: (p) => {
+          const absolute = posix.resolve(current.config.spec.process.cwd ?? '/', p);
+          return backing ? (mountBacking(current.config, ctx.settings().storage.graphRoot, absolute)?.path ?? absolute) : absolute;
+        },
+        skip: () => false,
+      });
     } finally {
       fs.close();
     }
   });
+}
+
+/**
+ * libpod resolvePath for a container that is not running: the named volume or bind mount whose
+ * destination holds `path` (the longest one), as its source directory on the host and the path
+ * below it; null when the path is on the rootfs. Volumes that need their own mount (a device, an
+ * NFS export) are read from the rootfs, as their content is only reachable mounted.
+ */
+export function mountBacking(config: Pick<ContainerConfig, 'mounts' | 'namedVolumes'>, graphRoot: string, path: string): { root: string; path: string } | null {
+  const candidates: { destination: string; source: string }[] = [];
+  for (const v of config.namedVolumes ?? []) {
+    if (v.options.some((o) => o.startsWith('type=') || o.startsWith('device='))) continue;
+    candidates.push({ destination: v.destination, source: posix.join(volumeMountPoint(graphRoot, v.name), v.subPath ?? '') });
+  }
+  for (const m of config.mounts ?? []) if (m.type === 'bind' && m.source) candidates.push({ destination: m.destination, source: m.source });
+  const clean = posix.normalize(path);
+  const found = candidates
+    .filter((c) => clean === c.destination || clean.startsWith(c.destination === '/' ? '/' : `${c.destination}/`))
+    .sort((a, b) => b.destination.length - a.destination.length)[0];
+  if (!found) return null;
+  const rest = clean.slice(found.destination.length).replace(/^\/*/, '/');
+  let isDir: boolean;
+  try {
+    isDir = statSync(found.source).isDirectory();
+  } catch {
+    return null;
+  }
+  // A file bind mount (a single file): its directory is the root, the file its one path.
+  return isDir ? { root: found.source, path: rest } : { root: posix.dirname(found.source), path: `/${posix.basename(found.source)}` };
 }
 
 /** /proc and /sys of a running container's view (procfs and sysfs mounted by the runtime). */
@@ -213,11 +258,6 @@ function typeAt(fs: RootFs, path: string): ContainerFileType | null {
   const located = fs.resolve(path, { followLast: true });
   fs.release(located.dir);
   return located.stat ? fileType(located.stat) : null;
-}
-
-/** A relative path is relative to the side's working directory (the container's: libpod resolvePath). */
-function sidePath(path: string, side: OpenSide): string {
-  return path.startsWith('/') ? path : posix.join(side.cwd, path);
 }
 
 /**
@@ -236,7 +276,7 @@ export async function copyPaths(ctx: LifecycleContext, source: CopyEndpoint, des
     if (!options.stdin) throw new PodbayError('ErrInvalidArg', 'no archive on stdin');
     const stdin = options.stdin;
     await withSide(ctx, dest, async (to) => {
-      const path = sidePath(dest.path, to);
+      const path = to.path(dest.path);
       if (typeAt(to.fs, path) !== 'dir') throw new PodbayError('ErrInvalidArg', `destination ${JSON.stringify(dest.path)} must be an existing directory when copying an archive from stdin`);
       const dir = to.fs.openDir(path);
       try {
@@ -249,7 +289,7 @@ export async function copyPaths(ctx: LifecycleContext, source: CopyEndpoint, des
   }
 
   await withSide(ctx, source, async (from) => {
-    const sourcePath = sidePath(source.path, from);
+    const sourcePath = from.path(source.path);
     const sourceType = typeAt(from.fs, sourcePath);
     if (sourceType === null) throw new PodbayError('ErrInvalidArg', `${JSON.stringify(source.path)} could not be found on ${from.where}: no such file or directory`);
     const streamOf = (name: string) => archiveTree(from.fs, sourcePath, { name, skip: from.skip, ...(options.signal ? { signal: options.signal } : {}) });
@@ -260,7 +300,7 @@ export async function copyPaths(ctx: LifecycleContext, source: CopyEndpoint, des
       return;
     }
     await withSide(ctx, dest, async (to) => {
-      const destPath = sidePath(dest.path, to);
+      const destPath = to.path(dest.path);
       const plan = planCopy({ path: source.path, type: sourceType }, { path: destPath, type: typeAt(to.fs, destPath) });
       if (plan.createDestDir && typeAt(to.fs, posix.dirname(plan.destDir)) !== 'dir') {
         throw new PodbayError('ErrInvalidArg', `${JSON.stringify(posix.dirname(plan.destDir))} could not be found on ${to.where}: no such file or directory`);
@@ -297,7 +337,7 @@ export async function readContainerPath(
 ): Promise<void> {
   await withSide(ctx, { container: nameOrId, path }, async (side) => {
     const base = posix.basename(path.replace(/\/+\.?$/, '')) || null;
-    const located = side.fs.resolve(path, { followLast: true });
+    const located = side.fs.resolve(side.path(path), { followLast: true });
     try {
       if (!located.stat) throw new PodbayError('ErrInvalidArg', `${JSON.stringify(path)} could not be found on ${side.where}: no such file or directory`);
       if (located.stat.isFile() && located.name !== null) {
@@ -307,7 +347,7 @@ export async function readContainerPath(
     } finally {
       side.fs.release(located.dir);
     }
-    await consume({ name: `${base ?? 'rootfs'}.tar`, kind: 'tar', size: null }, archiveTree(side.fs, path, { name: base ?? '.', skip: side.skip, ...(options.signal ? { signal: options.signal } : {}) }));
+    await consume({ name: `${base ?? 'rootfs'}.tar`, kind: 'tar', size: null }, archiveTree(side.fs, side.path(path), { name: base ?? '.', skip: side.skip, ...(options.signal ? { signal: options.signal } : {}) }));
   });
 }
 
