@@ -1,12 +1,13 @@
 // Looking into and out of containers through real conmon + crun and the image store: export, commit
 // (the new image runs, with its whiteouts honoured and --change applied), mount counting, cp both
 // ways with symlinks resolved inside the container, top, stats from the cgroup, and diff.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../shared/errors.ts';
 import { withName, withResources, withRootFSFromImage } from '../../../main/core/container-config.ts';
+import { withMounts, withNamedVolumes } from '../../../main/core/container-mounts.ts';
 import type { ContainerOption } from '../../../main/core/container-config.ts';
 import { copyPaths } from '../../../main/core/container-copy.ts';
 import { isMounted, rootfsPaths } from '../../../main/core/container-rootfs.ts';
@@ -233,6 +234,25 @@ describe.skipIf(skip !== null)(`Looking into containers (crun, overlay)${skip ? 
     const { merged, upper } = rootfsPaths(store.graphRoot, ctr.id());
     expect(isMounted(merged)).toBe(false);
     expect(readFileSync(join(upper, 'root', 'in.txt'), 'utf8')).toBe('into a stopped one\n');
+  });
+
+  it('copies into and out of a stopped container\'s volume and bind mount, not the rootfs beneath them', async () => {
+    const bound = join(hostDir, 'bound');
+    mkdirSync(bound);
+    const ctr = await ran(['sh', '-c', 'echo in-volume > /data/v.txt'], withNamedVolumes([{ name: 'cpvol', destination: '/data', options: [] }]), withMounts([{ type: 'bind', source: bound, destination: '/srv/bound', options: [] }]));
+    await copyPaths(runtime, { container: ctr.id(), path: '/data/v.txt' }, { path: join(hostDir, 'v.txt') });
+    expect(readFileSync(join(hostDir, 'v.txt'), 'utf8')).toBe('in-volume\n');
+    const source = join(hostDir, 'to-bind.txt');
+    writeFileSync(source, 'bound\n');
+    await copyPaths(runtime, { path: source }, { container: ctr.id(), path: '/srv/bound/' });
+    expect(readFileSync(join(bound, 'to-bind.txt'), 'utf8')).toBe('bound\n');
+    await copyPaths(runtime, { path: source }, { container: ctr.id(), path: '/data/new.txt' });
+    const { upper } = rootfsPaths(store.graphRoot, ctr.id());
+    expect(existsSync(join(upper, 'data', 'new.txt'))).toBe(false);
+    const check = await runtime.newContainer({ process: { args: ['cat', '/data/new.txt'] } }, [withRootFSFromImage(image, true), withNamedVolumes([{ name: 'cpvol', destination: '/data', options: [] }])]);
+    await check.start();
+    expect(await check.wait()).toBe(0);
+    expect(await output(check)).toEqual(['bound']);
   });
 
   it('lists the processes of a running container as podman top does', async () => {
