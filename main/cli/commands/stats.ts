@@ -4,27 +4,20 @@
 // every interval until interrupted.
 import { PodbayError } from '../../../shared/errors.ts';
 import type { ContainerStats } from '../../../shared/types/container-files.ts';
+import { humanSize } from '../../../shared/types/images.ts';
 import { goDuration } from '../../core/system/proc-info.ts';
 import type { CommandSpec } from '../command.ts';
 import { openCliRuntime, tabulate } from './ps.ts';
 
-const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-
 /** go-units HumanSize: decimal units, 4 significant digits ("1.434MB", "796B"). */
-export function humanSize(bytes: number): string {
-  let size = bytes;
-  let unit = 0;
-  while (size >= 1000 && unit < units.length - 1) {
-    size /= 1000;
-    unit++;
-  }
-  return `${Number(size.toPrecision(4))}${units[unit]}`;
+export function statsSize(bytes: number): string {
+  return humanSize(bytes, 4, '');
 }
 
 /** podman's combineHumanValues. */
 export function pairOfSizes(a: number | null, b: number | null): string {
   if (a === null || b === null || (a === 0 && b === 0)) return '-- / --';
-  return `${humanSize(a)} / ${humanSize(b)}`;
+  return `${statsSize(a)} / ${statsSize(b)}`;
 }
 
 const percent = (value: number) => `${value.toFixed(2)}%`;

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import { isFinished, pullTotals } from '../images/pull-progress.ts';
 import { pullHeadline, pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
 import { runningCommits, runningTasks, taskStatus } from '../tasks/task-list-model.ts';
@@ -119,11 +120,28 @@ function overallFraction(running: readonly PullTask[]): number | null {
   return total > 0 ? done / total : null;
 }
 
-function TaskItem({ task, onShow, onCancel, onDismiss }: { task: PullTask; onShow: () => void; onCancel: () => void; onDismiss: () => void }) {
-  const headline = pullHeadline(task.pull);
-  const finished = isFinished(task.pull);
+/** One task of the tray, whatever its kind: its headline, progress while it runs, and its actions. */
+function TrayItem({
+  headline,
+  tone,
+  finished,
+  progressLabel,
+  cancelLabel,
+  onCancel,
+  onDismiss,
+  children,
+}: {
+  headline: { title: string; detail: string; fraction: number | null };
+  tone: string;
+  finished: boolean;
+  progressLabel: string;
+  cancelLabel: string;
+  onCancel: () => void;
+  onDismiss: () => void;
+  children?: ReactNode;
+}) {
   return (
-    <li className={`tray-item tray-item-${pullStatusTone(task.pull)}`} aria-label={headline.title}>
+    <li className={`tray-item tray-item-${tone}`} aria-label={headline.title}>
       <div className="tray-item-text">
         <span className="tray-item-title ellipsis" title={headline.title}>
           {headline.title}
@@ -132,17 +150,15 @@ function TaskItem({ task, onShow, onCancel, onDismiss }: { task: PullTask; onSho
           {headline.detail}
         </span>
       </div>
-      {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of ${task.input.reference}`} valueText={headline.detail} size="thin" />}
+      {!finished && <ProgressBar fraction={headline.fraction} label={progressLabel} valueText={headline.detail} size="thin" />}
       <div className="tray-item-actions">
-        <button type="button" className="button button-small" onClick={onShow}>
-          Show
-        </button>
+        {children}
         {finished ? (
           <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
             Dismiss
           </button>
         ) : (
-          <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel pull of ${task.input.reference}`}>
+          <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={cancelLabel}>
             Cancel
           </button>
         )}
@@ -151,36 +167,25 @@ function TaskItem({ task, onShow, onCancel, onDismiss }: { task: PullTask; onSho
   );
 }
 
+function TaskItem({ task, onShow, onCancel, onDismiss }: { task: PullTask; onShow: () => void; onCancel: () => void; onDismiss: () => void }) {
+  return (
+    <TrayItem headline={pullHeadline(task.pull)} tone={pullStatusTone(task.pull)} finished={isFinished(task.pull)} progressLabel={`Progress of ${task.input.reference}`} cancelLabel={`Cancel pull of ${task.input.reference}`} onCancel={onCancel} onDismiss={onDismiss}>
+      <button type="button" className="button button-small" onClick={onShow}>
+        Show
+      </button>
+    </TrayItem>
+  );
+}
+
 function CommitItem({ task, onCancel, onDismiss }: { task: CommitTask; onCancel: () => void; onDismiss: () => void }) {
   const headline = commitHeadline(task);
-  const finished = commitFinished(task);
   return (
-    <li className={`tray-item tray-item-${headline.tone}`} aria-label={headline.title}>
-      <div className="tray-item-text">
-        <span className="tray-item-title ellipsis" title={headline.title}>
-          {headline.title}
-        </span>
-        <span className="tray-item-detail ellipsis" title={headline.detail}>
-          {headline.detail}
-        </span>
-      </div>
-      {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of the commit of ${task.input.containerName}`} valueText={headline.detail} size="thin" />}
-      <div className="tray-item-actions">
-        {task.phase === 'done' && (
-          <a className="button button-small" href={hashFor('images')}>
-            Show in Images
-          </a>
-        )}
-        {finished ? (
-          <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
-            Dismiss
-          </button>
-        ) : (
-          <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel commit of ${task.input.containerName}`}>
-            Cancel
-          </button>
-        )}
-      </div>
-    </li>
+    <TrayItem headline={headline} tone={headline.tone} finished={commitFinished(task)} progressLabel={`Progress of the commit of ${task.input.containerName}`} cancelLabel={`Cancel commit of ${task.input.containerName}`} onCancel={onCancel} onDismiss={onDismiss}>
+      {task.phase === 'done' && (
+        <a className="button button-small" href={hashFor('images')}>
+          Show in Images
+        </a>
+      )}
+    </TrayItem>
   );
 }

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Runtime } from '../../../main/core/runtime.ts';
-import { readTar } from '../../../main/core/image/tar-reader.ts';
 import { podbay, cliPath } from '../../helpers/cli.ts';
 import { removeStoreDir, storeOptions, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { busyboxLayer, busyboxMissing, buildImage } from '../../helpers/image-builder.ts';
-import { makeTar, once } from '../../helpers/image-tar.ts';
+import { makeTar } from '../../helpers/image-tar.ts';
+import { tarContents } from '../../helpers/tar-members.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { registryMissing, startRegistry } from '../../helpers/registry-server.ts';
 import type { RegistryServer } from '../../helpers/registry-server.ts';
@@ -22,16 +22,6 @@ import { addImage } from '../../helpers/stored-image.ts';
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun') ?? busyboxMissing() ?? registryMissing() ?? null;
 const podmanMissing = spawnSync('podman', ['--version'], { stdio: 'ignore' }).error ? 'podman is missing (apt-get install podman)' : null;
 const skopeoMissing = spawnSync('skopeo', ['--version'], { stdio: 'ignore' }).error ? 'skopeo is missing (apt-get install skopeo)' : null;
-
-async function names(tar: Buffer): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const { entry, body } of readTar(once(tar))) {
-    let data = '';
-    for await (const c of body) data += c.toString('latin1');
-    out.set(entry.name, data);
-  }
-  return out;
-}
 
 describe.skipIf(skip !== null)(`podbay export/commit/mount/cp/top/stats/diff${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let store: TempStore;
@@ -61,10 +51,10 @@ describe.skipIf(skip !== null)(`podbay export/commit/mount/cp/top/stats/diff${sk
     ok('run', '--name', 'exp', '--network', 'none', 'busybox', 'sh', '-c', 'echo exported > /marker');
     const file = join(store.dir, 'exp.tar');
     ok('export', '-o', file, 'exp');
-    expect((await names(readFileSync(file))).get('marker')).toBe('exported\n');
+    expect((await tarContents(readFileSync(file))).get('marker')).toBe('exported\n');
     const piped = raw(['export', 'exp']);
     expect(piped.status, piped.stderr.toString()).toBe(0);
-    expect((await names(piped.stdout)).has('bin/busybox')).toBe(true);
+    expect((await tarContents(piped.stdout)).has('bin/busybox')).toBe(true);
     const missing = cli('export', 'no-such-container');
     expect(missing.code).toBe(125);
     expect(missing.stderr).toMatch(/^Error: /);
@@ -137,7 +127,7 @@ describe.skipIf(skip !== null)(`podbay export/commit/mount/cp/top/stats/diff${sk
     expect(readFileSync(join(host, 'back.txt'), 'utf8')).toBe('in\n');
     const tarOut = raw(['cp', 'cp:/etc', '-']);
     expect(tarOut.status, tarOut.stderr.toString()).toBe(0);
-    expect((await names(tarOut.stdout)).get('etc/passwd')).toContain('root:x:0:0');
+    expect((await tarContents(tarOut.stdout)).get('etc/passwd')).toContain('root:x:0:0');
     const tarIn = raw(['cp', '-', 'cp:/tmp'], makeTar([{ name: 'from-stdin.txt', data: 'stdin\n' }]));
     expect(tarIn.status, tarIn.stderr.toString()).toBe(0);
     expect(ok('exec', 'cp', 'cat', '/tmp/from-stdin.txt')).toBe('stdin\n');

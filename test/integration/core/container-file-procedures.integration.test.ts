@@ -17,27 +17,17 @@ import { createInMemoryPair } from '../../../main/ipc/in-memory-transport.ts';
 import type { InMemoryPair } from '../../../main/ipc/in-memory-transport.ts';
 import type { Router } from '../../../main/ipc/router.ts';
 import { Runtime } from '../../../main/core/runtime.ts';
-import { readTar } from '../../../main/core/image/tar-reader.ts';
 import { removeStoreDir, storeOptions, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { busyboxLayer, busyboxMissing, buildImage } from '../../helpers/image-builder.ts';
-import { makeTar, once } from '../../helpers/image-tar.ts';
+import { makeTar } from '../../helpers/image-tar.ts';
+import { tarContents } from '../../helpers/tar-members.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { addImage } from '../../helpers/stored-image.ts';
 
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun') ?? busyboxMissing() ?? null;
 
 const bytesSource = (data: Uint8Array): UploadSource => ({ size: data.length, read: async (start, end) => data.subarray(start, end) });
-
-async function tarNames(data: Buffer): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const { entry, body } of readTar(once(data))) {
-    let text = '';
-    for await (const c of body) text += c.toString('latin1');
-    out.set(entry.name, text);
-  }
-  return out;
-}
 
 describe.skipIf(skip !== null)(`container file procedures${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let store: TempStore;
@@ -90,7 +80,7 @@ describe.skipIf(skip !== null)(`container file procedures${skip ? ` (skipped: ${
     const a = pair();
     const exported = await download(a, 'containers.export', { nameOrId: 'files' });
     expect(exported.info).toMatchObject({ name: 'files.tar', kind: 'tar', size: null });
-    const entries = await tarNames(exported.data);
+    const entries = await tarContents(exported.data);
     expect(entries.get('hello.txt')).toBe('hello\n');
     expect(entries.get('big.bin')?.length).toBe(600_000);
     const file = await download(a, 'containers.copyOut', { nameOrId: 'files', path: '/big.bin' });
@@ -99,7 +89,7 @@ describe.skipIf(skip !== null)(`container file procedures${skip ? ` (skipped: ${
     expect(file.data.equals(Buffer.from(entries.get('big.bin') as string, 'latin1'))).toBe(true);
     const dir = await download(a, 'containers.copyOut', { nameOrId: 'files', path: '/etc-link' });
     expect(dir.info).toMatchObject({ name: 'etc-link.tar', kind: 'tar' });
-    expect((await tarNames(dir.data)).has('etc-link/passwd')).toBe(true);
+    expect((await tarContents(dir.data)).has('etc-link/passwd')).toBe(true);
     expect(a.connection.openStreams).toBe(0);
   });
 

@@ -11,33 +11,18 @@ import { withMounts, withNamedVolumes } from '../../../main/core/container-mount
 import type { ContainerOption } from '../../../main/core/container-config.ts';
 import { copyPaths } from '../../../main/core/container-copy.ts';
 import { isMounted, rootfsPaths } from '../../../main/core/container-rootfs.ts';
-import { readTar } from '../../../main/core/image/tar-reader.ts';
-import type { TarEntry } from '../../../main/core/image/tar-reader.ts';
 import { withOCIRuntime } from '../../../main/core/runtime-config.ts';
 import type { Runtime } from '../../../main/core/runtime.ts';
 import { openRuntime, removeStoreDir, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
 import { busyboxLayer, busyboxMissing, buildImage } from '../../helpers/image-builder.ts';
 import { makeTar, once } from '../../helpers/image-tar.ts';
+import { tarMembers } from '../../helpers/tar-members.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { addImage } from '../../helpers/stored-image.ts';
 
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun') ?? busyboxMissing() ?? null;
 const image = 'localhost/test/busybox:latest';
-
-async function tarEntries(source: AsyncIterable<Buffer>): Promise<Map<string, { entry: TarEntry; data: string }>> {
-  const out = new Map<string, { entry: TarEntry; data: string }>();
-  for await (const { entry, body } of readTar(source)) {
-    let data = '';
-    for await (const chunk of body) data += chunk.toString('latin1');
-    out.set(entry.name, { entry, data });
-  }
-  return out;
-}
-
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  yield readFileSync(path);
-}
 
 describe.skipIf(skip !== null)(`Looking into containers (crun, overlay)${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let store: TempStore;
@@ -84,7 +69,7 @@ describe.skipIf(skip !== null)(`Looking into containers (crun, overlay)${skip ? 
     const out = join(hostDir, 'export.tar');
     await ctr.export(out);
     expect(isMounted(merged)).toBe(false);
-    const entries = await tarEntries(fileChunks(out));
+    const entries = new Map((await tarMembers(readFileSync(out))).map((m) => [m.entry.name, m]));
     expect([...entries.keys()][0]).toBe('./');
     expect(entries.get('bin/busybox')?.entry).toMatchObject({ type: 'file', mode: 0o755 });
     expect(entries.get('bin/sh')?.entry).toMatchObject({ type: 'symlink', linkname: 'busybox' });
@@ -102,7 +87,7 @@ describe.skipIf(skip !== null)(`Looking into containers (crun, overlay)${skip ? 
     await ctr.export(async (tar) => {
       for await (const c of tar) chunks.push(c);
     });
-    const entries = await tarEntries(once(Buffer.concat(chunks)));
+    const entries = new Map((await tarMembers(Buffer.concat(chunks))).map((m) => [m.entry.name, m]));
     expect(entries.get('live')?.data).toBe('live\n');
     expect(isMounted(merged)).toBe(true);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandArgs } from '../../../main/cli/run-cli.ts';
 import { command as commitCommand } from '../../../main/cli/commands/commit.ts';
 import { parseCopyArgument } from '../../../main/cli/commands/cp.ts';
-import { humanSize, pairOfSizes, statsFields } from '../../../main/cli/commands/stats.ts';
+import { pairOfSizes, statsFields, statsSize } from '../../../main/cli/commands/stats.ts';
 
 describe('boolean flags with a value', () => {
   it('take --flag=true|false as pflag does, and stay plain booleans otherwise', () => {
@@ -28,9 +28,9 @@ describe('podbay cp arguments', () => {
 
 describe('podbay stats output', () => {
   it('prints sizes as go-units HumanSize and pairs as podman', () => {
-    expect(humanSize(796)).toBe('796B');
-    expect(humanSize(1_434_000)).toBe('1.434MB');
-    expect(humanSize(67_108_864)).toBe('67.11MB');
+    expect(statsSize(796)).toBe('796B');
+    expect(statsSize(1_434_000)).toBe('1.434MB');
+    expect(statsSize(67_108_864)).toBe('67.11MB');
     expect(pairOfSizes(0, 0)).toBe('-- / --');
     expect(pairOfSizes(null, 5)).toBe('-- / --');
     expect(pairOfSizes(1000, 2_000_000)).toBe('1kB / 2MB');

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CommitFrame } from '../../../shared/types/container-files.ts';
-import type { StreamFrame } from '../../../shared/wire.ts';
 import { TaskList } from '../../../renderer/src/tasks/task-list.ts';
-import type { StreamClient } from '../../../renderer/src/tasks/task-list.ts';
+import { fakeStreamClient } from '../../helpers/fake-stream-client.ts';
 import { commitHeadline } from '../../../renderer/src/tasks/commit-task-model.ts';
 import { clearFinished, runningCommits } from '../../../renderer/src/tasks/task-list-model.ts';
 
-function fakeClient() {
-  const streams: { path: string; input: unknown; send: (frame: StreamFrame<CommitFrame>) => void; cancelled: boolean }[] = [];
-  const client = {
-    stream: (path: string, input: unknown, onFrame: (frame: StreamFrame<CommitFrame>) => void) => {
-      const entry = { path, input, send: onFrame, cancelled: false };
-      streams.push(entry);
-      return () => {
-        entry.cancelled = true;
-      };
-    },
-  } as unknown as StreamClient;
-  return { client, streams };
-}
+const fakeClient = () => fakeStreamClient<CommitFrame>();
 
 describe('TaskList commits', () => {
   it('opens a containers.commit stream and folds progress, then the image, into the task', () => {

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorData } from '../../../shared/errors.ts';
 import type { ImagePullFrame } from '../../../shared/types/images.ts';
-import type { StreamFrame } from '../../../shared/wire.ts';
 import { TaskList } from '../../../renderer/src/tasks/task-list.ts';
-import type { StreamClient } from '../../../renderer/src/tasks/task-list.ts';
+import { fakeStreamClient } from '../../helpers/fake-stream-client.ts';
 import { taskStatus } from '../../../renderer/src/tasks/task-list-model.ts';
 
 const a = `sha256:${'a'.repeat(64)}`;
 
-/** A stream client whose streams the test drives frame by frame. */
-function fakeClient() {
-  const streams: { path: string; input: unknown; send: (frame: StreamFrame<ImagePullFrame>) => void; cancelled: boolean }[] = [];
-  const client = {
-    stream: (path: string, input: unknown, onFrame: (frame: StreamFrame<ImagePullFrame>) => void) => {
-      const entry = { path, input, send: onFrame, cancelled: false };
-      streams.push(entry);
-      return () => {
-        entry.cancelled = true;
-      };
-    },
-  } as unknown as StreamClient;
-  return { client, streams };
-}
+const fakeClient = () => fakeStreamClient<ImagePullFrame>();
 
 describe('TaskList', () => {
   it('opens an images.pull stream per pull and folds its frames into the task', () => {

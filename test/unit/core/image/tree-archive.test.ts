@@ -7,26 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RootFs } from '../../../../main/core/image/in-root.ts';
-import { readTar } from '../../../../main/core/image/tar-reader.ts';
-import type { TarEntry } from '../../../../main/core/image/tar-reader.ts';
 import { archiveTree } from '../../../../main/core/image/tree-archive.ts';
 import { extractTree } from '../../../../main/core/image/tree-extract.ts';
 import { hasCode } from '../../../../shared/errors.ts';
 import { makeTar, once } from '../../../helpers/image-tar.ts';
+import { tarMembers } from '../../../helpers/tar-members.ts';
 import type { TarMember } from '../../../helpers/image-tar.ts';
 
 const isRoot = process.getuid?.() === 0;
 const skip = isRoot ? null : 'needs root (chown, mknod, trusted.* xattrs)';
-
-async function entries(source: AsyncIterable<Buffer>): Promise<{ entry: TarEntry; data: string }[]> {
-  const out = [];
-  for await (const { entry, body } of readTar(source)) {
-    let data = '';
-    for await (const c of body) data += c.toString();
-    out.push({ entry, data });
-  }
-  return out;
-}
 
 describe.skipIf(skip !== null)(`archiveTree and extractTree${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let dir: string;
@@ -48,7 +37,7 @@ describe.skipIf(skip !== null)(`archiveTree and extractTree${skip ? ` (skipped: 
   it('writes what libpod\'s archive keeps, in lexical order, rooted at ./ for an export', async () => {
     const fs = RootFs.open(src);
     try {
-      const list = await entries(archiveTree(fs, '/', { name: '.', includeRoot: true }));
+      const list = await tarMembers(archiveTree(fs, '/', { name: '.', includeRoot: true }));
       expect(list.map((e) => e.entry.name)).toEqual(['./', 'etc/', 'etc/passwd', 'etc/passwd-hard', 'fifo', 'pw']);
       const passwd = list.find((e) => e.entry.name === 'etc/passwd');
       expect(passwd?.entry).toMatchObject({ type: 'file', mode: 0o640, uid: 0, gid: 42 });
@@ -66,7 +55,7 @@ describe.skipIf(skip !== null)(`archiveTree and extractTree${skip ? ` (skipped: 
     symlinkSync('/etc', join(src, 'etc-link'));
     const fs = RootFs.open(src);
     try {
-      const list = await entries(archiveTree(fs, '/etc-link', { name: 'etc-link', chown: { uid: 7, gid: 8 } }));
+      const list = await tarMembers(archiveTree(fs, '/etc-link', { name: 'etc-link', chown: { uid: 7, gid: 8 } }));
       expect(list.map((e) => e.entry.name)).toEqual(['etc-link/', 'etc-link/passwd', 'etc-link/passwd-hard']);
       expect(list.every((e) => e.entry.uid === 7 && e.entry.gid === 8)).toBe(true);
     } finally {
@@ -81,7 +70,7 @@ describe.skipIf(skip !== null)(`archiveTree and extractTree${skip ? ` (skipped: 
     execFileSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(src, 'opq')]);
     const fs = RootFs.open(src);
     try {
-      const list = await entries(archiveTree(fs, '/', { name: '.', whiteouts: 'oci' }));
+      const list = await tarMembers(archiveTree(fs, '/', { name: '.', whiteouts: 'oci' }));
       const names = list.map((e) => e.entry.name);
       expect(names).toContain('etc/.wh.gone');
       expect(names).toContain('opq/.wh..wh..opq');
