@@ -7,6 +7,7 @@ import { podProcedures } from './contract/pods.ts';
 import { imageProcedures } from './contract/images.ts';
 import { consoleProcedures } from './contract/console.ts';
 import { registryProcedures } from './contract/registries.ts';
+import { containerFileProcedures } from './contract/container-files.ts';
 import { volumeProcedures } from './contract/volumes.ts';
 
 export const contract = {
@@ -16,6 +17,7 @@ export const contract = {
   ...imageProcedures,
   ...consoleProcedures,
   ...registryProcedures,
+  ...containerFileProcedures,
   ...volumeProcedures,
 } satisfies ContractShape;
 

@@ -107,7 +107,7 @@ interface ParsedCommandArgs {
   help: boolean;
 }
 
-function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name: string, stopAtFirstPositional = false): ParsedCommandArgs {
+export function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name: string, stopAtFirstPositional = false): ParsedCommandArgs {
   if (stopAtFirstPositional) {
     const split = firstPositionalIndex(args, flags);
     const tail = args[split] === '--' ? args.slice(split + 1) : args.slice(split);
@@ -122,9 +122,18 @@ function parseCommandArgs(args: string[], flags: Record<string, FlagSpec>, name:
     }),
   ) as Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
   options.help = { type: 'boolean', short: 'h' };
+  // podman's boolean flags also take `--flag=true|false` (pflag); util.parseArgs does not, so those
+  // tokens are taken out first and their values applied after.
+  const explicit: Record<string, boolean> = {};
+  const tokens = args.filter((token, i) => {
+    const match = /^--([\w-]+)=(true|false)$/i.exec(token);
+    if (!match || options[match[1] as string]?.type !== 'boolean' || args.slice(0, i).includes('--')) return true;
+    explicit[match[1] as string] = (match[2] as string).toLowerCase() === 'true';
+    return false;
+  });
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    const { help, ...rest } = values;
+    const { values, positionals } = parseArgs({ args: tokens, options, allowPositionals: true, strict: true });
+    const { help, ...rest } = { ...values, ...explicit };
     return { flags: rest as Record<string, string | boolean | string[] | boolean[] | undefined>, args: positionals, help: help === true };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('. ')[0] ?? error.message : String(error);

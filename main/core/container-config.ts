@@ -93,6 +93,12 @@ export interface ContainerConfig {
   ociRuntime?: string;
   /** Default none: a private network namespace with only loopback. */
   networkMode?: ContainerNetworkMode;
+  /**
+   * The two halves of the final argv (libpod's Entrypoint and Command), recorded at creation so
+   * commit writes them back apart. Absent in records from before commit existed.
+   */
+  entrypoint?: string[];
+  command?: string[];
   /** The image's VOLUME paths: each gets an anonymous volume at creation unless a user mount covers it. */
   imageVolumes?: string[];
   // Storage and keep-running settings (container-mounts.ts has the options that set them).

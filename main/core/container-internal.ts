@@ -9,8 +9,9 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig } from './container-config.ts';
+import { holdRootfs, releaseRootfs } from './container-mount-holds.ts';
 import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
-import { envRecord, mountRootfs, unmountRootfs } from './container-rootfs.ts';
+import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
 import type { EventLog } from './events/event-log.ts';
@@ -173,21 +174,22 @@ export interface InitOptions {
  * already gone and the rootfs unmounted.
  */
 export async function initContainer(ctx: LifecycleContext, config: ContainerConfig, oci: OciRuntime, options: InitOptions = {}): Promise<CreatedContainer> {
-  const settings = ctx.settings();
   if (config.rootfs) return initWithRootfs(ctx, config, config.rootfs, oci, options);
   if (!config.rootfsImage) throw new PodbayError('ErrInvalidArg', `container ${config.name} has neither a rootfs nor an image`);
-  const rootfs = await mountRootfs(config, { graphRoot: settings.storage.graphRoot, driver: settings.storage.driver });
+  // The run's own hold on the rootfs (libpod state.Mounted): a user's `podbay mount` keeps it mounted past the run.
+  const rootfs = await holdRootfs(ctx, config, { kind: 'run' });
   try {
     return await initWithRootfs(ctx, config, rootfs, oci, options);
   } catch (error) {
-    await unmountRootfs(settings.storage.graphRoot, config.id).catch(() => undefined);
+    await releaseRootfs(ctx, config, { kind: 'run' }).catch(() => undefined);
     throw error;
   }
 }
 
 /**
- * libpod cleanupStorage: unmounts an image container's rootfs once it no longer runs, under its lease
- * (a start by another process cannot slip in between). Its writable layer stays for the next start.
+ * libpod cleanupStorage: drops the run's hold on an image container's rootfs once it no longer runs,
+ * under its lease (a start by another process cannot slip in between); it is unmounted unless a user
+ * mount (`podbay mount`) or a temporary hold keeps it. Its writable layer stays for the next start.
  */
 export async function unmountIfStopped(ctx: LifecycleContext, config: ContainerConfig, locked: boolean): Promise<void> {
   if (!config.rootfsImage && !hasVolumeMounts(config)) return;
@@ -209,7 +211,8 @@ export async function unmountIfStopped(ctx: LifecycleContext, config: ContainerC
 
 /** The rootfs unmounted, then the volumes no running container needs any more (libpod cleanupStorage). */
 async function unmountStorage(ctx: LifecycleContext, config: ContainerConfig): Promise<void> {
-  if (config.rootfsImage) await unmountRootfs(ctx.settings().storage.graphRoot, config.id);
+  // The run's own hold only: a user's `podbay mount` keeps the rootfs mounted (container-mount-holds.ts).
+  if (config.rootfsImage) await releaseRootfs(ctx, config, { kind: 'run' });
   await releaseContainerVolumes(ctx, config);
 }
 

@@ -30,7 +30,7 @@ function lockIds(record: ContainerRecord): string[] {
   return record.config.pod ? [record.config.pod, record.config.id] : [record.config.id];
 }
 
-function readRecord(ctx: LifecycleContext, id: string): ContainerRecord {
+export function readRecord(ctx: LifecycleContext, id: string): ContainerRecord {
   try {
     return ctx.state().container(id);
   } catch (error) {
@@ -40,7 +40,7 @@ function readRecord(ctx: LifecycleContext, id: string): ContainerRecord {
 }
 
 /** Leases the container (and its pod), then syncs it with conmon. */
-async function lease(ctx: LifecycleContext, id: string, wait: LockWaitOptions): Promise<{ handle: LockHandle; record: ContainerRecord }> {
+export async function lease(ctx: LifecycleContext, id: string, wait: LockWaitOptions): Promise<{ handle: LockHandle; record: ContainerRecord }> {
   const handle = await ctx.locks().acquire(lockIds(readRecord(ctx, id)), wait);
   try {
     const [record] = syncRecords(ctx, [readRecord(ctx, id)], handle.token);

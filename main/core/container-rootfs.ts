@@ -108,6 +108,8 @@ export function foldProcess(draft: ContainerConfigDraft, image: ImageProcessConf
     labels: draft.labels,
   });
   proc.args = merged.args;
+  draft.entrypoint = merged.entrypoint;
+  draft.command = merged.command;
   delete proc.entrypoint;
   proc.env = merged.env;
   if (merged.cwd !== '/' || proc.cwd) proc.cwd = merged.cwd;

@@ -25,11 +25,18 @@ import type { AttachOptions } from './oci/attach.ts';
 import type { ExecSession } from './oci/exec-session.ts';
 import type { LogLine } from './oci/k8s-file-log.ts';
 import type { ContainerRecord, State } from './state/state.ts';
+import type { ContainerChange, ContainerDirListing, ContainerStats, ContainerTopReport } from '../../shared/types/container-files.ts';
+import type { ImageRuntime } from './image/image-runtime.ts';
+import type { CommitOptions, CommitReport } from './container-commit.ts';
+import type { ExportOptions } from './container-export.ts';
+import type { StatsOptions } from './container-stats.ts';
 
 /** What a container needs of its runtime; keeps container.ts free of a cycle with runtime.ts. */
 export interface RuntimeHandle extends LifecycleContext {
   /** The open store → ErrRuntimeStopped after shutdown. */
   state(): State;
+  /** The image store of the runtime's graph root (commit stores its image there). */
+  images(): Promise<ImageRuntime>;
 }
 
 export class Container implements ContainerDraft {
@@ -187,6 +194,62 @@ export class Container implements ContainerDraft {
 
   attach(options: Omit<AttachOptions, 'bundleDir'>): Promise<ContainerAttachSession> {
     return attachToContainer(this.#runtime, this.id(), options);
+  }
+
+  // Looking into and out of it (container-mount.ts, -export, -commit, -copy, -diff, -top, -stats).
+  // Loaded on first use: a CLI command that only lists containers loads none of them.
+
+  /** libpod Mount: mounts the rootfs (counted) and returns its path; emits `mount`. */
+  async mount(options: { wait?: LockWaitOptions } = {}): Promise<string> {
+    const { mountContainer } = await import('./container-mount.ts');
+    return mountContainer(this.#runtime, this.id(), options.wait);
+  }
+
+  /** libpod Unmount: drops one mount (`force`: all); the rootfs goes once nothing holds it. */
+  async unmount(force = false, options: { wait?: LockWaitOptions } = {}): Promise<void> {
+    const { unmountContainer } = await import('./container-mount.ts');
+    await unmountContainer(this.#runtime, this.id(), { force, ...(options.wait ? { wait: options.wait } : {}) });
+  }
+
+  /** libpod Export: the whole rootfs as a tar, to a file (written then renamed) or to `consume`. */
+  async export(output: string | ((tar: AsyncIterable<Buffer>) => Promise<void>), options: ExportOptions = {}): Promise<void> {
+    const { exportContainer, exportContainerToFile } = await import('./container-export.ts');
+    if (typeof output === 'string') await exportContainerToFile(this.#runtime, this.id(), output, options);
+    else await exportContainer(this.#runtime, this.id(), output, options);
+  }
+
+  /** libpod Commit: the writable layer as a new image on top of the container's image. */
+  async commit(options: CommitOptions = {}): Promise<CommitReport> {
+    const { commitContainer } = await import('./container-commit.ts');
+    return commitContainer(this.#runtime, this.id(), options);
+  }
+
+  /** One directory of the rootfs (read-only listing, paths resolved inside the rootfs). */
+  async listFiles(path: string): Promise<ContainerDirListing> {
+    const { listContainerDir } = await import('./container-copy.ts');
+    return listContainerDir(this.#runtime, this.id(), path);
+  }
+
+  /** podman diff: A/C/D against the image. */
+  async changes(): Promise<ContainerChange[]> {
+    const { containerChanges } = await import('./container-diff.ts');
+    return containerChanges(this.#runtime, this.id());
+  }
+
+  /** podman top: processes in its pid namespace, psgo's descriptors (or ps inside for others). */
+  async top(descriptors: readonly string[] = [], options: { signal?: AbortSignal } = {}): Promise<ContainerTopReport> {
+    const { topContainer } = await import('./container-top.ts');
+    return topContainer(this.#runtime, this.id(), descriptors, options);
+  }
+
+  /** podman stats for this container: one sample, or one per interval with `stream`. */
+  async *stats(options: StatsOptions = {}): AsyncGenerator<ContainerStats> {
+    const { containerStats } = await import('./container-stats.ts');
+    for await (const round of containerStats(this.#runtime, [this.id()], options)) {
+      const mine = round[0];
+      if (!mine) return;
+      yield mine;
+    }
   }
 
   /** The state as last read, without touching the store (for listings built from one query). */

@@ -30,3 +30,13 @@ export interface SenderFrame {
 export function isTrustedSender(frame: SenderFrame | null, appUrl: string): boolean {
   return frame !== null && frame.isTopFrame && isAppUrl(frame.url, appUrl);
 }
+
+/**
+ * Whether a download is one the app itself made: a `blob:` URL of the renderer's own page (a file or
+ * export it assembled from the contract's chunked transfer). Any other download — a link to the web,
+ * a data: URL — stays refused. Chromium names a file:// page's blobs `blob:file:///…` (or `blob:null/…`
+ * for its opaque origin).
+ */
+export function isAppDownload(url: string): boolean {
+  return /^blob:(file:\/\/\/|null\/)[0-9a-f-]{36}$/i.test(url);
+}

@@ -1,9 +1,9 @@
 // Electron's security checklist, applied to every webContents the app ever creates: sandboxed
 // renderers, a strict CSP, no permissions, no navigation away from the app, no new windows, no
-// <webview>, no downloads. The renderer talks to the world only through the preload's bridge.
+// <webview>, no downloads but the app's own. The renderer talks to the world only through the preload's bridge.
 import { app, session } from 'electron';
 import type { AppFiles } from './app-files.ts';
-import { isAppUrl } from './app-origin.ts';
+import { isAppDownload, isAppUrl } from './app-origin.ts';
 import { contentSecurityPolicy } from './content-security-policy.ts';
 
 /** Before `ready`: every renderer is sandboxed, whatever its webPreferences say. */
@@ -24,7 +24,11 @@ export function setupSecurity(files: AppFiles): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
-  ses.on('will-download', (event) => event.preventDefault());
+  // Only the app's own downloads (Files tab: a file copied out, an export), which Electron saves
+  // through its save dialog; nothing a page could point at.
+  ses.on('will-download', (event, item) => {
+    if (!isAppDownload(item.getURL())) event.preventDefault();
+  });
 
   app.on('web-contents-created', (_event, contents) => {
     const denyForeign = (event: { url: string; preventDefault(): void }) => {

@@ -14,6 +14,7 @@ import { createConsoleHandlers } from './handlers/console.ts';
 import { createRegistryHandlers } from './handlers/registries.ts';
 import type { RegistryFiles } from '../core/image/registry-settings.ts';
 import type { TransferStore } from '../core/transfer-store.ts';
+import { createContainerFileHandlers } from './handlers/container-files.ts';
 import { createVolumeHandlers } from './handlers/volumes.ts';
 
 export interface HandlerDeps {
@@ -38,6 +39,7 @@ export function createHandlers(deps: HandlerDeps) {
     ...createImageHandlers(deps),
     ...createConsoleHandlers(deps),
     ...createRegistryHandlers(deps),
+    ...createContainerFileHandlers(deps),
     ...createVolumeHandlers(deps),
   } satisfies Handlers<Contract>;
 }

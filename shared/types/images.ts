@@ -119,8 +119,11 @@ export type ImagePushFrame = PushProgressEvent | { type: 'pushed'; reference: st
 /** Phases a UI shows per layer, derived from the events above. */
 export type LayerPhase = 'waiting' | 'downloading' | 'verifying' | 'exists' | 'done';
 
-/** podman's go-units HumanSize (decimal units, three significant digits): "106 MB", "4.26 kB". */
-export function humanSize(bytes: number): string {
+/**
+ * podman's go-units sizes (decimal units): HumanSizeWithPrecision(size, 3) as `images` prints it,
+ * "106 MB", "4.26 kB"; `precision` 4 and no separator is HumanSize as `stats` prints it, "1.434MB".
+ */
+export function humanSize(bytes: number, precision = 3, separator = ' '): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
   let value = bytes;
   let i = 0;
@@ -128,7 +131,7 @@ export function humanSize(bytes: number): string {
     value /= 1000;
     i++;
   }
-  return `${Number(value.toPrecision(3))} ${units[i]}`;
+  return `${Number(value.toPrecision(precision))}${separator}${units[i]}`;
 }
 
 /** Binary units for byte progress, as podman's progress bars: "12.3MiB". */

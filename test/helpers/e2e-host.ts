@@ -2,10 +2,11 @@
 // port with a throw-away store, and reads the URL with its token from stdout, as a person would.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeStoreDir } from './core-store.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliPath = join(repoRoot, 'dist', 'cli', 'podbay.js');
@@ -91,7 +92,8 @@ export async function startServedHost(timeoutMs = 20_000, globalArgs: readonly s
         const pods = cli(['pod', 'ps', '-q']).stdout?.split('\n').filter(Boolean) ?? [];
         if (pods.length > 0) cli(['pod', 'rm', '-f', ...pods]);
         cli(['rm', '-f', '-a', '-t', '0']);
-        rmSync(base, { recursive: true, force: true });
+        // conmon's exit commands (`container cleanup`) may still be writing into the store.
+        return removeStoreDir(base);
       }),
   };
 }

@@ -1,4 +1,4 @@
-// A stream client whose streams a test drives frame by frame (the task list's pulls and pushes).
+// A stream client whose streams a test drives frame by frame (renderer task lists and the like).
 import type { StreamFrame } from '../../shared/wire.ts';
 import type { StreamClient } from '../../renderer/src/tasks/task-list.ts';
 
@@ -13,7 +13,7 @@ export function fakeStreamClient<F>(): { client: StreamClient; streams: FakeStre
   const streams: FakeStream<F>[] = [];
   const client = {
     stream: (path: string, input: unknown, onFrame: (frame: StreamFrame<F>) => void) => {
-      const entry = { path, input, send: onFrame, cancelled: false };
+      const entry: FakeStream<F> = { path, input, send: onFrame, cancelled: false };
       streams.push(entry);
       return () => {
         entry.cancelled = true;

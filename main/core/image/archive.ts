@@ -32,6 +32,7 @@ import type { Descriptor, ImageConfig } from './manifest.ts';
 import type { PulledImage, PulledLayer } from './pull.ts';
 import { formatReference, parseNormalizedReference, withDefaultTag } from './reference.ts';
 import { readTar } from './tar-reader.ts';
+import { tarEnd, tarHeader, tarPadding } from './tar-writer.ts';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
 /** What `save` writes: an archive, or an OCI image layout directory (`oci-dir`). */
@@ -42,32 +43,9 @@ export interface SaveOptions {
   signal?: AbortSignal;
 }
 
-const block = 512;
 const refNameAnnotation = 'org.opencontainers.image.ref.name';
 
-function octal(value: number, length: number): string {
-  return `${value.toString(8).padStart(length - 1, '0')}\0`;
-}
-
-/** A ustar header for a regular file (names here are short and ASCII: digests and fixed names). */
-function fileHeader(name: string, size: number, mtime: number): Buffer {
-  if (Buffer.byteLength(name) > 100) throw new PodbayError('ErrInternal', `archive member name ${name} is too long`);
-  const h = Buffer.alloc(block);
-  h.write(name, 0, 'utf8');
-  h.write(octal(0o644, 8), 100, 'latin1');
-  h.write(octal(0, 8), 108, 'latin1');
-  h.write(octal(0, 8), 116, 'latin1');
-  h.write(octal(size, 12), 124, 'latin1');
-  h.write(octal(mtime, 12), 136, 'latin1');
-  h.write('        ', 148, 'latin1');
-  h.write('0', 156, 'latin1');
-  h.write('ustar\0', 257, 'latin1');
-  h.write('00', 263, 'latin1');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${octal(sum, 7)} `, 148, 'latin1');
-  return h;
-}
+const fileHeader = (name: string, size: number, mtime: number): Buffer => tarHeader({ name, type: 'file', mode: 0o644, size, mtime });
 
 /** Where saved members go: a tar (archives) or a directory (oci-dir). */
 interface MemberWriter {
@@ -148,12 +126,12 @@ class TarWriter implements MemberWriter {
   }
 
   private async pad(size: number): Promise<void> {
-    const rest = (block - (size % block)) % block;
-    if (rest) await this.put(Buffer.alloc(rest));
+    const padding = tarPadding(size);
+    if (padding.length) await this.put(padding);
   }
 
   async finish(): Promise<void> {
-    await this.put(Buffer.alloc(block * 2));
+    await this.put(tarEnd());
   }
 }
 

@@ -70,7 +70,7 @@ function writeAt(fd: number, chunk: Uint8Array, position: number): Promise<void>
  * decompressing and hashing while the kernel copies (the chunks are fresh buffers from gunzip or
  * fetch, never reused upstream). Every write has settled when this returns or throws.
  */
-async function writeBody(fd: number, body: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): Promise<void> {
+export async function writeBody(fd: number, body: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let position = 0;

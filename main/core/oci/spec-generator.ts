@@ -342,6 +342,9 @@ export interface UserProcessOptions {
 
 export interface MergedProcessConfig {
   args: string[];
+  /** The two halves of `args` (libpod's config Entrypoint and Command), which commit writes back. */
+  entrypoint: string[];
+  command: string[];
   env: string[];
   cwd: string;
   /** Still a name or id: resolve it with `resolveUser` against the rootfs. */
@@ -385,6 +388,8 @@ export function mergeImageConfig(image: ImageProcessConfig | null, user: UserPro
 
   return {
     args,
+    entrypoint: args.slice(0, args.length - command.length),
+    command: [...command],
     env: [...env].map(([k, v]) => `${k}=${v}`),
     cwd,
     user: user.user ?? image?.User ?? '',

@@ -14,6 +14,12 @@ import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 import { jsonTokens } from './json-tokens.ts';
 import { LogsPanel } from './LogsPanel.tsx';
+import { ChangesPanel } from './ChangesPanel.tsx';
+import { CommitDialog } from './CommitDialog.tsx';
+import { FilesPanel } from './FilesPanel.tsx';
+import { ProcessesPanel } from './ProcessesPanel.tsx';
+import { StatsPanel } from './StatsPanel.tsx';
+import { useTasksUi } from '../tasks/use-tasks.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import type { OpenConsole } from './TerminalPanel.tsx';
 
@@ -27,13 +33,17 @@ const termLoading = (
   </div>
 );
 
-export type DetailsTab = 'inspect' | 'logs' | 'console' | 'terminal';
+export type DetailsTab = 'inspect' | 'logs' | 'console' | 'terminal' | 'files' | 'stats' | 'processes' | 'changes';
 
 const tabs: readonly { id: DetailsTab; label: string; icon: ActionIconName }[] = [
   { id: 'inspect', label: 'Inspect', icon: 'details' },
   { id: 'logs', label: 'Logs', icon: 'logs' },
   { id: 'console', label: 'Console', icon: 'console' },
   { id: 'terminal', label: 'Terminal', icon: 'terminal' },
+  { id: 'files', label: 'Files', icon: 'details' },
+  { id: 'stats', label: 'Stats', icon: 'logs' },
+  { id: 'processes', label: 'Processes', icon: 'console' },
+  { id: 'changes', label: 'Changes', icon: 'details' },
 ];
 
 const headerActions: readonly { action: ContainerAction; icon: ActionIconName }[] = [
@@ -74,6 +84,8 @@ export function ContainerDetails({
   const panel = useRef<HTMLElement>(null);
   const [tab, setTab] = useState<DetailsTab>(initialTab);
   const [terminalOpened, setTerminalOpened] = useState(initialTab === 'terminal');
+  const [committing, setCommitting] = useState(false);
+  const { tasks } = useTasksUi();
   const inspect = useCall('containers.inspect', { nameOrId: id });
   const name = item?.name ?? inspect.data?.name ?? shortId(id);
   const running = item ? canAttach(item) : false;
@@ -91,7 +103,8 @@ export function ContainerDetails({
   const openShell = useCallback<OpenConsole>((size, onFrame) => client.stream('console.exec', { nameOrId: id, command: terminalShell, tty: true, size }, onFrame), [client, id]);
 
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || (event.target as HTMLElement).closest('.term-body')) return;
+    // Escape in a terminal goes to it; in a dialog (Commit) it closes the dialog, not the panel.
+    if (event.key !== 'Escape' || (event.target as HTMLElement).closest('.term-body, dialog')) return;
     event.preventDefault();
     onClose();
   };
@@ -141,6 +154,12 @@ export function ContainerDetails({
               </button>
             ))}
           <span className="toolbar-spacer" />
+          {item.image !== '' && (
+            <button type="button" className="button button-small" disabled={busy} onClick={() => setCommitting(true)}>
+              <ActionIcon name="plus" size={13} />
+              Commit…
+            </button>
+          )}
           <button type="button" className="button button-small button-danger-ghost" disabled={busy} onClick={() => onAction('remove', item)}>
             <Icon name="trash" size={13} />
             Remove
@@ -218,7 +237,28 @@ export function ContainerDetails({
             </Suspense>
           </div>
         )}
+        {tab === 'files' && (
+          <div role="tabpanel" id={`${headingId}-panel-files`} aria-labelledby={`${headingId}-tab-files`} className="details-panel">
+            {item ? <FilesPanel nameOrId={id} name={name} /> : <p className="details-empty muted">The container was removed.</p>}
+          </div>
+        )}
+        {tab === 'stats' && (
+          <div role="tabpanel" id={`${headingId}-panel-stats`} aria-labelledby={`${headingId}-tab-stats`} className="details-panel">
+            <StatsPanel nameOrId={id} running={item?.state === 'running'} />
+          </div>
+        )}
+        {tab === 'processes' && (
+          <div role="tabpanel" id={`${headingId}-panel-processes`} aria-labelledby={`${headingId}-tab-processes`} className="details-panel">
+            <ProcessesPanel nameOrId={id} running={item?.state === 'running'} />
+          </div>
+        )}
+        {tab === 'changes' && (
+          <div role="tabpanel" id={`${headingId}-panel-changes`} aria-labelledby={`${headingId}-tab-changes`} className="details-panel">
+            <ChangesPanel nameOrId={id} />
+          </div>
+        )}
       </div>
+      {committing && <CommitDialog nameOrId={id} containerName={name} onCommit={(input) => tasks.startCommit(input)} onClose={() => setCommitting(false)} />}
     </aside>
   );
 }

@@ -1,15 +1,19 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import { isFinished, pullTotals } from '../images/pull-progress.ts';
 import { pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
 import { runningTasks, taskStatus } from '../tasks/task-list-model.ts';
-import type { Task } from '../tasks/task-list-model.ts';
+import type { ProgressTask } from '../tasks/task-list-model.ts';
 import { taskHeadline, taskWhat } from '../images/push-presenters.ts';
+import { commitFinished, commitHeadline } from '../tasks/commit-task-model.ts';
+import type { CommitTask } from '../tasks/commit-task-model.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
+import { hashFor } from '../navigation/routes.ts';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
 /**
- * The task tray in the top bar, on every page: how many pulls run and how far they are; opened, it
+ * The task tray in the top bar, on every page: how many tasks run and how far they are; opened, it
  * lists each task with its progress, Show (reopens its dialog), Cancel and Dismiss.
  */
 export function TaskTray() {
@@ -20,6 +24,8 @@ export function TaskTray() {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const running = runningTasks(state);
+  const transfers = running.filter((t): t is ProgressTask => t.kind !== 'commit');
+  const committing = running.length - transfers.length;
   const finished = state.tasks.length - running.length;
   const failed = state.tasks.filter((t) => taskStatus(t) === 'failed').length;
 
@@ -32,8 +38,10 @@ export function TaskTray() {
     return () => document.removeEventListener('mousedown', onDown);
   }, [open]);
 
-  const label = running.length > 0 ? trayLabel(running.map((t) => t.progress), running.map((t) => t.kind)) : state.tasks.length > 0 ? `${finished} finished` : 'No tasks';
-  const overall = running.length > 0 ? overallFraction(running) : null;
+  const commitLabel = committing === 1 ? '1 commit' : `${committing} commits`;
+  const transferLabel = transfers.length > 0 ? trayLabel(transfers.map((t) => t.progress), transfers.map((t) => t.kind)) : '';
+  const label = running.length > 0 ? [transferLabel, committing > 0 ? commitLabel : ''].filter(Boolean).join(' · ') : state.tasks.length > 0 ? `${finished} finished` : 'No tasks';
+  const overall = transfers.length > 0 ? overallFraction(transfers) : null;
 
   return (
     <div
@@ -76,22 +84,26 @@ export function TaskTray() {
             </button>
           </header>
           {state.tasks.length === 0 ? (
-            <p className="tray-empty">Pulls and pushes started from the Images page show here and keep running when their dialog closes.</p>
+            <p className="tray-empty">Pulls, pushes, uploads and commits show here and keep running when their dialog closes.</p>
           ) : (
             <ul className="tray-list">
-              {state.tasks.map((task) => (
-                <TaskItem
-                  key={task.id}
-                  task={task}
-                  onShow={() => {
-                    setOpen(false);
-                    if (task.kind === 'pull') openPull(task.id);
-                    else if (task.kind === 'push') openPush({ taskId: task.id });
-                  }}
-                  onCancel={() => tasks.cancel(task.id)}
-                  onDismiss={() => tasks.dismiss(task.id)}
-                />
-              ))}
+              {state.tasks.map((task) =>
+                task.kind === 'commit' ? (
+                  <CommitItem key={task.id} task={task} onCancel={() => tasks.cancel(task.id)} onDismiss={() => tasks.dismiss(task.id)} />
+                ) : (
+                  <TaskItem
+                    key={task.id}
+                    task={task}
+                    onShow={() => {
+                      setOpen(false);
+                      if (task.kind === 'pull') openPull(task.id);
+                      else if (task.kind === 'push') openPush({ taskId: task.id });
+                    }}
+                    onCancel={() => tasks.cancel(task.id)}
+                    onDismiss={() => tasks.dismiss(task.id)}
+                  />
+                ),
+              )}
             </ul>
           )}
         </section>
@@ -100,7 +112,7 @@ export function TaskTray() {
   );
 }
 
-function overallFraction(running: readonly Task[]): number | null {
+function overallFraction(running: readonly ProgressTask[]): number | null {
   let done = 0;
   let total = 0;
   for (const t of running) {
@@ -111,12 +123,29 @@ function overallFraction(running: readonly Task[]): number | null {
   return total > 0 ? done / total : null;
 }
 
-function TaskItem({ task, onShow, onCancel, onDismiss }: { task: Task; onShow: () => void; onCancel: () => void; onDismiss: () => void }) {
-  const headline = taskHeadline(task);
-  const what = taskWhat(task);
-  const finished = isFinished(task.progress);
+/** One task of the tray, whatever its kind: its headline, progress while it runs, and its actions. */
+function TrayItem({
+  headline,
+  tone,
+  finished,
+  what,
+  cancellable = true,
+  onCancel,
+  onDismiss,
+  children,
+}: {
+  headline: { title: string; detail: string; fraction: number | null };
+  tone: string;
+  finished: boolean;
+  /** "pull of busybox": what the progress bar and Cancel name. */
+  what: string;
+  cancellable?: boolean;
+  onCancel: () => void;
+  onDismiss: () => void;
+  children?: ReactNode;
+}) {
   return (
-    <li className={`tray-item tray-item-${pullStatusTone(task.progress)}`} aria-label={headline.title}>
+    <li className={`tray-item tray-item-${tone}`} aria-label={headline.title}>
       <div className="tray-item-text">
         <span className="tray-item-title ellipsis" title={headline.title}>
           {headline.title}
@@ -127,21 +156,50 @@ function TaskItem({ task, onShow, onCancel, onDismiss }: { task: Task; onShow: (
       </div>
       {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of ${what}`} valueText={headline.detail} size="thin" />}
       <div className="tray-item-actions">
-        {task.kind !== 'upload' && (
-          <button type="button" className="button button-small" onClick={onShow}>
-            Show
-          </button>
-        )}
+        {children}
         {finished ? (
           <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
             Dismiss
           </button>
-        ) : task.kind === 'upload' && task.storing ? null : (
+        ) : cancellable ? (
           <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel ${what}`}>
             Cancel
           </button>
-        )}
+        ) : null}
       </div>
     </li>
+  );
+}
+
+function TaskItem({ task, onShow, onCancel, onDismiss }: { task: ProgressTask; onShow: () => void; onCancel: () => void; onDismiss: () => void }) {
+  return (
+    <TrayItem
+      headline={taskHeadline(task)}
+      tone={pullStatusTone(task.progress)}
+      finished={isFinished(task.progress)}
+      what={taskWhat(task)}
+      cancellable={!(task.kind === 'upload' && task.storing)}
+      onCancel={onCancel}
+      onDismiss={onDismiss}
+    >
+      {task.kind !== 'upload' && (
+        <button type="button" className="button button-small" onClick={onShow}>
+          Show
+        </button>
+      )}
+    </TrayItem>
+  );
+}
+
+function CommitItem({ task, onCancel, onDismiss }: { task: CommitTask; onCancel: () => void; onDismiss: () => void }) {
+  const headline = commitHeadline(task);
+  return (
+    <TrayItem headline={headline} tone={headline.tone} finished={commitFinished(task)} what={`commit of ${task.input.containerName}`} onCancel={onCancel} onDismiss={onDismiss}>
+      {task.phase === 'done' && (
+        <a className="button button-small" href={hashFor('images')}>
+          Show in Images
+        </a>
+      )}
+    </TrayItem>
   );
 }

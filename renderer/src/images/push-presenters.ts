@@ -3,7 +3,7 @@
 import type { ErrorData } from '../../../shared/errors.ts';
 import { describeError } from '../presenters/error-presenters.ts';
 import { formatBytes } from '../presenters/format-bytes.ts';
-import type { PushTask, Task, UploadTask } from '../tasks/task-list-model.ts';
+import type { ProgressTask, PushTask, UploadTask } from '../tasks/task-list-model.ts';
 import { pullEta, pullTotals } from './pull-progress.ts';
 import { formatEta, formatSpeed, pullHeadline, shortDigest } from './pull-presenters.ts';
 import type { PullHeadline, PullErrorView } from './pull-presenters.ts';
@@ -114,13 +114,13 @@ export function uploadHeadline(task: UploadTask): PullHeadline {
 }
 
 /** The tray's line for any task. */
-export function taskHeadline(task: Task): PullHeadline {
+export function taskHeadline(task: ProgressTask): PullHeadline {
   if (task.kind === 'pull') return pullHeadline(task.progress);
   return task.kind === 'push' ? pushHeadline(task) : uploadHeadline(task);
 }
 
 /** "pull of busybox", "push of reg/app:1", "upload of rootfs.tar": what Cancel names. */
-export function taskWhat(task: Task): string {
+export function taskWhat(task: ProgressTask): string {
   if (task.kind === 'pull') return `pull of ${task.input.reference}`;
   return task.kind === 'push' ? `push of ${task.input.destination}` : `upload of ${task.input.fileName}`;
 }

@@ -1,12 +1,15 @@
 // Long operations that outlive the dialog that started them (a pull or push keeps running when its
 // dialog closes, visible in the task tray from every page), as pure functions over a newest-first
-// list. A task's progress is a PullState (a push's blobs fold in as layers, see push-progress.ts);
-// its status follows from that progress's phase.
+// list. A pull, push or upload's progress is a PullState (a push's blobs fold in as layers, see
+// push-progress.ts) and its status follows from that progress's phase; a commit folds its own frames
+// (commit-task-model.ts). One list, one tray, whatever the kind.
 import type { ImagePullFrame, ImagePushFrame } from '../../../shared/types/images.ts';
 import { pushFrameAsPull } from '../images/push-progress.ts';
 import type { ErrorData } from '../../../shared/errors.ts';
 import { applyPullFrame, initialPull, isFinished, pullCanceled, pullEnded, pullFailed } from '../images/pull-progress.ts';
 import type { PullState } from '../images/pull-progress.ts';
+import { commitCanceled, commitEnded, commitFailed, commitFinished } from './commit-task-model.ts';
+import type { CommitTask } from './commit-task-model.ts';
 
 export interface PullTaskInput {
   readonly reference: string;
@@ -65,7 +68,10 @@ export interface UploadTask {
   readonly storing: boolean;
 }
 
-export type Task = PullTask | PushTask | UploadTask;
+/** The tasks whose progress is a PullState (bytes per layer, blob or file). */
+export type ProgressTask = PullTask | PushTask | UploadTask;
+
+export type Task = ProgressTask | CommitTask;
 
 /** The progress key of an upload's one item. */
 export const uploadItem = (input: UploadTaskInput) => `file:${input.fileName}`;
@@ -82,6 +88,11 @@ export function uploadStoring(state: TaskListState, id: string, now: number): Ta
   return { tasks: next.tasks.map((t) => (t.id === id && t.kind === 'upload' ? { ...t, storing: true } : t)) };
 }
 
+/** Whether a task has finished (done, failed or canceled): only then can it be dismissed. */
+export function taskFinished(task: Task): boolean {
+  return task.kind === 'commit' ? commitFinished(task) : isFinished(task.progress);
+}
+
 export interface TaskListState {
   /** Newest first. */
   readonly tasks: readonly Task[];
@@ -90,7 +101,7 @@ export interface TaskListState {
 export const emptyTasks: TaskListState = { tasks: [] };
 
 export function taskStatus(task: Task): TaskStatus {
-  switch (task.progress.phase) {
+  switch (task.kind === 'commit' ? task.phase : task.progress.phase) {
     case 'done':
       return 'done';
     case 'failed':
@@ -112,11 +123,16 @@ export function addPushTask(state: TaskListState, id: string, input: PushTaskInp
   return { tasks: [task, ...state.tasks.filter((t) => t.id !== id)] };
 }
 
-/** Applies `update` to task `id`; the same state object when nothing changed or the task is unknown. */
+export function addCommitTask(state: TaskListState, task: CommitTask): TaskListState {
+  return { tasks: [task, ...state.tasks.filter((t) => t.id !== task.id)] };
+}
+
+/** Applies `update` to the progress of task `id`; the same state object when nothing changed or the task is unknown (or a commit). */
 export function updateTask(state: TaskListState, id: string, update: (pull: PullState) => PullState): TaskListState {
   const index = state.tasks.findIndex((t) => t.id === id);
   if (index === -1) return state;
   const task = state.tasks[index] as Task;
+  if (task.kind === 'commit') return state;
   const progress = update(task.progress);
   if (progress === task.progress) return state;
   const tasks = [...state.tasks];
@@ -134,30 +150,54 @@ export function pushTaskFrame(state: TaskListState, id: string, frame: ImagePush
   return { tasks: next.tasks.map((t) => (t.id === id && t.kind === 'push' ? { ...t, pushed: { reference: frame.reference, manifestDigest: frame.manifestDigest } } : t)) };
 }
 
+/** Applies `update` to commit `id`; the same state when nothing changed or the commit is unknown. */
+export function updateCommit(state: TaskListState, id: string, update: (task: CommitTask) => CommitTask): TaskListState {
+  const index = state.tasks.findIndex((t) => t.id === id);
+  const before = state.tasks[index];
+  if (before?.kind !== 'commit') return state;
+  const after = update(before);
+  if (after === before) return state;
+  const tasks = [...state.tasks];
+  tasks[index] = after;
+  return { tasks };
+}
+
+const isCommit = (state: TaskListState, id: string) => state.tasks.some((t) => t.id === id && t.kind === 'commit');
+
 export const taskFrame = (state: TaskListState, id: string, frame: ImagePullFrame, now: number) => updateTask(state, id, (p) => applyPullFrame(p, frame, now));
-export const taskEnded = (state: TaskListState, id: string, now: number) => updateTask(state, id, (p) => pullEnded(p, now));
-export const taskFailed = (state: TaskListState, id: string, error: ErrorData, now: number) => updateTask(state, id, (p) => pullFailed(p, error, now));
-export const taskCanceled = (state: TaskListState, id: string, now: number) => updateTask(state, id, (p) => pullCanceled(p, now));
+export const taskEnded = (state: TaskListState, id: string, now: number) => (isCommit(state, id) ? updateCommit(state, id, (t) => commitEnded(t, now)) : updateTask(state, id, (p) => pullEnded(p, now)));
+export const taskFailed = (state: TaskListState, id: string, error: ErrorData, now: number) =>
+  isCommit(state, id) ? updateCommit(state, id, (t) => commitFailed(t, error, now)) : updateTask(state, id, (p) => pullFailed(p, error, now));
+export const taskCanceled = (state: TaskListState, id: string, now: number) => (isCommit(state, id) ? updateCommit(state, id, (t) => commitCanceled(t, now)) : updateTask(state, id, (p) => pullCanceled(p, now)));
 
 /** Forgets a finished task (a running one stays: it must be cancelled first). */
 export function dismissTask(state: TaskListState, id: string): TaskListState {
   const task = state.tasks.find((t) => t.id === id);
-  if (!task || !isFinished(task.progress)) return state;
+  if (!task || !taskFinished(task)) return state;
   return { tasks: state.tasks.filter((t) => t.id !== id) };
 }
 
 /** Forgets every finished task. */
 export function clearFinished(state: TaskListState): TaskListState {
-  const tasks = state.tasks.filter((t) => !isFinished(t.progress));
+  const tasks = state.tasks.filter((t) => !taskFinished(t));
   return tasks.length === state.tasks.length ? state : { tasks };
 }
 
 export function runningTasks(state: TaskListState): Task[] {
-  return state.tasks.filter((t) => !isFinished(t.progress));
+  return state.tasks.filter((t) => !taskFinished(t));
 }
 
-export function findTask(state: TaskListState, id: string | null): Task | null {
-  return id === null ? null : (state.tasks.find((t) => t.id === id) ?? null);
+export function runningCommits(state: TaskListState): CommitTask[] {
+  return state.tasks.filter((t): t is CommitTask => t.kind === 'commit' && !commitFinished(t));
+}
+
+/** A pull, push or upload by id (commits: findCommit). */
+export function findTask(state: TaskListState, id: string | null): ProgressTask | null {
+  return id === null ? null : (state.tasks.find((t): t is ProgressTask => t.id === id && t.kind !== 'commit') ?? null);
+}
+
+export function findCommit(state: TaskListState, id: string | null): CommitTask | null {
+  return id === null ? null : (state.tasks.find((t): t is CommitTask => t.id === id && t.kind === 'commit') ?? null);
 }
 
 /** The pull of the same reference still running, if any (a second Pull of it opens that one). */

@@ -1,12 +1,15 @@
-// The window's task list: starts pulls and pushes as `images.pull` / `images.push` streams, and
-// uploads for load/import, owned by the list (not by a dialog or a page), folds their progress into
+// The window's task list: starts pulls, pushes and commits as `images.pull` / `images.push` /
+// `containers.commit` streams, and uploads for load/import, owned by the list (not by a dialog or a page), folds their progress into
 // the task list model, and cancels them on request. One per
 // window (tasks-context.tsx); nothing here uses a timer — state changes only when a frame arrives.
 import type { TypedClient } from '../../../shared/client.ts';
 import type { StreamFrame } from '../../../shared/wire.ts';
 import type { ImagePullFrame, ImagePushFrame } from '../../../shared/types/images.ts';
-import { addPullTask, addPushTask, addUploadTask, uploadItem, uploadStoring, clearFinished, dismissTask, emptyTasks, findTask, pushTaskFrame, taskCanceled, taskEnded, taskFailed, taskFrame } from './task-list-model.ts';
-import type { PullTaskInput, PushTaskInput, Task, TaskListState, UploadTaskInput } from './task-list-model.ts';
+import type { CommitFrame } from '../../../shared/types/container-files.ts';
+import { addCommitTask, addPullTask, addPushTask, addUploadTask, uploadItem, uploadStoring, clearFinished, dismissTask, emptyTasks, findCommit, findTask, pushTaskFrame, taskCanceled, taskEnded, taskFailed, taskFrame, updateCommit } from './task-list-model.ts';
+import type { ProgressTask, PullTaskInput, PushTaskInput, TaskListState, UploadTaskInput } from './task-list-model.ts';
+import { applyCommitFrame, initialCommit } from './commit-task-model.ts';
+import type { CommitTask, CommitTaskInput } from './commit-task-model.ts';
 import { toErrorData } from '../../../shared/errors.ts';
 
 export type StreamClient = Pick<TypedClient, 'stream'> & Partial<Pick<TypedClient, 'call'>>;
@@ -40,8 +43,12 @@ export class TaskList {
     return () => this.listeners.delete(listener);
   }
 
-  get(id: string | null): Task | null {
+  get(id: string | null): ProgressTask | null {
     return findTask(this.state, id);
+  }
+
+  commit(id: string | null): CommitTask | null {
+    return findCommit(this.state, id);
   }
 
   /** Starts a pull and returns its task id; the stream runs until it ends, fails or is cancelled. */
@@ -68,6 +75,26 @@ export class TaskList {
       ...(input.credentials ? { credentials: { ...input.credentials } } : {}),
     };
     this.follow<ImagePushFrame>(id, (onFrame) => this.client.stream('images.push', request, (frame) => onFrame(frame, (value) => pushTaskFrame(this.state, id, value, this.now()))));
+    return id;
+  }
+
+  /**
+   * Starts a commit (`containers.commit`) and returns its task id. The container is unpaused by the
+   * engine whatever happens; the new image reaches the Images list through its `commit` event.
+   */
+  startCommit(input: CommitTaskInput): string {
+    const id = `commit-${++this.counter}`;
+    this.set(addCommitTask(this.state, initialCommit(id, input, this.now())));
+    const request = {
+      nameOrId: input.nameOrId,
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.author ? { author: input.author } : {}),
+      ...(input.message ? { message: input.message } : {}),
+      changes: [...(input.changes ?? [])],
+      pause: input.pause ?? true,
+      format: input.format ?? 'oci',
+    };
+    this.follow<CommitFrame>(id, (onFrame) => this.client.stream('containers.commit', request, (frame) => onFrame(frame, (value) => updateCommit(this.state, id, (t) => applyCommitFrame(t, value, this.now())))));
     return id;
   }
 
@@ -122,7 +149,7 @@ export class TaskList {
     if (!finished) this.stops.set(id, stop);
   }
 
-  /** Cancels a running pull: its stream closes and the engine aborts it, keeping nothing of it. */
+  /** Cancels a running task: its stream closes and the engine aborts it, keeping nothing of it. */
   cancel(id: string): void {
     const stop = this.stops.get(id);
     if (!stop) return;
@@ -134,7 +161,7 @@ export class TaskList {
   /** Starts the same pull again (after a failure or a cancel); returns the new task id. */
   retry(id: string): string | null {
     const task = this.get(id);
-    if (!task) return null;
+    if (!task) return null; // a commit is started again from its dialog
     this.cancel(id);
     this.set(dismissTask(this.state, id));
     if (task.kind === 'upload') return null; // the file is the browser's: pick it again

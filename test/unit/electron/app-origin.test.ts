@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAppUrl, isTrustedSender } from '../../../main/electron/app-origin.ts';
+import { isAppDownload, isAppUrl, isTrustedSender } from '../../../main/electron/app-origin.ts';
 import { appFiles } from '../../../main/electron/app-files.ts';
 
 const appUrl = appFiles('/opt/Podbay/resources/app.asar').rendererUrl;
@@ -63,5 +63,15 @@ describe('isTrustedSender', () => {
 
   it('refuses a frame Electron no longer knows', () => {
     expect(isTrustedSender(null, appUrl)).toBe(false);
+  });
+});
+
+describe('isAppDownload', () => {
+  it('lets only blob: URLs of the app page through', () => {
+    expect(isAppDownload('blob:file:///0b9c1e0e-6a2f-4e55-9f7e-3d1f1a2b3c4d')).toBe(true);
+    expect(isAppDownload('blob:null/0b9c1e0e-6a2f-4e55-9f7e-3d1f1a2b3c4d')).toBe(true);
+    for (const url of ['https://example.com/a.tar', 'blob:https://example.com/0b9c1e0e-6a2f-4e55-9f7e-3d1f1a2b3c4d', 'file:///etc/passwd', 'blob:file:///../x', '']) {
+      expect(isAppDownload(url), url).toBe(false);
+    }
   });
 });

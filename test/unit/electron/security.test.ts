@@ -107,10 +107,12 @@ describe('setupSecurity', () => {
     expect(fake.state.devicePermission?.({})).toBe(false);
   });
 
-  it('cancels downloads', () => {
-    const event = navigationEvent('');
-    fake.state.sessionHandlers.get('will-download')?.(event);
-    expect(event.prevented).toBe(true);
+  it('cancels downloads, except the app\'s own blob: downloads', () => {
+    for (const [url, prevented] of [['https://example.com/x.tar', true], ['data:text/plain,hi', true], ['blob:https://evil.example/0b9c1e0e-6a2f-4e55-9f7e-3d1f1a2b3c4d', true], ['blob:file:///0b9c1e0e-6a2f-4e55-9f7e-3d1f1a2b3c4d', false]] as const) {
+      const event = navigationEvent('');
+      fake.state.sessionHandlers.get('will-download')?.(event, { getURL: () => url });
+      expect(event.prevented, url).toBe(prevented);
+    }
   });
 
   it('adds the CSP header to every response', () => {
