@@ -8,6 +8,7 @@ import { imageProcedures } from './contract/images.ts';
 import { consoleProcedures } from './contract/console.ts';
 import { registryProcedures } from './contract/registries.ts';
 import { containerFileProcedures } from './contract/container-files.ts';
+import { transferProcedures } from './contract/transfers.ts';
 import { volumeProcedures } from './contract/volumes.ts';
 
 export const contract = {
@@ -18,6 +19,7 @@ export const contract = {
   ...consoleProcedures,
   ...registryProcedures,
   ...containerFileProcedures,
+  ...transferProcedures,
   ...volumeProcedures,
 } satisfies ContractShape;
 

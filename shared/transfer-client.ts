@@ -2,11 +2,20 @@
 // server half and the why): a download acknowledges each chunk once it has been handed on, an upload
 // sends one chunk at a time and waits for it to be written. Works wherever a TypedClient does — the
 // renderer over IPC or the WebSocket, and contract tests — with nothing but standard JavaScript
-// (atob/btoa for base64).
+// (atob/btoa for base64). Every file the UI sends or receives goes through here.
 import type { TypedClient } from './client.ts';
-import { transferChunkBytes } from './contract/container-files.ts';
+import type { Contract } from './contract.ts';
+import type { DataOf, InputOf } from './contract/define.ts';
+import { transferChunkBytes } from './contract/transfers.ts';
 import { PodbayError } from './errors.ts';
-import type { DownloadFrame, UploadFrame } from './types/container-files.ts';
+import type { DownloadFrame } from './types/transfers.ts';
+
+/** The procedures that download a file (their frames are DownloadFrame). */
+export type DownloadPath = 'images.save' | 'containers.export' | 'containers.copyOut';
+/** The procedures that upload a file (their frames are UploadFrame). */
+export type UploadPath = 'images.load' | 'images.import' | 'containers.copyIn';
+/** What an upload procedure reports at its end: its `done` frame without the type. */
+export type UploadResult<P extends UploadPath> = Omit<Extract<DataOf<Contract[P]>, { type: 'done' }>, 'type'>;
 
 export function base64ToBytes(text: string): Uint8Array {
   const binary = atob(text);
@@ -34,8 +43,6 @@ export interface DownloadHandle {
   cancel(): void;
 }
 
-type DownloadPath = 'containers.export' | 'containers.copyOut';
-
 /**
  * Starts a download; `onChunk` gets the bytes in order (it may be async: the next acknowledgement
  * waits for it, so a slow sink slows the sender).
@@ -43,7 +50,7 @@ type DownloadPath = 'containers.export' | 'containers.copyOut';
 export function startDownload<P extends DownloadPath>(
   client: Pick<TypedClient, 'stream' | 'call'>,
   path: P,
-  input: P extends 'containers.export' ? { nameOrId: string } : { nameOrId: string; path: string },
+  input: InputOf<Contract[P]>,
   handlers: { onStart?: (info: DownloadInfo) => void; onChunk: (bytes: Uint8Array) => void | Promise<void> },
 ): DownloadHandle {
   let info: DownloadInfo | null = null;
@@ -59,7 +66,7 @@ export function startDownload<P extends DownloadPath>(
     stop();
     settle.reject(error);
   };
-  const stop = client.stream(path, input as never, (frame) => {
+  const stop = client.stream<DownloadPath>(path, input, (frame) => {
     if (failed) return;
     if (frame.type === 'error') return fail(PodbayError.fromData(frame.error));
     if (frame.type === 'end') {
@@ -96,37 +103,46 @@ export interface UploadSource {
   read(start: number, end: number): Promise<Uint8Array>;
 }
 
+/** A Blob (a File the user picked) as an upload source, read one slice at a time: never whole. */
+export function blobSource(blob: Blob): UploadSource {
+  return { size: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) };
+}
+
 /**
- * Uploads `source` into directory `path` of a container: as one file called `name`, or (`kind:
- * 'tar'`) as an archive to extract there. `onProgress` gets the bytes sent so far.
+ * Uploads `source` through upload procedure `path` (an archive to load, a tarball to import, a file
+ * or tar into a container) and resolves with what the engine reports at the end. `onProgress` gets
+ * the bytes sent so far, `onReceived` fires once the engine has them all and works on them.
  */
-export async function upload(
+export async function upload<P extends UploadPath>(
   client: Pick<TypedClient, 'stream' | 'call'>,
-  input: { nameOrId: string; path: string; kind: 'tar' | 'file'; name?: string; overwrite?: boolean },
+  path: P,
+  input: InputOf<Contract[P]>,
   source: UploadSource,
-  options: { onProgress?: (bytes: number) => void; signal?: AbortSignal } = {},
-): Promise<{ entries: number; bytes: number }> {
+  options: { onProgress?: (bytes: number) => void; onReceived?: (bytes: number) => void; signal?: AbortSignal } = {},
+): Promise<UploadResult<P>> {
   let started!: (id: string) => void;
-  let settle!: { resolve: (v: { entries: number; bytes: number }) => void; reject: (e: unknown) => void };
+  let settle!: { resolve: (v: UploadResult<P>) => void; reject: (e: unknown) => void };
   const transfer = new Promise<string>((resolve) => (started = resolve));
-  const finished = new Promise<{ entries: number; bytes: number }>((resolve, reject) => (settle = { resolve, reject }));
+  const finished = new Promise<UploadResult<P>>((resolve, reject) => (settle = { resolve, reject }));
   finished.catch(() => undefined);
-  let report: { entries: number; bytes: number } | null = null;
-  const stop = client.stream('containers.copyIn', { ...input, ...(input.kind === 'file' ? { size: source.size } : {}) }, (frame) => {
+  let report: UploadResult<P> | null = null;
+  const stop = client.stream<UploadPath>(path, input, (frame) => {
     if (frame.type === 'error') settle.reject(PodbayError.fromData(frame.error));
     else if (frame.type === 'end') {
       if (report) settle.resolve(report);
       else settle.reject(new PodbayError('ErrInternal', 'the upload ended without a report'));
-    } else {
-      const value = frame.value as UploadFrame;
-      if (value.type === 'start') started(value.transferId);
-      else report = { entries: value.entries, bytes: value.bytes };
+    } else if (frame.value.type === 'start') started(frame.value.transferId);
+    else if (frame.value.type === 'received') options.onReceived?.(frame.value.bytes);
+    else {
+      const { type: _done, ...rest } = frame.value;
+      report = rest as unknown as UploadResult<P>;
     }
   });
   const onAbort = () => {
     stop();
     settle.reject(new PodbayError('ErrCanceled', 'upload canceled'));
   };
+  if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const transferId = await Promise.race([transfer, finished.then(() => '')]);
@@ -137,18 +153,15 @@ export async function upload(
         const bytes = await source.read(offset, end);
         try {
           await client.call('transfers.write', { transferId, data: bytesToBase64(bytes) });
-        } catch (error) {
-          // The engine failed the upload: its stream's error says why (it always follows).
-          await finished;
-          throw error;
+        } catch {
+          // The engine ended the upload: its stream says why, or — when it finished without needing
+          // the rest (an import stops at the tar's end) — what it made. Either always follows.
+          return await finished;
         }
         offset = end;
         options.onProgress?.(offset);
       }
-      await client.call('transfers.end', { transferId }).catch(async (error: unknown) => {
-        await finished;
-        throw error;
-      });
+      await client.call('transfers.end', { transferId }).catch(() => undefined);
     }
     return await finished;
   } finally {

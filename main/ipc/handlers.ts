@@ -13,8 +13,8 @@ import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
 import { createRegistryHandlers } from './handlers/registries.ts';
 import type { RegistryFiles } from '../core/image/registry-settings.ts';
-import type { TransferStore } from '../core/transfer-store.ts';
 import { createContainerFileHandlers } from './handlers/container-files.ts';
+import { Transfers, createTransferHandlers } from './handlers/transfers.ts';
 import { createVolumeHandlers } from './handlers/volumes.ts';
 
 export interface HandlerDeps {
@@ -26,20 +26,21 @@ export interface HandlerDeps {
   defaultRuntime: string;
   /** registries.conf, auth.json and certs.d paths; default: the user's (tests use a temp dir). */
   registryFiles?: RegistryFiles;
-  /** Uploads and downloads of the web host (save/load/import in a browser); absent elsewhere. */
-  transfers?: TransferStore;
 }
 
 export function createHandlers(deps: HandlerDeps) {
+  /** The chunked file transfers open on this router, shared by every procedure that moves a file. */
+  const transfers = new Transfers();
   return {
     'system.info': async () => readSystemInfo({ paths: deps.paths, exec: deps.exec, defaultRuntime: deps.defaultRuntime }),
     'system.events': (input, { signal }) => deps.events.follow({ sinceSeq: input.sinceSeq, filter: input.filter, signal }),
     ...createContainerHandlers(deps),
     ...createPodHandlers(deps),
-    ...createImageHandlers(deps),
+    ...createImageHandlers(deps, transfers),
     ...createConsoleHandlers(deps),
     ...createRegistryHandlers(deps),
-    ...createContainerFileHandlers(deps),
+    ...createContainerFileHandlers(deps, transfers),
+    ...createTransferHandlers(transfers),
     ...createVolumeHandlers(deps),
   } satisfies Handlers<Contract>;
 }

@@ -1,24 +1,15 @@
 import { z } from 'zod';
 import { call, stream } from './define.ts';
-import type { CommitFrame, ContainerChange, ContainerDirListing, ContainerStats, ContainerTopReport, DownloadFrame, UploadFrame } from '../types/container-files.ts';
+import type { CommitFrame, ContainerChange, ContainerDirListing, ContainerStats, ContainerTopReport, CopyInDone } from '../types/container-files.ts';
+import type { DownloadFrame, UploadFrame } from '../types/transfers.ts';
 
 const nameOrId = z.string().min(1).max(256);
 /** A path inside the container: resolved inside its rootfs by the engine (symlinks never leave it). */
 const containerPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'a path cannot contain NUL');
-const transferId = z.string().min(1).max(128);
-
-/** Raw bytes per chunk of a transfer: 256 KiB, about 342 KiB as base64 — well under the wire's 1 MiB. */
-export const transferChunkBytes = 256 * 1024;
-/** Chunks a download may send ahead of the receiver's acknowledgements. */
-export const transferWindow = 8;
 
 /**
- * Looking into and out of containers. Large data (an export, a file copied out or in) never travels
- * as one message: it is a stream of base64 chunks, flow-controlled by the receiver (`transfers.ack`
- * for downloads; each `transfers.write` resolves once its chunk is written, for uploads). The same
- * procedures work over Electron IPC, the web host's WebSocket and the in-memory transport. A transfer
- * belongs to the connection whose stream opened it; cancelling the stream (or closing the window)
- * ends it, and what was mounted for it is unmounted.
+ * Looking into and out of containers. Large data (an export, a file copied out or in) moves as the
+ * contract's chunked transfers (transfers.ts); cancelling one unmounts what was mounted for it.
  */
 export const containerFileProcedures = {
   /** One directory of the container's rootfs (running or not), entries by name; a symlinked path resolves inside the rootfs. */
@@ -45,9 +36,9 @@ export const containerFileProcedures = {
   /**
    * Into directory `path` of the container: a tar (extracted there) or one file written as `name`
    * (`size` bytes). Owned by the container's user, as podman cp. Frames: `start` (the id for
-   * `transfers.write`/`transfers.end`), then `done`. A member that climbs out of the directory → ErrInvalidArg.
+   * `transfers.write`/`transfers.end`), then `done` with what was written. A member that climbs out of the directory → ErrInvalidArg.
    */
-  'containers.copyIn': stream<UploadFrame>()(
+  'containers.copyIn': stream<UploadFrame<CopyInDone>>()(
     z
       .strictObject({
         nameOrId,
@@ -78,10 +69,4 @@ export const containerFileProcedures = {
       format: z.enum(['oci', 'docker']).default('oci'),
     }),
   ),
-  /** A download's receiver has stored chunks up to `seq`: the sender may run `transferWindow` chunks ahead of it. */
-  'transfers.ack': call<Record<string, never>>()(z.strictObject({ transferId, seq: z.number().int().min(0) })),
-  /** The next chunk of an upload (base64 of at most transferChunkBytes); resolves once it is written. */
-  'transfers.write': call<Record<string, never>>()(z.strictObject({ transferId, data: z.string().min(1).max(Math.ceil(transferChunkBytes / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/) })),
-  /** The upload is complete. */
-  'transfers.end': call<Record<string, never>>()(z.strictObject({ transferId })),
 };

@@ -1,6 +1,6 @@
 // What the procedures that look into and out of containers return: files of a container's rootfs,
-// its changes against its image, its processes and its resource use, and the frames of the streams
-// that move large data (export, copy out and in, commit) in chunks.
+// its changes against its image, its processes and its resource use, the frames of a commit, and
+// what a copy in reports (the frames of downloads and uploads themselves: transfers.ts).
 import type { ImageListItem } from './images.ts';
 
 export type ContainerFileType = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo' | 'socket';
@@ -69,20 +69,12 @@ export interface ContainerStats {
   time: number;
 }
 
-/**
- * A download (export, copy out): `start` names what comes (a file's own bytes, or a tar), then
- * `chunk` frames of base64 data in order, then the stream ends. The sender waits for
- * `transfers.ack` of earlier chunks before sending more, so a slow receiver is never flooded.
- */
-export type DownloadFrame =
-  | { type: 'start'; transferId: string; name: string; kind: 'file' | 'tar'; size: number | null }
-  | { type: 'chunk'; seq: number; data: string };
-
-/**
- * An upload (copy in): `start` gives the id that `transfers.write` and `transfers.end` name; the
- * stream ends with `done` once everything was written into the container.
- */
-export type UploadFrame = { type: 'start'; transferId: string } | { type: 'done'; entries: number; bytes: number };
+/** The end of a `containers.copyIn` upload: entries and file bytes written into the container. */
+export interface CopyInDone {
+  type: 'done';
+  entries: number;
+  bytes: number;
+}
 
 export type CommitPhase = 'pausing' | 'writing' | 'storing' | 'done';
 

@@ -69,12 +69,16 @@ export interface ImagePruneReport {
   reclaimedBytes: number;
 }
 
-/** `images.save`: the archive waits in the web host's transfer store, fetched once by its id. */
-export interface ImageSaveResult {
-  transferId: string;
-  /** Suggested file name (`busybox-latest.tar`). */
-  filename: string;
-  bytes: number;
+/** The end of an `images.load` upload: every image the archive held, stored. */
+export interface ImageLoadDone {
+  type: 'done';
+  images: ImageListItem[];
+}
+
+/** The end of an `images.import` upload: the new image. */
+export interface ImageImportDone {
+  type: 'done';
+  image: ImageListItem;
 }
 
 /** `images.resolve`: where a reference would be pulled from, in the order a pull tries. */

@@ -1,5 +1,5 @@
-// Save, Load and Import through the browser: the archive of a selected image downloads through the
-// web host's /transfers/ endpoint, is uploaded again (a task in the tray, with byte progress) after
+// Save, Load and Import through the browser: the archive of a selected image downloads as the
+// contract's chunked transfer (the browser's own download at the end), is uploaded again (a task in the tray, with byte progress) after
 // the image was removed, and a rootfs tarball becomes an image through Import. The CLI in its own
 // process is the oracle for what the store holds.
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -11,8 +11,13 @@ import { containerImageUsers } from '../../core/image/image-users.ts';
 import type { ResolvedRuntimeConfig } from '../../core/runtime-config.ts';
 import type { RuntimePaths } from '../../core/runtime-paths.ts';
 import { runtimeFor } from './runtime.ts';
-import { PodbayError } from '../../../shared/errors.ts';
-import type { TransferStore } from '../../core/transfer-store.ts';
+import { framesOf } from './frames-of.ts';
+import { downloadFrames, uploadFrames } from './transfers.ts';
+import type { Transfers } from './transfers.ts';
+import { withScratchFile, writeChunks } from './scratch-file.ts';
+
+// Older imports of framesOf name this module.
+export { framesOf };
 
 export interface ImageHandlerDeps {
   paths: RuntimePaths;
@@ -20,12 +25,6 @@ export interface ImageHandlerDeps {
   defaultRuntime: string;
   /** The resolved config (search and insecure registries). */
   config: ResolvedRuntimeConfig;
-  transfers?: TransferStore;
-}
-
-function transfersOf(deps: ImageHandlerDeps): TransferStore {
-  if (!deps.transfers) throw new PodbayError('ErrNotImplemented', 'file transfers are served by the web host (podbay serve); this window has none');
-  return deps.transfers;
 }
 
 /** `docker.io/library/busybox:1.36` → `busybox-1.36.tar`; several images → `images.tar`. */
@@ -58,44 +57,7 @@ export function imageRuntimeFor(deps: ImageHandlerDeps): Promise<ImageRuntime> {
   return runtime;
 }
 
-/**
- * Runs `work`, yielding each frame it emits as it comes; ends when `work` resolves, throws what it
- * throws. Frames wait in a queue while the consumer is slow (they are coalesced upstream, ~10/s).
- */
-export async function* framesOf<F>(work: (emit: (frame: F) => void) => Promise<unknown>): AsyncGenerator<F> {
-  const queue: F[] = [];
-  let wake: (() => void) | null = null;
-  let finished = false;
-  let failure: { error: unknown } | null = null;
-  const done = work((frame) => {
-    queue.push(frame);
-    wake?.();
-  }).then(
-    () => {
-      finished = true;
-      wake?.();
-    },
-    (error: unknown) => {
-      failure = { error };
-      finished = true;
-      wake?.();
-    },
-  );
-  try {
-    for (;;) {
-      while (queue.length > 0) yield queue.shift()!;
-      if (finished) break;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-    }
-    await done;
-    if (failure) throw (failure as { error: unknown }).error;
-  } finally {
-    queue.length = 0;
-  }
-}
-
-export function createImageHandlers(deps: ImageHandlerDeps) {
+export function createImageHandlers(deps: ImageHandlerDeps, transfers: Transfers) {
   return {
     'images.list': async (input) => (await imageRuntimeFor(deps)).list(input.filters ?? {}),
     'images.inspect': async (input) => (await imageRuntimeFor(deps)).inspect(input.nameOrId),
@@ -118,36 +80,42 @@ export function createImageHandlers(deps: ImageHandlerDeps) {
         await images.push(input.nameOrId, input.destination, { tlsVerify: input.tlsVerify, credentials: input.credentials, signal, onFrame: emit });
       }),
     'images.remove': async (input, { signal }) => (await imageRuntimeFor(deps)).remove(input.nameOrIds, input.force, signal),
-    'images.save': async (input, { signal }) => {
-      const transfers = transfersOf(deps);
-      const filename = archiveFilename(input.nameOrIds, input.format);
-      const { id, path } = transfers.beginDownload(filename);
-      try {
-        await (await imageRuntimeFor(deps)).save(input.nameOrIds, path, input.format, signal);
-        return { transferId: id, filename, bytes: transfers.download(id).bytes };
-      } catch (error) {
-        transfers.removeDownload(id);
-        throw error;
-      }
-    },
-    'images.load': async (input, { signal }) => {
-      const transfers = transfersOf(deps);
-      try {
-        return await (await imageRuntimeFor(deps)).load(transfers.uploadPath(input.transferId), signal);
-      } finally {
-        transfers.release(input.transferId);
-      }
-    },
-    'images.import': async (input, { signal }) => {
-      const transfers = transfersOf(deps);
-      try {
-        const { createReadStream } = await import('node:fs');
-        const source = createReadStream(transfers.uploadPath(input.transferId), { highWaterMark: 1024 * 1024 });
-        return await (await imageRuntimeFor(deps)).importImage(source, { changes: input.changes, message: input.message, reference: input.reference, signal });
-      } finally {
-        transfers.release(input.transferId);
-      }
-    },
+    'images.save': (input, ctx) =>
+      downloadFrames(transfers, ctx, async (consume) => {
+        const images = await imageRuntimeFor(deps);
+        // The archive is written whole first (its writer seeks), then streamed out of the scratch file.
+        await withScratchFile(deps.paths.runRoot, async (path) => {
+          await images.save(input.nameOrIds, path, input.format, ctx.signal);
+          const { createReadStream } = await import('node:fs');
+          const { stat } = await import('node:fs/promises');
+          const { size } = await stat(path);
+          await consume({ name: archiveFilename(input.nameOrIds, input.format), kind: 'tar', size }, createReadStream(path, { highWaterMark: 1024 * 1024 }));
+        });
+      }),
+    'images.load': (_input, ctx) =>
+      uploadFrames(transfers, ctx, async (data, received) => {
+        const images = await imageRuntimeFor(deps);
+        // An archive is read out of order (manifest.json may come last): it lands in a scratch file first.
+        return withScratchFile(deps.paths.runRoot, async (path) => {
+          received(await writeChunks(data, path, ctx.signal));
+          return { type: 'done' as const, images: await images.load(path, ctx.signal) };
+        });
+      }),
+    'images.import': (input, ctx) =>
+      uploadFrames(transfers, ctx, async (data, received) => {
+        const images = await imageRuntimeFor(deps);
+        let bytes = 0;
+        async function* counted() {
+          for await (const chunk of data) {
+            bytes += chunk.length;
+            yield chunk;
+          }
+          received(bytes);
+        }
+        // A tarball is read in order: streamed into the layer as it arrives.
+        const image = await images.importImage(counted(), { changes: input.changes, message: input.message, reference: input.reference, signal: ctx.signal });
+        return { type: 'done' as const, image };
+      }),
     'images.users': async (input) => {
       const images = await imageRuntimeFor(deps);
       const users = containerImageUsers(() => runtimeFor(deps), images.store);

@@ -1,9 +1,11 @@
-// Large data over the contract, in chunks. Why not token-checked HTTP endpoints on the web host: the
-// Electron window has no HTTP server to talk to, so downloads and uploads would need a second path
-// there; a chunked stream of the one contract works unchanged over Electron IPC, the web host's
-// WebSocket and the in-memory transport of contract tests, and every chunk passes the same input
-// validation as any call. The cost — base64 (4/3) in JSON messages — is small against a loopback
-// link, and chunks stay well under the wire's 1 MiB message limit.
+// The engine's half of the contract's chunked transfers (shared/contract/transfers.ts): the one way
+// files move between the UI and the engine — image save/load/import and container export/cp alike.
+// Why the contract and not HTTP endpoints on the web host: the Electron window has no HTTP server to
+// talk to, so a second path would be needed there; a chunked stream of the one contract works
+// unchanged over Electron IPC, the web host's WebSocket and the in-memory transport of contract
+// tests, and every chunk passes the same input validation as any call. The cost — base64 (4/3) in
+// JSON messages — is small against a loopback link, and chunks stay well under the wire's 1 MiB
+// message limit.
 //
 // Flow control, because no transport pushes back on a fast sender: a download sends at most
 // `transferWindow` chunks beyond the last one the receiver acknowledged (`transfers.ack`); an
@@ -11,8 +13,12 @@
 // A transfer belongs to the connection whose stream opened it (others get ErrInvalidArg, as for an
 // unknown id) and lives as long as that stream: cancelling it, or the window going away, aborts it.
 import { randomBytes } from 'node:crypto';
+import type { Handlers, HandlerContext } from '../../../shared/contract/define.ts';
+import { transferChunkBytes, transferWindow } from '../../../shared/contract/transfers.ts';
+import type { transferProcedures } from '../../../shared/contract/transfers.ts';
 import { PodbayError } from '../../../shared/errors.ts';
-import { transferChunkBytes, transferWindow } from '../../../shared/contract/container-files.ts';
+import type { DownloadFrame, UploadFrame } from '../../../shared/types/transfers.ts';
+import { framesOf } from './frames-of.ts';
 
 interface Waiter {
   resolve: () => void;
@@ -180,4 +186,106 @@ export async function* rechunk(source: AsyncIterable<Uint8Array>, size = transfe
     }
   }
   if (length > 0) yield Buffer.concat(parts, length);
+}
+
+/** What a download names in its `start` frame. */
+export interface DownloadInfo {
+  name: string;
+  /** A file's own bytes, or a tar. */
+  kind: 'file' | 'tar';
+  /** Bytes to come, when known. */
+  size: number | null;
+}
+
+/**
+ * A core function that hands its data to `consume` and waits for it to be drained (so it can release
+ * what it holds — a temporary mount, a scratch file — only after the last byte went out).
+ */
+export type Produce = (consume: (info: DownloadInfo, data: AsyncIterable<Uint8Array>) => Promise<void>) => Promise<void>;
+
+/**
+ * A download procedure: runs `produce` and turns its data into `start` and `chunk` frames, each
+ * chunk waiting for the receiver's acknowledgements. Cancelling the stream rejects the consumer, so
+ * the core function unwinds and releases what it held.
+ */
+export async function* downloadFrames(transfers: Transfers, ctx: HandlerContext, produce: Produce): AsyncGenerator<DownloadFrame> {
+  let hand: ((value: { info: DownloadInfo; data: AsyncIterable<Uint8Array> }) => void) | null = null;
+  let fail: ((error: unknown) => void) | null = null;
+  const handed = new Promise<{ info: DownloadInfo; data: AsyncIterable<Uint8Array> }>((resolve, reject) => {
+    hand = resolve;
+    fail = reject;
+  });
+  let drained!: { resolve: () => void; reject: (e: unknown) => void };
+  const drainedPromise = new Promise<void>((resolve, reject) => (drained = { resolve, reject }));
+  drainedPromise.catch(() => undefined);
+  const work = produce(async (info, data) => {
+    hand?.({ info, data });
+    await drainedPromise;
+  });
+  work.catch((error: unknown) => fail?.(error));
+  const transfer = transfers.openDownload(ctx.connection);
+  try {
+    const { info, data } = await handed;
+    yield { type: 'start', transferId: transfer.id, name: info.name, kind: info.kind, size: info.size };
+    let seq = 0;
+    try {
+      for await (const chunk of rechunk(data)) {
+        await transfer.maySend(seq, ctx.signal);
+        yield { type: 'chunk', seq, data: chunk.toString('base64') };
+        seq++;
+      }
+      drained.resolve();
+    } catch (error) {
+      drained.reject(error);
+      throw error;
+    }
+    await work;
+  } finally {
+    drained.reject(new PodbayError('ErrCanceled', 'download canceled'));
+    await work.catch(() => undefined);
+    transfers.close(transfer.id);
+  }
+}
+
+/**
+ * An upload procedure: opens a transfer (`start` names it), hands `consume` the bytes as the sender
+ * writes them, and ends with the `done` frame `consume` returns. `consume` calls `received` once it
+ * has every byte and goes on working (a `received` frame: the UI says "loading…"). It may return
+ * before reading everything (an import stops at the tar's end): the sender's pending writes are
+ * then refused and the client takes the result. A failure of `consume` fails the pending writes.
+ */
+export function uploadFrames<Done extends { type: 'done' }>(
+  transfers: Transfers,
+  ctx: HandlerContext,
+  consume: (data: AsyncIterable<Buffer>, received: (bytes: number) => void) => Promise<Done>,
+): AsyncGenerator<UploadFrame<Done>> {
+  const transfer = transfers.openUpload(ctx.connection);
+  return framesOf<UploadFrame<Done>>(async (emit) => {
+    try {
+      emit({ type: 'start', transferId: transfer.id });
+      emit(await consume(transfer.chunks(ctx.signal), (bytes) => emit({ type: 'received', bytes })));
+    } catch (error) {
+      transfer.fail(error);
+      throw error;
+    } finally {
+      transfers.close(transfer.id);
+    }
+  });
+}
+
+export function createTransferHandlers(transfers: Transfers) {
+  return {
+    'transfers.ack': async (input, ctx) => {
+      transfers.download(input.transferId, ctx.connection).ack(input.seq);
+      return {};
+    },
+    'transfers.write': async (input, ctx) => {
+      await transfers.upload(input.transferId, ctx.connection).write(Buffer.from(input.data, 'base64'));
+      return {};
+    },
+    'transfers.end': async (input, ctx) => {
+      transfers.upload(input.transferId, ctx.connection).end();
+      return {};
+    },
+  } satisfies Handlers<typeof transferProcedures>;
 }

@@ -1,15 +1,12 @@
 import { useRef, useState } from 'react';
-import { formatBytes } from '../presenters/format-bytes.ts';
-import { useEngine } from '../query/use-engine.ts';
-import { downloadTransfer, transfersAvailable } from '../transfers/transfers.ts';
-import { useTasksUi } from '../tasks/use-tasks.ts';
+import { isFinished } from '../images/pull-progress.ts';
+import { findTask } from '../tasks/task-list-model.ts';
+import { downloadHeadline } from '../tasks/transfer-presenters.ts';
+import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 import { FormDialog } from './FormDialog.tsx';
-
-function Unavailable() {
-  return <p className="form-hint form-hint-danger">Files move through the web host: open Podbay in a browser from `podbay serve` (the desktop window gets native file dialogs later).</p>;
-}
+import { ProgressBar } from './ProgressBar.tsx';
 
 /**
  * Load an archive (docker-archive or oci-archive) or import a rootfs tarball (plain or gzip) from a
@@ -25,16 +22,18 @@ export function UploadImageDialog({ mode, onClose }: { mode: 'load' | 'import'; 
   const [message, setMessage] = useState('');
 
   const start = () => {
-    if (!file || !transfersAvailable()) return;
+    if (!file) return;
     tasks.startUpload(
-      {
-        fileName: file.name,
-        bytes: file.size,
-        mode,
-        ...(reference.trim() ? { reference: reference.trim() } : {}),
-        changes: changes.split('\n').map((c) => c.trim()).filter(Boolean),
-        ...(message.trim() ? { message: message.trim() } : {}),
-      },
+      mode === 'load'
+        ? { fileName: file.name, bytes: file.size, mode }
+        : {
+            fileName: file.name,
+            bytes: file.size,
+            mode,
+            ...(reference.trim() ? { reference: reference.trim() } : {}),
+            changes: changes.split('\n').map((c) => c.trim()).filter(Boolean),
+            ...(message.trim() ? { message: message.trim() } : {}),
+          },
       file,
     );
     onClose();
@@ -55,14 +54,13 @@ export function UploadImageDialog({ mode, onClose }: { mode: 'load' | 'import'; 
           <button type="button" className="button" onClick={onClose}>
             Close
           </button>
-          <button type="submit" className="button button-primary" disabled={!file || !transfersAvailable()}>
+          <button type="submit" className="button button-primary" disabled={!file}>
             <Icon name="upload" size={14} />
             {mode === 'load' ? 'Load' : 'Import'}
           </button>
         </>
       }
     >
-      {!transfersAvailable() && <Unavailable />}
       <label className="form-field">
         <span className="form-label">{mode === 'load' ? 'Archive (docker-archive or oci-archive .tar)' : 'Tarball (.tar or .tar.gz)'}</span>
         <input ref={fileRef} type="file" name="file" accept={mode === 'load' ? '.tar' : '.tar,.gz,.tgz'} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
@@ -87,64 +85,69 @@ export function UploadImageDialog({ mode, onClose }: { mode: 'load' | 'import'; 
   );
 }
 
-/** Save the selected images into one archive and download it. */
+/**
+ * Save the selected images into one archive and download it: a download task (progress here and in
+ * the tray, where it goes on when the dialog closes), ending in the browser's downloads.
+ */
 export function SaveImagesDialog({ names, onClose }: { names: readonly string[]; onClose: () => void }) {
-  const { client } = useEngine();
+  const { tasks } = useTasksUi();
+  const state = useTaskState();
   const selectRef = useRef<HTMLSelectElement>(null);
   const [format, setFormat] = useState<'oci-archive' | 'docker-archive'>('oci-archive');
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<{ filename: string; bytes: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await client.call('images.save', { nameOrIds: [...names], format });
-      downloadTransfer(result.transferId, result.filename);
-      setSaved(result);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const task = findTask(state, taskId);
+  const download = task?.kind === 'download' ? task : null;
+  const busy = download !== null && !isFinished(download.progress);
+  const headline = download ? downloadHeadline(download) : null;
 
   return (
     <FormDialog
       title={`Save ${names.length === 1 ? names[0] : `${names.length} images`}`}
       icon="download"
-      busy={busy}
       initialFocus={selectRef}
       onClose={onClose}
-      onSubmit={() => void save()}
+      onSubmit={() => setTaskId(tasks.startDownload({ mode: 'save', nameOrIds: [...names], format }))}
       actions={
         <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
+          {busy && <span className="muted small">Closing leaves it running in Tasks.</span>}
+          <span className="toolbar-spacer" />
+          {busy && download && (
+            <button type="button" className="button button-danger-ghost" onClick={() => tasks.cancel(download.id)}>
+              Cancel
+            </button>
+          )}
+          <button type="button" className="button" onClick={onClose}>
             Close
           </button>
-          <button type="submit" className="button button-primary" disabled={busy || !transfersAvailable()}>
+          <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="download" size={14} />}
             Save and download
           </button>
         </>
       }
     >
-      {!transfersAvailable() && <Unavailable />}
       <label className="form-field">
         <span className="form-label">Format</span>
-        <select ref={selectRef} className="input" name="format" value={format} onChange={(e) => setFormat(e.target.value as 'oci-archive' | 'docker-archive')}>
+        <select ref={selectRef} className="input" name="format" value={format} disabled={busy} onChange={(e) => setFormat(e.target.value as 'oci-archive' | 'docker-archive')}>
           <option value="oci-archive">oci-archive (OCI layout in a tar)</option>
           <option value="docker-archive">docker-archive (docker save / podman load)</option>
         </select>
       </label>
       <p className="form-hint">One archive with every selected image, the layers exactly as stored; your browser downloads it.</p>
-      {saved && (
+      {download && headline && busy && (
+        <div className="pull-result" role="status">
+          <span>
+            {headline.title}: {headline.detail}
+          </span>
+          <ProgressBar fraction={headline.fraction} label={`Progress of ${headline.title}`} valueText={headline.detail} size="thin" />
+        </div>
+      )}
+      {download?.progress.phase === 'done' && headline && (
         <p className="pull-result" role="status">
-          <Icon name="check" size={14} /> Saved {saved.filename} ({formatBytes(saved.bytes)}) — see your browser’s downloads.
+          <Icon name="check" size={14} /> {headline.title} ({headline.detail}) — see your browser’s downloads.
         </p>
       )}
-      {error != null && <ErrorPanel error={error} doing="saving the images" />}
+      {download?.progress.phase === 'failed' && <ErrorPanel error={download.progress.error} doing="saving the images" />}
     </FormDialog>
   );
 }

@@ -1,41 +1,38 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ContainerDirListing, ContainerFileEntry } from '../../../shared/types/container-files.ts';
-import { upload } from '../../../shared/transfer-client.ts';
-import type { DownloadInfo } from '../../../shared/transfer-client.ts';
 import { breadcrumbs, canDownload, entryOpen, entrySize, entryTime, joinPath, modeString, parentPath, sortEntries } from '../containers/files-model.ts';
-import { downloadToBrowser, fileSource } from '../containers/transfer-ui.ts';
-import { formatBytes } from '../presenters/format-bytes.ts';
+import { isFinished } from '../images/pull-progress.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { findTask } from '../tasks/task-list-model.ts';
+import type { DownloadTaskInput } from '../tasks/task-list-model.ts';
+import { taskHeadline, taskWhat } from '../tasks/transfer-presenters.ts';
+import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { VirtualTable } from './VirtualTable.tsx';
 import type { VirtualColumn } from './VirtualTable.tsx';
 
-interface Transfer {
-  readonly label: string;
-  readonly bytes: number;
-  readonly total: number | null;
-  readonly cancel: () => void;
-}
-
 /**
  * A container's filesystem, one directory at a time (read-only browsing, running or stopped: the
  * engine mounts a stopped one for each read): open a directory or symlink to enter it, download a
  * file as itself or a directory as a tar, upload a file or an archive into the directory shown, or
- * export the whole root filesystem. Transfers stream in chunks and show their bytes; Cancel stops them.
+ * export the whole root filesystem. Each transfer is a task (the tray shows it too, and it goes on
+ * when the panel closes); the latest one shows its bytes here, with Cancel.
  */
 export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string }) {
   const { client } = useEngine();
+  const { tasks } = useTasksUi();
+  const taskState = useTaskState();
   const [path, setPath] = useState('/');
   const [listing, setListing] = useState<ContainerDirListing | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const [generation, setGeneration] = useState(0);
   const [activeKey, setActiveKey] = useState<string | null>(null);
-  const [transfer, setTransfer] = useState<Transfer | null>(null);
-  const [transferError, setTransferError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [transferId, setTransferId] = useState<string | null>(null);
+  const transfer = findTask(taskState, transferId);
+  const transferPhase = transfer?.progress.phase;
   const fileInput = useRef<HTMLInputElement>(null);
   const archiveInput = useRef<HTMLInputElement>(null);
 
@@ -63,59 +60,26 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
   const entries = useMemo(() => sortEntries(listing?.entries ?? []), [listing]);
   const shownPath = listing?.path ?? path;
 
-  const download = useCallback(
-    (request: Parameters<typeof downloadToBrowser>[1], label: string) => {
-      setTransferError(null);
-      setNotice(null);
-      let size: number | null = null;
-      const handle = downloadToBrowser(client, request, (bytes, info: DownloadInfo | null) => {
-        size = info?.size ?? size;
-        setTransfer({ label: `Downloading ${info?.name ?? label}`, bytes, total: size, cancel: handle.cancel });
-      });
-      setTransfer({ label: `Downloading ${label}`, bytes: 0, total: null, cancel: handle.cancel });
-      handle.done.then(
-        (result) => {
-          setTransfer(null);
-          setNotice(`Downloaded ${result.name} (${formatBytes(result.bytes)}).`);
-        },
-        (e: unknown) => {
-          setTransfer(null);
-          setTransferError(e);
-        },
-      );
-    },
-    [client],
-  );
+  // What an upload wrote shows in the listing once it is done (or failed half-way).
+  useEffect(() => {
+    if (transfer?.kind === 'upload' && (transferPhase === 'done' || transferPhase === 'failed')) setGeneration((g) => g + 1);
+  }, [transfer?.kind, transferPhase]);
+
+  const download = useCallback((input: DownloadTaskInput) => setTransferId(tasks.startDownload(input)), [tasks]);
 
   const open = (entry: ContainerFileEntry) => {
     const action = entryOpen(entry);
     if (action === 'navigate') setPath(joinPath(shownPath, entry.name));
-    else if (action === 'download') download({ path: 'containers.copyOut', input: { nameOrId, path: joinPath(shownPath, entry.name) } }, entry.name);
+    else if (action === 'download') download({ mode: 'copyOut', nameOrId, containerName: name, path: joinPath(shownPath, entry.name) });
   };
 
-  const startUpload = (file: File | undefined, kind: 'file' | 'tar') => {
+  const startUpload = (file: File | undefined, as: 'file' | 'tar') => {
     if (!file) return;
-    setTransferError(null);
-    setNotice(null);
-    const controller = new AbortController();
-    const label = kind === 'tar' ? `Extracting ${file.name} into ${shownPath}` : `Uploading ${file.name} to ${shownPath}`;
-    setTransfer({ label, bytes: 0, total: file.size, cancel: () => controller.abort() });
-    upload(client, { nameOrId, path: shownPath, kind, ...(kind === 'file' ? { name: file.name } : {}) }, fileSource(file), {
-      signal: controller.signal,
-      onProgress: (bytes) => setTransfer({ label, bytes, total: file.size, cancel: () => controller.abort() }),
-    }).then(
-      (report) => {
-        setTransfer(null);
-        setNotice(kind === 'tar' ? `Extracted ${report.entries} entries into ${shownPath}.` : `Uploaded ${file.name} (${formatBytes(report.bytes)}).`);
-        setGeneration((g) => g + 1);
-      },
-      (e: unknown) => {
-        setTransfer(null);
-        setTransferError(e);
-        setGeneration((g) => g + 1);
-      },
-    );
+    setTransferId(tasks.startUpload({ fileName: file.name, bytes: file.size, mode: 'copy', nameOrId, containerName: name, path: shownPath, as }, file));
   };
+
+  const headline = transfer ? taskHeadline(transfer) : null;
+  const transferRunning = transfer !== null && !isFinished(transfer.progress);
 
   const columns = useMemo<VirtualColumn<ContainerFileEntry>[]>(
     () => [
@@ -150,10 +114,9 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
               className="button button-small button-ghost"
               aria-label={`Download ${e.name}${e.type === 'file' ? '' : ' as tar'}`}
               title={e.type === 'file' ? 'Download' : 'Download as tar'}
-              disabled={transfer !== null}
               onClick={(event) => {
                 event.stopPropagation();
-                download({ path: 'containers.copyOut', input: { nameOrId, path: joinPath(shownPath, e.name) } }, e.name);
+                download({ mode: 'copyOut', nameOrId, containerName: name, path: joinPath(shownPath, e.name) });
               }}
             >
               <Icon name="download" size={13} />
@@ -161,7 +124,7 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
           ) : null,
       },
     ],
-    [download, nameOrId, shownPath, transfer],
+    [download, name, nameOrId, shownPath],
   );
 
   const byKey = useMemo(() => new Map(entries.map((e) => [e.name, e])), [entries]);
@@ -186,7 +149,7 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
         <button type="button" className="button button-small" onClick={() => setGeneration((g) => g + 1)} aria-label="Refresh the listing">
           <Icon name="refresh" size={13} />
         </button>
-        <button type="button" className="button button-small" disabled={transfer !== null} onClick={() => fileInput.current?.click()}>
+        <button type="button" className="button button-small" onClick={() => fileInput.current?.click()}>
           Upload file…
         </button>
         <input
@@ -200,7 +163,7 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
             event.target.value = '';
           }}
         />
-        <button type="button" className="button button-small" disabled={transfer !== null} onClick={() => archiveInput.current?.click()}>
+        <button type="button" className="button button-small" onClick={() => archiveInput.current?.click()}>
           Upload tar…
         </button>
         <input
@@ -215,33 +178,32 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
             event.target.value = '';
           }}
         />
-        <button type="button" className="button button-small" disabled={transfer !== null} onClick={() => download({ path: 'containers.copyOut', input: { nameOrId, path: shownPath } }, `${shownPath} as tar`)}>
+        <button type="button" className="button button-small" onClick={() => download({ mode: 'copyOut', nameOrId, containerName: name, path: shownPath })}>
           <Icon name="download" size={13} />
           Folder as tar
         </button>
-        <button type="button" className="button button-small" disabled={transfer !== null} onClick={() => download({ path: 'containers.export', input: { nameOrId } }, `the filesystem of ${name}`)}>
+        <button type="button" className="button button-small" onClick={() => download({ mode: 'export', nameOrId, containerName: name })}>
           <Icon name="download" size={13} />
           Export filesystem
         </button>
       </div>
-      {transfer && (
+      {transfer && headline && transferRunning && (
         <div className="files-transfer" role="status">
           <span className="ellipsis">
-            {transfer.label}: {formatBytes(transfer.bytes)}
-            {transfer.total !== null ? ` of ${formatBytes(transfer.total)}` : ''}
+            {headline.title}: {headline.detail}
           </span>
-          <ProgressBar fraction={transfer.total ? transfer.bytes / transfer.total : null} label={transfer.label} valueText={formatBytes(transfer.bytes)} size="thin" />
-          <button type="button" className="button button-small button-danger-ghost" onClick={transfer.cancel}>
+          <ProgressBar fraction={headline.fraction} label={`Progress of ${taskWhat(transfer)}`} valueText={headline.detail} size="thin" />
+          <button type="button" className="button button-small button-danger-ghost" onClick={() => tasks.cancel(transfer.id)} aria-label={`Cancel ${taskWhat(transfer)}`}>
             Cancel
           </button>
         </div>
       )}
-      {notice && !transfer && (
+      {transfer && headline && !transferRunning && transferPhase !== 'failed' && (
         <p className="files-notice muted small" role="status">
-          {notice}
+          {headline.title} ({headline.detail}).
         </p>
       )}
-      {transferError != null && <ErrorPanel error={transferError} doing="transferring files" />}
+      {transfer && transferPhase === 'failed' && <ErrorPanel error={transfer.progress.error} doing="transferring files" />}
       {error != null && <ErrorPanel error={error} doing={`listing ${path}`} onRetry={() => setGeneration((g) => g + 1)} />}
       {loading && !listing ? (
         <div className="loading inspect-loading" role="status">

@@ -4,7 +4,7 @@ import { isFinished, pullTotals } from '../images/pull-progress.ts';
 import { pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
 import { runningTasks, taskStatus } from '../tasks/task-list-model.ts';
 import type { ProgressTask } from '../tasks/task-list-model.ts';
-import { taskHeadline, taskWhat } from '../images/push-presenters.ts';
+import { taskHeadline, taskWhat } from '../tasks/transfer-presenters.ts';
 import { commitFinished, commitHeadline } from '../tasks/commit-task-model.ts';
 import type { CommitTask } from '../tasks/commit-task-model.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
@@ -129,7 +129,6 @@ function TrayItem({
   tone,
   finished,
   what,
-  cancellable = true,
   onCancel,
   onDismiss,
   children,
@@ -139,7 +138,6 @@ function TrayItem({
   finished: boolean;
   /** "pull of busybox": what the progress bar and Cancel name. */
   what: string;
-  cancellable?: boolean;
   onCancel: () => void;
   onDismiss: () => void;
   children?: ReactNode;
@@ -161,11 +159,11 @@ function TrayItem({
           <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
             Dismiss
           </button>
-        ) : cancellable ? (
+        ) : (
           <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel ${what}`}>
             Cancel
           </button>
-        ) : null}
+        )}
       </div>
     </li>
   );
@@ -178,11 +176,10 @@ function TaskItem({ task, onShow, onCancel, onDismiss }: { task: ProgressTask; o
       tone={pullStatusTone(task.progress)}
       finished={isFinished(task.progress)}
       what={taskWhat(task)}
-      cancellable={!(task.kind === 'upload' && task.storing)}
       onCancel={onCancel}
       onDismiss={onDismiss}
     >
-      {task.kind !== 'upload' && (
+      {(task.kind === 'pull' || task.kind === 'push') && (
         <button type="button" className="button button-small" onClick={onShow}>
           Show
         </button>

@@ -170,7 +170,7 @@ export function describePullError(error: ErrorData | unknown, reference: string)
 }
 
 /** The tray's summary of what is running: "2 pulls · 43 %", "1 push · 10 %", "3 transfers · 50 %". */
-export function trayLabel(running: readonly PullState[], kinds: readonly ('pull' | 'push' | 'upload')[] = running.map(() => 'pull')): string {
+export function trayLabel(running: readonly PullState[], kinds: readonly ('pull' | 'push' | 'upload' | 'download')[] = running.map(() => 'pull')): string {
   if (running.length === 0) return 'No tasks running';
   let done = 0;
   let total = 0;
@@ -179,7 +179,7 @@ export function trayLabel(running: readonly PullState[], kinds: readonly ('pull'
     done += t.done;
     total += t.total;
   }
-  const kind = kinds.every((k) => k === 'pull') ? 'pull' : kinds.every((k) => k === 'push') ? 'push' : kinds.every((k) => k === 'upload') ? 'upload' : 'transfer';
+  const kind = kinds.every((k) => k === kinds[0]) ? (kinds[0] ?? 'pull') : 'transfer';
   const plural = kind === 'push' ? 'pushes' : `${kind}s`;
   const what = running.length === 1 ? `1 ${kind}` : `${running.length} ${plural}`;
   return total > 0 ? `${what} · ${percent(done / total)}` : what;

@@ -3,9 +3,9 @@
 import type { ErrorData } from '../../../shared/errors.ts';
 import { describeError } from '../presenters/error-presenters.ts';
 import { formatBytes } from '../presenters/format-bytes.ts';
-import type { ProgressTask, PushTask, UploadTask } from '../tasks/task-list-model.ts';
+import type { PushTask } from '../tasks/task-list-model.ts';
 import { pullEta, pullTotals } from './pull-progress.ts';
-import { formatEta, formatSpeed, pullHeadline, shortDigest } from './pull-presenters.ts';
+import { formatEta, formatSpeed, shortDigest } from './pull-presenters.ts';
 import type { PullHeadline, PullErrorView } from './pull-presenters.ts';
 
 export function pushHeadline(task: PushTask): PullHeadline {
@@ -82,45 +82,4 @@ export function defaultDestination(registry: string, imageName: string | null): 
 
 export function destinationOf(registry: string, repository: string, tag: string): string {
   return `${registry.trim()}/${repository.trim().replace(/^\/+|\/+$/g, '')}:${tag.trim() || 'latest'}`;
-}
-
-/** An upload for load/import: bytes sent, then the engine storing it, then what it stored. */
-export function uploadHeadline(task: UploadTask): PullHeadline {
-  const state = task.progress;
-  const name = task.input.fileName;
-  const totals = pullTotals(state);
-  const verb = task.input.mode === 'load' ? 'Load' : 'Import';
-  switch (state.phase) {
-    case 'done': {
-      const n = state.images.length;
-      return {
-        title: `${verb}ed ${name}`,
-        detail: `${n === 1 ? `Image ${shortDigest(state.images[0]!.id)}` : `${n} images`} · ${formatBytes(totals.total)}`,
-        tone: 'ok',
-        fraction: 1,
-      };
-    }
-    case 'canceled':
-      return { title: `Cancelled upload of ${name}`, detail: 'Nothing of it was kept.', tone: 'warning', fraction: totals.fraction };
-    case 'failed':
-      return { title: `Could not ${verb.toLowerCase()} ${name}`, detail: state.error ? describeError(state.error).message : 'The upload failed.', tone: 'danger', fraction: totals.fraction };
-    default: {
-      if (task.storing) return { title: `${verb}ing ${name}`, detail: `Uploaded ${formatBytes(totals.total)}; ${task.input.mode === 'load' ? 'loading the images' : 'importing the layer'}…`, tone: 'neutral', fraction: 1 };
-      const parts = [`${formatBytes(totals.done)} of ${formatBytes(totals.total)} uploaded`];
-      if (state.bytesPerSecond > 0) parts.push(formatSpeed(state.bytesPerSecond));
-      return { title: `Uploading ${name}`, detail: parts.join(' · '), tone: 'neutral', fraction: totals.fraction };
-    }
-  }
-}
-
-/** The tray's line for any task. */
-export function taskHeadline(task: ProgressTask): PullHeadline {
-  if (task.kind === 'pull') return pullHeadline(task.progress);
-  return task.kind === 'push' ? pushHeadline(task) : uploadHeadline(task);
-}
-
-/** "pull of busybox", "push of reg/app:1", "upload of rootfs.tar": what Cancel names. */
-export function taskWhat(task: ProgressTask): string {
-  if (task.kind === 'pull') return `pull of ${task.input.reference}`;
-  return task.kind === 'push' ? `push of ${task.input.destination}` : `upload of ${task.input.fileName}`;
 }

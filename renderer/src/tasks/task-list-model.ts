@@ -47,16 +47,15 @@ export interface PushTask {
   readonly pushed: { readonly reference: string; readonly manifestDigest: string } | null;
 }
 
-/** A file the browser uploads for `images.load` or `images.import` (web host transfers). */
-export interface UploadTaskInput {
-  readonly fileName: string;
-  readonly bytes: number;
-  readonly mode: 'load' | 'import';
-  /** import only */
-  readonly reference?: string;
-  readonly changes?: readonly string[];
-  readonly message?: string;
-}
+/**
+ * A file the user picked, sent to the engine as a chunked upload (shared/transfer-client.ts): an
+ * archive to load, a rootfs tarball to import, or a file or tar copied into a container's directory.
+ */
+export type UploadTaskInput = { readonly fileName: string; readonly bytes: number } & (
+  | { readonly mode: 'load' }
+  | { readonly mode: 'import'; readonly reference?: string; readonly changes?: readonly string[]; readonly message?: string }
+  | { readonly mode: 'copy'; readonly nameOrId: string; readonly containerName: string; readonly path: string; readonly as: 'file' | 'tar' }
+);
 
 export interface UploadTask {
   readonly id: string;
@@ -64,12 +63,30 @@ export interface UploadTask {
   readonly input: UploadTaskInput;
   /** One "layer": the file; `images` holds what the engine stored from it. */
   readonly progress: PullState;
-  /** The upload is complete and the engine is loading or importing it (no longer cancellable). */
+  /** The engine has every byte and is loading, importing or writing it. */
   readonly storing: boolean;
+  /** A copy into a container: what was written. */
+  readonly copied: { readonly entries: number; readonly bytes: number } | null;
+}
+
+/** A file the engine sends for the user to keep: an image archive, a container's export, a path copied out. */
+export type DownloadTaskInput =
+  | { readonly mode: 'save'; readonly nameOrIds: readonly string[]; readonly format: 'oci-archive' | 'docker-archive' }
+  | { readonly mode: 'export'; readonly nameOrId: string; readonly containerName: string }
+  | { readonly mode: 'copyOut'; readonly nameOrId: string; readonly containerName: string; readonly path: string };
+
+export interface DownloadTask {
+  readonly id: string;
+  readonly kind: 'download';
+  readonly input: DownloadTaskInput;
+  /** One "layer": the file (its total is 0 while the size is unknown, as for a tar; its done counts the bytes anyway). */
+  readonly progress: PullState;
+  /** What the engine said it sends, once it started. */
+  readonly file: { readonly name: string; readonly kind: 'file' | 'tar'; readonly size: number | null } | null;
 }
 
 /** The tasks whose progress is a PullState (bytes per layer, blob or file). */
-export type ProgressTask = PullTask | PushTask | UploadTask;
+export type ProgressTask = PullTask | PushTask | UploadTask | DownloadTask;
 
 export type Task = ProgressTask | CommitTask;
 
@@ -78,14 +95,47 @@ export const uploadItem = (input: UploadTaskInput) => `file:${input.fileName}`;
 
 export function addUploadTask(state: TaskListState, id: string, input: UploadTaskInput, now: number): TaskListState {
   const progress = applyPullFrame(initialPull(input.fileName, now), { type: 'manifest', reference: input.fileName, manifestDigest: '', layers: [{ digest: uploadItem(input), size: input.bytes }] }, now);
-  const task: UploadTask = { id, kind: 'upload', input, progress, storing: false };
+  const task: UploadTask = { id, kind: 'upload', input, progress, storing: false, copied: null };
   return { tasks: [task, ...state.tasks.filter((t) => t.id !== id)] };
 }
 
-/** The upload finished: the engine stores it now. */
+/** The engine has the whole file: it stores it now. */
 export function uploadStoring(state: TaskListState, id: string, now: number): TaskListState {
   const next = updateTask(state, id, (p) => applyPullFrame(p, { type: 'layer-done', digest: p.layers[0]?.digest ?? '', size: p.layers[0]?.total ?? 0 }, now));
   return { tasks: next.tasks.map((t) => (t.id === id && t.kind === 'upload' ? { ...t, storing: true } : t)) };
+}
+
+export function uploadCopied(state: TaskListState, id: string, copied: { entries: number; bytes: number }): TaskListState {
+  return { tasks: state.tasks.map((t) => (t.id === id && t.kind === 'upload' ? { ...t, copied: { entries: copied.entries, bytes: copied.bytes } } : t)) };
+}
+
+/** The progress key of a download's one item. */
+export const downloadItem = 'file:download';
+
+export function addDownloadTask(state: TaskListState, id: string, input: DownloadTaskInput, now: number): TaskListState {
+  const task: DownloadTask = { id, kind: 'download', input, progress: initialPull(downloadWhat(input), now), file: null };
+  return { tasks: [task, ...state.tasks.filter((t) => t.id !== id)] };
+}
+
+/** The engine named the file it sends. */
+export function downloadStarted(state: TaskListState, id: string, file: { name: string; kind: 'file' | 'tar'; size: number | null }, now: number): TaskListState {
+  const next = updateTask(state, id, (p) => applyPullFrame(p, { type: 'manifest', reference: file.name, manifestDigest: '', layers: [{ digest: downloadItem, size: file.size ?? 0 }] }, now));
+  return { tasks: next.tasks.map((t) => (t.id === id && t.kind === 'download' ? { ...t, file: { name: file.name, kind: file.kind, size: file.size } } : t)) };
+}
+
+export const downloadBytes = (state: TaskListState, id: string, done: number, now: number) =>
+  updateTask(state, id, (p) => applyPullFrame(p, { type: 'layer-bytes', digest: downloadItem, done, total: p.layers[0]?.total ?? 0 }, now));
+
+/** "busybox:1", "the filesystem of web", "/etc of web": what a download is of, before its file is named. */
+export function downloadWhat(input: DownloadTaskInput): string {
+  switch (input.mode) {
+    case 'save':
+      return input.nameOrIds.length === 1 ? (input.nameOrIds[0] as string) : `${input.nameOrIds.length} images`;
+    case 'export':
+      return `the filesystem of ${input.containerName}`;
+    case 'copyOut':
+      return `${input.path} of ${input.containerName}`;
+  }
 }
 
 /** Whether a task has finished (done, failed or canceled): only then can it be dismissed. */
@@ -191,7 +241,7 @@ export function runningCommits(state: TaskListState): CommitTask[] {
   return state.tasks.filter((t): t is CommitTask => t.kind === 'commit' && !commitFinished(t));
 }
 
-/** A pull, push or upload by id (commits: findCommit). */
+/** A pull, push, upload or download by id (commits: findCommit). */
 export function findTask(state: TaskListState, id: string | null): ProgressTask | null {
   return id === null ? null : (state.tasks.find((t): t is ProgressTask => t.id === id && t.kind !== 'commit') ?? null);
 }

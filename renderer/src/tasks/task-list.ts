@@ -1,21 +1,57 @@
 // The window's task list: starts pulls, pushes and commits as `images.pull` / `images.push` /
-// `containers.commit` streams, and uploads for load/import, owned by the list (not by a dialog or a page), folds their progress into
-// the task list model, and cancels them on request. One per
-// window (tasks-context.tsx); nothing here uses a timer — state changes only when a frame arrives.
+// `containers.commit` streams, and every file transfer — uploads to load, import or copy in,
+// downloads of a save, an export or a copy out, all the contract's chunked transfers — owned by the
+// list (not by a dialog or a page); folds their progress into the task list model, and cancels them
+// on request. One per window (tasks-context.tsx); nothing here uses a timer — state changes only when
+// a frame arrives.
 import type { TypedClient } from '../../../shared/client.ts';
 import type { StreamFrame } from '../../../shared/wire.ts';
 import type { ImagePullFrame, ImagePushFrame } from '../../../shared/types/images.ts';
 import type { CommitFrame } from '../../../shared/types/container-files.ts';
-import { addCommitTask, addPullTask, addPushTask, addUploadTask, uploadItem, uploadStoring, clearFinished, dismissTask, emptyTasks, findCommit, findTask, pushTaskFrame, taskCanceled, taskEnded, taskFailed, taskFrame, updateCommit } from './task-list-model.ts';
-import type { ProgressTask, PullTaskInput, PushTaskInput, TaskListState, UploadTaskInput } from './task-list-model.ts';
+import { blobSource, startDownload, upload } from '../../../shared/transfer-client.ts';
+import type { DownloadInfo, DownloadPath } from '../../../shared/transfer-client.ts';
+import type { Contract } from '../../../shared/contract.ts';
+import type { InputOf } from '../../../shared/contract/define.ts';
+import {
+  addCommitTask,
+  addDownloadTask,
+  addPullTask,
+  addPushTask,
+  addUploadTask,
+  clearFinished,
+  dismissTask,
+  downloadBytes,
+  downloadStarted,
+  emptyTasks,
+  findCommit,
+  findTask,
+  pushTaskFrame,
+  taskCanceled,
+  taskEnded,
+  taskFailed,
+  taskFrame,
+  updateCommit,
+  uploadCopied,
+  uploadItem,
+  uploadStoring,
+} from './task-list-model.ts';
+import type { DownloadTaskInput, ProgressTask, PullTaskInput, PushTaskInput, TaskListState, UploadTaskInput } from './task-list-model.ts';
 import { applyCommitFrame, initialCommit } from './commit-task-model.ts';
 import type { CommitTask, CommitTaskInput } from './commit-task-model.ts';
 import { toErrorData } from '../../../shared/errors.ts';
 
+/** Transfers need `call` as well (their chunks and acknowledgements); pulls, pushes and commits only stream. */
 export type StreamClient = Pick<TypedClient, 'stream'> & Partial<Pick<TypedClient, 'call'>>;
 
-/** Sends a file to the web host and returns its transfer id (renderer/src/transfers/transfers.ts). */
-export type Uploader = (file: Blob, onProgress: (sent: number, total: number) => void, signal: AbortSignal) => Promise<{ id: string }>;
+/** Where a download's bytes go, in order, as they arrive: `close` once all came, `abort` otherwise. */
+export interface FileSink {
+  write(bytes: Uint8Array): void | Promise<void>;
+  close(): void;
+  abort(): void;
+}
+
+/** Opens the sink for a download the engine started (the browser's own download, a test's buffer). */
+export type FileSaver = (info: DownloadInfo) => FileSink;
 
 export class TaskList {
   private state: TaskListState = emptyTasks;
@@ -26,12 +62,12 @@ export class TaskList {
   private readonly now: () => number;
   private counter = 0;
 
-  private readonly uploader: Uploader | undefined;
+  private readonly saver: FileSaver | undefined;
 
-  constructor(client: StreamClient, now: () => number = () => Date.now(), uploader?: Uploader) {
+  constructor(client: StreamClient, now: () => number = () => Date.now(), saver?: FileSaver) {
     this.client = client;
     this.now = now;
-    this.uploader = uploader;
+    this.saver = saver;
   }
 
   getState(): TaskListState {
@@ -98,9 +134,16 @@ export class TaskList {
     return id;
   }
 
+  /** The client with `call`, which transfers need. */
+  private transferClient(): Pick<TypedClient, 'stream' | 'call'> {
+    if (!this.client.call) throw new Error('file transfers need a client that calls');
+    return this.client as Pick<TypedClient, 'stream' | 'call'>;
+  }
+
   /**
-   * Uploads `file` with byte progress, then loads or imports it; the images stored land in the
-   * task. Cancellable while the bytes go out; once the engine has the file it finishes on its own.
+   * Uploads `file` in chunks with byte progress, and the engine loads, imports or writes it as it
+   * says: the images stored (load, import) or what was written (copy) land in the task. Cancellable
+   * until the engine is done; the file is read a slice at a time, never whole.
    */
   startUpload(input: UploadTaskInput, file: Blob): string {
     const id = `upload-${++this.counter}`;
@@ -108,17 +151,25 @@ export class TaskList {
     const controller = new AbortController();
     this.stops.set(id, () => controller.abort());
     const item = uploadItem(input);
+    const options = {
+      signal: controller.signal,
+      onProgress: (done: number) => this.set(taskFrame(this.state, id, { type: 'layer-bytes', digest: item, done, total: input.bytes }, this.now())),
+      onReceived: () => this.set(uploadStoring(this.state, id, this.now())),
+    };
     const run = async () => {
-      if (!this.uploader || !this.client.call) throw new Error('uploads need the web host');
-      const call = this.client.call.bind(this.client);
-      const upload = await this.uploader(file, (done, total) => this.set(taskFrame(this.state, id, { type: 'layer-bytes', digest: item, done, total }, this.now())), controller.signal);
+      const client = this.transferClient();
+      const source = blobSource(file);
+      if (input.mode === 'copy') {
+        const request = { nameOrId: input.nameOrId, path: input.path, kind: input.as, ...(input.as === 'file' ? { name: input.fileName, size: file.size } : {}) };
+        this.set(uploadCopied(this.state, id, await upload(client, 'containers.copyIn', request, source, options)));
+      } else {
+        const images =
+          input.mode === 'load'
+            ? (await upload(client, 'images.load', {}, source, options)).images
+            : [(await upload(client, 'images.import', { changes: [...(input.changes ?? [])], ...(input.reference ? { reference: input.reference } : {}), ...(input.message ? { message: input.message } : {}) }, source, options)).image];
+        for (const image of images) this.set(taskFrame(this.state, id, { type: 'image', image }, this.now()));
+      }
       this.stops.delete(id);
-      this.set(uploadStoring(this.state, id, this.now()));
-      const images =
-        input.mode === 'load'
-          ? await call('images.load', { transferId: upload.id })
-          : [await call('images.import', { transferId: upload.id, changes: [...(input.changes ?? [])], ...(input.reference ? { reference: input.reference } : {}), ...(input.message ? { message: input.message } : {}) })];
-      for (const image of images) this.set(taskFrame(this.state, id, { type: 'image', image }, this.now()));
       this.set(taskEnded(this.state, id, this.now()));
     };
     run().catch((error: unknown) => {
@@ -126,6 +177,50 @@ export class TaskList {
       if (controller.signal.aborted) return; // cancel() already marked it
       this.set(taskFailed(this.state, id, toErrorData(error), this.now()));
     });
+    return id;
+  }
+
+  /**
+   * Downloads what `input` names in chunks into the sink the saver opens (the browser's download),
+   * with byte progress; each chunk is acknowledged once the sink took it, so the engine never runs
+   * far ahead. Cancel stops the engine and drops what arrived.
+   */
+  startDownload(input: DownloadTaskInput): string {
+    const id = `download-${++this.counter}`;
+    this.set(addDownloadTask(this.state, id, input, this.now()));
+    let sink: FileSink | null = null;
+    let received = 0;
+    try {
+      const saver = this.saver;
+      if (!saver) throw new Error('downloads need somewhere to save to');
+      const request = downloadRequest(input);
+      const handle = startDownload(this.transferClient(), request.path, request.input, {
+        onStart: (info) => {
+          sink = saver(info);
+          this.set(downloadStarted(this.state, id, info, this.now()));
+        },
+        onChunk: async (bytes) => {
+          await sink?.write(bytes);
+          received += bytes.length;
+          this.set(downloadBytes(this.state, id, received, this.now()));
+        },
+      });
+      this.stops.set(id, () => handle.cancel());
+      handle.done.then(
+        () => {
+          this.stops.delete(id);
+          sink?.close();
+          this.set(taskEnded(this.state, id, this.now()));
+        },
+        (error: unknown) => {
+          this.stops.delete(id);
+          sink?.abort();
+          this.set(taskFailed(this.state, id, toErrorData(error), this.now())); // a no-op after cancel()
+        },
+      );
+    } catch (error) {
+      this.set(taskFailed(this.state, id, toErrorData(error), this.now()));
+    }
     return id;
   }
 
@@ -165,6 +260,7 @@ export class TaskList {
     this.cancel(id);
     this.set(dismissTask(this.state, id));
     if (task.kind === 'upload') return null; // the file is the browser's: pick it again
+    if (task.kind === 'download') return this.startDownload(task.input);
     return task.kind === 'pull' ? this.startPull(task.input) : this.startPush(task.input);
   }
 
@@ -185,5 +281,17 @@ export class TaskList {
     if (state === this.state) return;
     this.state = state;
     for (const listener of [...this.listeners]) listener();
+  }
+}
+
+/** The procedure and input of a download. */
+function downloadRequest(input: DownloadTaskInput): { path: DownloadPath; input: InputOf<Contract[DownloadPath]> } {
+  switch (input.mode) {
+    case 'save':
+      return { path: 'images.save', input: { nameOrIds: [...input.nameOrIds], format: input.format } };
+    case 'export':
+      return { path: 'containers.export', input: { nameOrId: input.nameOrId } };
+    case 'copyOut':
+      return { path: 'containers.copyOut', input: { nameOrId: input.nameOrId, path: input.path } };
   }
 }

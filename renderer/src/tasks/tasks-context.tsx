@@ -8,7 +8,7 @@ import { PushDialog } from '../components/PushDialog.tsx';
 import type { PushImage } from '../components/PushDialog.tsx';
 import { useEngine } from '../query/use-engine.ts';
 import { TaskList } from './task-list.ts';
-import { uploadFile } from '../transfers/transfers.ts';
+import { saveInBrowser } from '../transfers/save-in-browser.ts';
 
 export interface TasksUi {
   readonly tasks: TaskList;
@@ -23,7 +23,7 @@ export const TasksContext = createContext<TasksUi | null>(null);
 
 export function TasksProvider({ children }: { children: ReactNode }) {
   const engine = useEngine();
-  const [tasks] = useState(() => new TaskList(engine.client, undefined, uploadFile));
+  const [tasks] = useState(() => new TaskList(engine.client, undefined, saveInBrowser));
   const [dialog, setDialog] = useState<{ taskId: string | null; reference: string; n: number } | null>(null);
 
   useEffect(() => () => tasks.dispose(), [tasks]);

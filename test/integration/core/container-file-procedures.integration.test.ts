@@ -9,7 +9,8 @@ import { hasCode } from '../../../shared/errors.ts';
 import { typedClient } from '../../../shared/client.ts';
 import { startDownload, upload } from '../../../shared/transfer-client.ts';
 import type { UploadSource } from '../../../shared/transfer-client.ts';
-import type { CommitFrame, ContainerChange, ContainerDirListing, ContainerStats, ContainerTopReport, DownloadFrame } from '../../../shared/types/container-files.ts';
+import type { CommitFrame, ContainerChange, ContainerDirListing, ContainerStats, ContainerTopReport } from '../../../shared/types/container-files.ts';
+import type { DownloadFrame } from '../../../shared/types/transfers.ts';
 import type { ImageListItem } from '../../../shared/types/images.ts';
 import { createAppContext } from '../../../main/app-context.ts';
 import { createAppRouter } from '../../../main/app-router.ts';
@@ -117,7 +118,7 @@ describe.skipIf(skip !== null)(`container file procedures${skip ? ` (skipped: ${
     const client = typedClient(a.client);
     const content = new Uint8Array(700_000).map((_, i) => i % 251);
     const progress: number[] = [];
-    const report = await upload(client, { nameOrId: 'files', path: '/etc-link', kind: 'file', name: 'uploaded.bin' }, bytesSource(content), { onProgress: (n) => progress.push(n) });
+    const report = await upload(client, 'containers.copyIn', { nameOrId: 'files', path: '/etc-link', kind: 'file', name: 'uploaded.bin', size: content.length }, bytesSource(content), { onProgress: (n) => progress.push(n) });
     expect(report).toEqual({ entries: 1, bytes: 700_000 });
     expect(progress.at(-1)).toBe(700_000);
     const back = await download(a, 'containers.copyOut', { nameOrId: 'files', path: '/etc/uploaded.bin' });
@@ -125,10 +126,10 @@ describe.skipIf(skip !== null)(`container file procedures${skip ? ` (skipped: ${
     const listing = await call<ContainerDirListing>('containers.files', { nameOrId: 'files', path: '/etc' });
     expect(listing.entries.find((e) => e.name === 'uploaded.bin')).toMatchObject({ uid: 0, gid: 0, size: 700_000 });
 
-    await upload(client, { nameOrId: 'files', path: '/tmp', kind: 'tar' }, bytesSource(makeTar([{ name: 'dir/', type: 'dir' }, { name: 'dir/in-tar.txt', data: 'from a tar\n' }])));
+    await upload(client, 'containers.copyIn', { nameOrId: 'files', path: '/tmp', kind: 'tar' }, bytesSource(makeTar([{ name: 'dir/', type: 'dir' }, { name: 'dir/in-tar.txt', data: 'from a tar\n' }])));
     expect((await download(a, 'containers.copyOut', { nameOrId: 'files', path: '/tmp/dir/in-tar.txt' })).data.toString()).toBe('from a tar\n');
 
-    await expect(upload(client, { nameOrId: 'files', path: '/tmp', kind: 'tar' }, bytesSource(makeTar([{ name: '../../escaped.txt', data: 'x' }])))).rejects.toSatisfy((e: unknown) => hasCode(e, 'ErrInvalidArg'));
+    await expect(upload(client, 'containers.copyIn', { nameOrId: 'files', path: '/tmp', kind: 'tar' }, bytesSource(makeTar([{ name: '../../escaped.txt', data: 'x' }])))).rejects.toSatisfy((e: unknown) => hasCode(e, 'ErrInvalidArg'));
     const root = await call<ContainerDirListing>('containers.files', { nameOrId: 'files', path: '/' });
     expect(root.entries.map((e) => e.name)).not.toContain('escaped.txt');
     expect(a.connection.openStreams).toBe(0);

@@ -1,15 +1,13 @@
 // A push as a task: an images.push stream owned by the task list, its blob frames folded into the
 // same per-layer progress a pull shows, the registry's digest kept, cancel closing the stream.
-import { describe, expect, it, vi } from 'vitest';
-import { PodbayError } from '../../../shared/errors.ts';
-import type { ImageListItem, ImagePushFrame } from '../../../shared/types/images.ts';
-import { pushHeadline, uploadHeadline } from '../../../renderer/src/images/push-presenters.ts';
+import { describe, expect, it } from 'vitest';
+import type { ImagePushFrame } from '../../../shared/types/images.ts';
+import { pushHeadline } from '../../../renderer/src/images/push-presenters.ts';
 import { pullTotals } from '../../../renderer/src/images/pull-progress.ts';
 import { TaskList } from '../../../renderer/src/tasks/task-list.ts';
 import { fakeStreamClient } from '../../helpers/fake-stream-client.ts';
 import { taskStatus } from '../../../renderer/src/tasks/task-list-model.ts';
-import type { PushTask, UploadTask } from '../../../renderer/src/tasks/task-list-model.ts';
-import type { StreamClient } from '../../../renderer/src/tasks/task-list.ts';
+import type { PushTask } from '../../../renderer/src/tasks/task-list-model.ts';
 
 const config = `sha256:${'c'.repeat(64)}`;
 const layer = `sha256:${'1'.repeat(64)}`;
@@ -69,53 +67,5 @@ describe('push tasks', () => {
     const id = tasks.startPush(input);
     streams[0]!.send({ type: 'error', error: { code: 'ErrUnauthorized', category: 'permission-denied', message: 'denied' } });
     expect(pushHeadline(tasks.get(id) as PushTask)).toMatchObject({ title: 'Could not push reg:5000/team/app:1', detail: 'The registry refused the push', tone: 'danger' });
-  });
-});
-
-describe('upload tasks', () => {
-  const image = { id: 'a'.repeat(64) } as ImageListItem;
-
-  it('uploads with byte progress, then loads; the images land in the task', async () => {
-    const calls: { path: string; input: unknown }[] = [];
-    const { client } = fakeClient();
-    const withCall = { ...client, call: async (path: string, input: unknown) => (calls.push({ path, input }), [image]) } as unknown as StreamClient;
-    let progress: ((sent: number, total: number) => void) | undefined;
-    let finish: ((value: { id: string }) => void) | undefined;
-    const tasks = new TaskList(withCall, () => 0, (_file, onProgress) => {
-      progress = onProgress;
-      return new Promise((resolve) => (finish = resolve));
-    });
-    const id = tasks.startUpload({ fileName: 'busybox.tar', bytes: 1000, mode: 'load' }, new Blob(['x']));
-    progress!(400, 1000);
-    let task = tasks.get(id) as UploadTask;
-    expect(pullTotals(task.progress)).toMatchObject({ done: 400, total: 1000 });
-    expect(uploadHeadline(task).title).toBe('Uploading busybox.tar');
-    finish!({ id: 'f'.repeat(32) });
-    await vi.waitFor(() => expect(taskStatus(tasks.get(id)!)).toBe('done'));
-    task = tasks.get(id) as UploadTask;
-    expect(calls).toEqual([{ path: 'images.load', input: { transferId: 'f'.repeat(32) } }]);
-    expect(task.progress.images).toEqual([image]);
-    expect(uploadHeadline(task)).toMatchObject({ title: 'Loaded busybox.tar', tone: 'ok' });
-  });
-
-  it('cancels while the bytes go out, and reports an engine refusal', async () => {
-    const { client } = fakeClient();
-    let aborted = false;
-    const tasks = new TaskList({ ...client, call: async () => Promise.reject(new PodbayError('ErrInvalidArg', 'not an archive')) } as unknown as StreamClient, () => 0, (_f, _p, signal) =>
-      new Promise((resolve, reject) => {
-        signal.addEventListener('abort', () => {
-          aborted = true;
-          reject(new Error('aborted'));
-        });
-        if (!signal.aborted) setTimeout(() => resolve({ id: 'e'.repeat(32) }), 5);
-      }),
-    );
-    const first = tasks.startUpload({ fileName: 'a.tar', bytes: 10, mode: 'load' }, new Blob(['x']));
-    tasks.cancel(first);
-    expect(aborted).toBe(true);
-    expect(taskStatus(tasks.get(first)!)).toBe('canceled');
-    const second = tasks.startUpload({ fileName: 'b.tar', bytes: 10, mode: 'import', changes: ['CMD x'] }, new Blob(['x']));
-    await vi.waitFor(() => expect(taskStatus(tasks.get(second)!)).toBe('failed'));
-    expect(uploadHeadline(tasks.get(second) as UploadTask)).toMatchObject({ title: 'Could not import b.tar', tone: 'danger' });
   });
 });

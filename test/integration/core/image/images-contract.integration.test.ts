@@ -1,6 +1,8 @@
 // images.* through the router, as the window and the web host call them, against Debian's
 // docker-registry on 127.0.0.1: short names resolved through the config's search registries, pull
-// frames with byte progress, cancelling a stream mid-pull, ErrImageInUse from a real container record.
+// frames with byte progress, cancelling a stream mid-pull, ErrImageInUse from a real container record,
+// and save/load/import as chunked transfers over the in-memory transport (what Electron IPC and the
+// web host's WebSocket carry alike).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +21,11 @@ import type { Runtime } from '../../../../main/core/runtime.ts';
 import { createHandlers } from '../../../../main/ipc/handlers.ts';
 import type { HandlerDeps } from '../../../../main/ipc/handlers.ts';
 import { createRouter } from '../../../../main/ipc/router.ts';
+import { createInMemoryPair } from '../../../../main/ipc/in-memory-transport.ts';
+import { typedClient } from '../../../../shared/client.ts';
+import { startDownload, upload } from '../../../../shared/transfer-client.ts';
+import type { UploadSource } from '../../../../shared/transfer-client.ts';
+import { layerFromMembers } from '../../../helpers/image-builder.ts';
 import type { Router } from '../../../../main/ipc/router.ts';
 import { openRuntime, sleepSpec, tempStore } from '../../../helpers/core-store.ts';
 import type { TempStore } from '../../../helpers/core-store.ts';
@@ -145,5 +152,32 @@ describe.skipIf(missing !== undefined)('images.* procedures', () => {
     await frames<ImagePullFrame>('images.pull', { reference: 'podbay/busybox' });
     const got = await frames<ImagePushFrame>('images.push', { nameOrId: 'busybox', destination: `${registry.host}/copied/busybox:v1` });
     expect(got.at(-1)).toEqual({ type: 'pushed', reference: `${registry.host}/copied/busybox:v1`, manifestDigest: busybox.manifestDigest });
+  });
+
+  it('saves an archive as a chunked download, loads it back as an upload, and imports a tarball; no scratch file is left', async () => {
+    await frames<ImagePullFrame>('images.pull', { reference: 'podbay/busybox' });
+    const pair = createInMemoryPair(router);
+    const client = typedClient(pair.client);
+    const parts: Uint8Array[] = [];
+    let started: { name: string; size: number | null } | null = null;
+    const saved = await startDownload(client, 'images.save', { nameOrIds: ['podbay/busybox'], format: 'docker-archive' }, { onStart: (i) => (started = i), onChunk: (b) => void parts.push(b) }).done;
+    const archive = Buffer.concat(parts);
+    expect(saved).toMatchObject({ name: 'busybox.tar', kind: 'tar', bytes: archive.length });
+    expect(started).toMatchObject({ size: archive.length });
+    expect(archive.includes(Buffer.from('manifest.json'))).toBe(true);
+
+    await call('images.remove', { nameOrIds: ['podbay/busybox'], force: true });
+    const source = (data: Uint8Array): UploadSource => ({ size: data.length, read: async (start, end) => data.subarray(start, end) });
+    let received = 0;
+    const loaded = await upload(client, 'images.load', {}, source(archive), { onReceived: (n) => (received = n) });
+    expect(received).toBe(archive.length);
+    expect(loaded.images.map((i) => i.repoTags).flat()).toContain(`${registry.host}/podbay/busybox:latest`);
+
+    const tarball = layerFromMembers([{ name: 'hello.txt', data: 'hi\n' }]).blob;
+    const imported = await upload(client, 'images.import', { reference: 'imported:1', changes: ['CMD ["/hello"]'] }, source(tarball));
+    expect(imported.image.repoTags).toEqual(['localhost/imported:1']);
+    expect((await call<ImageInspect>('images.inspect', { nameOrId: 'imported:1' })).config.Cmd).toEqual(['/hello']);
+    expect(readdirSync(join(store.runRoot, 'transfers'))).toEqual([]);
+    pair.close();
   });
 });
