@@ -21,7 +21,7 @@ import type { LifecycleContext } from './container-internal.ts';
 import { pauseContainer, readRecord, unpauseContainer } from './container-lifecycle.ts';
 import { rootfsPaths } from './container-rootfs.ts';
 import { storeImage } from './image/archive.ts';
-import { applyConfigChanges, decodeChanges, imageConfigFromChanges } from './image/config-changes.ts';
+import { applyChanges } from './image/config-changes.ts';
 import { HashingStream, digestOf } from './image/digest.ts';
 import type { Digest } from './image/digest.ts';
 import type { ImageRecord, LayerRecord } from './image/image-store.ts';
@@ -97,7 +97,7 @@ export function commitConfig(parent: ImageRecord['config'], container: Pick<Cont
   if (Object.keys(container.labels).length > 0) config.Labels = { ...container.labels };
   if (proc.user) config.User = proc.user;
   config.WorkingDir = proc.cwd ?? '/';
-  config = applyConfigChanges(config, imageConfigFromChanges(decodeChanges(options.changes ?? [])));
+  config = applyChanges(config, options.changes ?? []);
   const created = now.toISOString();
   const history = [...(Array.isArray(parent.history) ? parent.history : []), {
     created,
@@ -132,7 +132,7 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
   if (!config.rootfsImage?.id) throw new PodbayError('ErrInvalidArg', `cannot commit container ${config.name}: it does not use an image (--rootfs)`);
   const settings = ctx.settings();
   if (settings.storage.driver !== 'overlay') throw new PodbayError('ErrNotImplemented', `committing needs the overlay storage driver (this store uses ${settings.storage.driver})`);
-  imageConfigFromChanges(decodeChanges(options.changes ?? [])); // refuse bad changes before any work
+  applyChanges({}, options.changes ?? []); // refuse bad changes before any work
   const names = options.name ? [normalizeTagName(options.name)] : [];
   const images = await ctx.images();
   const parent = images.store.getImage(config.rootfsImage.id);

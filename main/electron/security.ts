@@ -24,7 +24,7 @@ export function setupSecurity(files: AppFiles): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
-  // Only the app's own downloads (Files tab: a file copied out, an export), which Electron saves
+  // Only the app's own downloads (a saved image archive, a file copied out, an export), which Electron saves
   // through its save dialog; nothing a page could point at.
   ses.on('will-download', (event, item) => {
     if (!isAppDownload(item.getURL())) event.preventDefault();

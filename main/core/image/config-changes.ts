@@ -1,9 +1,11 @@
-// `--change` instructions for commit (and import): podman's handlers.DecodeChanges (accepting the
-// documented `CMD=/bin/sh` form by turning the first `=` before any space into a space), then
-// libimage's ImageConfigFromChanges (podman 4's parser: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL,
-// ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR), and the way libpod's Commit applies them to the new
-// image's config: USER/ENTRYPOINT/CMD/WORKDIR/STOPSIGNAL replace, ENV replaces its key, EXPOSE,
-// VOLUME, LABEL and ONBUILD add. Pure.
+// `--change` instructions, the one parser for commit and import (`applyChanges`): podman's
+// handlers.DecodeChanges (accepting the documented `CMD=/bin/sh` form by turning the first `=` before
+// any space into a space), then libimage's ImageConfigFromChanges (podman 4's parser: CMD,
+// ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR), and the way libpod's
+// Commit applies them to the new image's config: USER/ENTRYPOINT/CMD/WORKDIR/STOPSIGNAL replace, ENV
+// replaces its key, EXPOSE, VOLUME, LABEL and ONBUILD add. Beyond libimage, as in a Dockerfile:
+// `ENV A=1 B="b c"` and `LABEL a=1 b=2` set several pairs, `ENV KEY value` is the legacy form, and
+// `EXPOSE 80 53/udp` several ports; paths of VOLUME and the WORKDIR reached must be absolute. Pure.
 import { posix } from 'node:path';
 import { PodbayError } from '../../../shared/errors.ts';
 import { parseSignal } from '../container-config.ts';
@@ -70,24 +72,16 @@ export function imageConfigFromChanges(changes: readonly string[]): ConfigChange
         if (value === '') throw invalid(change, 'must provide a value to USER');
         config.user = value;
         break;
-      case 'EXPOSE': {
-        const parts = value.split('/');
-        if (parts.length > 2) throw invalid(change, 'EXPOSE port must be formatted as PORT[/PROTO]');
-        const port = /^\d+$/.test(parts[0] ?? '') ? Number(parts[0]) : NaN;
-        if (!Number.isInteger(port)) throw invalid(change, 'EXPOSE port must be an integer');
-        if (port <= 0 || port > 65535) throw invalid(change, 'EXPOSE port must be a valid port number');
-        const proto = (parts[1] ?? 'tcp').toLowerCase();
-        if (proto !== 'tcp' && proto !== 'udp') throw invalid(change, 'EXPOSE protocol must be TCP or UDP');
-        config.exposedPorts.push(`${port}/${proto}`);
+      case 'EXPOSE':
+        if (value === '') throw invalid(change, 'EXPOSE must be given a port');
+        for (const spec of value.split(/\s+/)) config.exposedPorts.push(exposedPort(change, spec));
         break;
-      }
-      case 'ENV': {
-        const eq = value.indexOf('=');
-        const name = unquote(eq === -1 ? value : value.slice(0, eq));
-        if (name === '') throw invalid(change, 'ENV must have at least one argument');
-        config.env.push(`${name}=${eq === -1 ? '' : unquote(value.slice(eq + 1))}`);
+      case 'ENV':
+        for (const [name, entry] of envEntries(value)) {
+          if (name === '') throw invalid(change, 'ENV must have at least one argument');
+          config.env.push(`${name}=${entry}`);
+        }
         break;
-      }
       case 'ENTRYPOINT':
         // A JSON array as is; anything else is a shell command line (an empty one clears it).
         config.entrypoint = jsonArray(value) ?? (value !== '' ? ['/bin/sh', '-c', value] : []);
@@ -100,21 +94,23 @@ export function imageConfigFromChanges(changes: readonly string[]): ConfigChange
         if (paths.length === 0) throw invalid(change, 'must provide at least one argument to VOLUME');
         for (const path of paths) {
           if (path === '') throw invalid(change, 'VOLUME paths must not be empty');
+          if (!path.startsWith('/')) throw invalid(change, `VOLUME ${path} is not an absolute path`);
           config.volumes.push(path);
         }
         break;
       }
       case 'WORKDIR':
         if (value === '') throw invalid(change, 'must provide a non-empty WORKDIR');
-        // Each WORKDIR is relative to the previous one, as in a Dockerfile.
+        // Each WORKDIR is relative to the previous one, as in a Dockerfile; where they lead must be absolute.
         config.workingDir = config.workingDir === undefined ? value : posix.join(config.workingDir, value);
+        if (!config.workingDir.startsWith('/')) throw invalid(change, 'WORKDIR must lead to an absolute path');
         break;
       case 'LABEL': {
-        const eq = value.indexOf('=');
-        if (eq === -1) throw invalid(change, 'LABEL must be formatted key=value');
-        const name = unquote(value.slice(0, eq));
-        if (name === '') throw invalid(change, 'LABEL must have a non-empty key');
-        config.labels[name] = unquote(value.slice(eq + 1));
+        if (!value.includes('=')) throw invalid(change, 'LABEL must be formatted key=value');
+        for (const [name, label] of pairs(value) ?? [firstEquals(value)]) {
+          if (name === '') throw invalid(change, 'LABEL must have a non-empty key');
+          config.labels[name] = label;
+        }
         break;
       }
       case 'STOPSIGNAL':
@@ -133,6 +129,49 @@ export function imageConfigFromChanges(changes: readonly string[]): ConfigChange
     }
   }
   return config;
+}
+
+/** libimage's EXPOSE check of one PORT[/PROTO]. */
+function exposedPort(change: string, spec: string): string {
+  const parts = spec.split('/');
+  if (parts.length > 2) throw invalid(change, 'EXPOSE port must be formatted as PORT[/PROTO]');
+  const port = /^\d+$/.test(parts[0] ?? '') ? Number(parts[0]) : NaN;
+  if (!Number.isInteger(port)) throw invalid(change, 'EXPOSE port must be an integer');
+  if (port <= 0 || port > 65535) throw invalid(change, 'EXPOSE port must be a valid port number');
+  const proto = (parts[1] ?? 'tcp').toLowerCase();
+  if (proto !== 'tcp' && proto !== 'udp') throw invalid(change, 'EXPOSE protocol must be TCP or UDP');
+  return `${port}/${proto}`;
+}
+
+/** `K=V K2="v 2"` as a Dockerfile reads it (quotes stripped from keys and values); null unless the whole text is pairs. */
+function pairs(text: string): [string, string][] | null {
+  const re = /\s*("(?:[^"\\]|\\.)*"|[^\s="]+)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/gy;
+  const out: [string, string][] = [];
+  let end = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    out.push([unquote(m[1]!), unquoteValue(m[2]!)]);
+    end = re.lastIndex;
+  }
+  return out.length > 0 && text.slice(end).trim() === '' ? out : null;
+}
+
+/** libimage's reading: the key before the first `=`, the rest its value (quotes stripped). */
+function firstEquals(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  return [unquote(text.slice(0, eq)), unquote(text.slice(eq + 1))];
+}
+
+/** ENV's forms: pairs, one `KEY=a value`, the legacy `KEY a value`, or a bare `KEY` (empty). */
+function envEntries(value: string): [string, string][] {
+  if (value.includes('=')) return pairs(value) ?? [firstEquals(value)];
+  const space = value.search(/\s/);
+  return [space === -1 ? [unquote(value), ''] : [unquote(value.slice(0, space)), value.slice(space).trim()]];
+}
+
+function unquoteValue(text: string): string {
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return text.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) return text.slice(1, -1);
+  return text;
 }
 
 function splitOnce(text: string, separator: string): [string, string] | null {
@@ -171,4 +210,13 @@ export function applyConfigChanges(config: Record<string, unknown>, changes: Con
   if (changes.stopSignal !== undefined) out.StopSignal = changes.stopSignal;
   if (changes.onBuild.length > 0) out.OnBuild = [...((out.OnBuild as string[] | undefined) ?? []), ...changes.onBuild];
   return out;
+}
+
+/**
+ * `--change`s as given (each may hold several lines) applied to an image config's `config` object:
+ * decoded, parsed (ErrInvalidArg naming a bad one; a blank change is one) and applied in order.
+ */
+export function applyChanges(config: Record<string, unknown>, changes: readonly string[]): Record<string, unknown> {
+  for (const change of changes) if (change.trim() === '') throw invalid(change, 'must be formatted as KEY VALUE');
+  return applyConfigChanges(config, imageConfigFromChanges(decodeChanges(changes)));
 }

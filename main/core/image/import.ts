@@ -9,7 +9,7 @@ import { storeImage } from './archive.ts';
 import type { LoadOptions } from './archive.ts';
 import { HashingStream } from './digest.ts';
 import type { Digest } from './digest.ts';
-import { applyConfigChanges } from './image-changes.ts';
+import { applyChanges } from './config-changes.ts';
 import type { ImageStore } from './image-store.ts';
 import { hostPlatform, mediaTypes } from './manifest.ts';
 import type { Descriptor, Platform } from './manifest.ts';
@@ -66,7 +66,7 @@ export async function importTarball(store: ImageStore, source: AsyncIterable<Uin
     architecture: platform.architecture,
     os: platform.os,
     ...(platform.variant ? { variant: platform.variant } : {}),
-    config: applyConfigChanges({}, options.changes ?? []),
+    config: applyChanges({}, options.changes ?? []),
     rootfs: { type: 'layers', diff_ids: [diffId] },
     history: [{ created, created_by: `/bin/sh -c #(nop) ADD file:${diffId.slice(7)} in /`, ...(options.message ? { comment: options.message } : {}) }],
   };

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { changeLines } from '../containers/commit-form.ts';
 import { isFinished } from '../images/pull-progress.ts';
 import { findTask } from '../tasks/task-list-model.ts';
 import { downloadHeadline } from '../tasks/transfer-presenters.ts';
@@ -31,7 +32,7 @@ export function UploadImageDialog({ mode, onClose }: { mode: 'load' | 'import'; 
             bytes: file.size,
             mode,
             ...(reference.trim() ? { reference: reference.trim() } : {}),
-            changes: changes.split('\n').map((c) => c.trim()).filter(Boolean),
+            changes: changeLines(changes),
             ...(message.trim() ? { message: message.trim() } : {}),
           },
       file,

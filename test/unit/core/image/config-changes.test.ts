@@ -1,7 +1,8 @@
 // --change as podman parses and applies it (DecodeChanges + libimage ImageConfigFromChanges + Commit).
 import { describe, expect, it } from 'vitest';
-import { applyConfigChanges, decodeChanges, imageConfigFromChanges } from '../../../../main/core/image/config-changes.ts';
+import { applyChanges, applyConfigChanges, decodeChanges, imageConfigFromChanges } from '../../../../main/core/image/config-changes.ts';
 import { hasCode } from '../../../../shared/errors.ts';
+import { rejectionCode } from '../../../helpers/error-codes.ts';
 
 const parse = (...changes: string[]) => imageConfigFromChanges(decodeChanges(changes));
 
@@ -50,5 +51,42 @@ describe('applyConfigChanges', () => {
     const after = applyConfigChanges(before, parse('ENV A=new', 'ENV B=2', 'CMD ["x"]', 'LABEL add=2', 'EXPOSE 80', 'USER app', 'VOLUME /data'));
     expect(after).toMatchObject({ Env: ['PATH=/bin', 'A=new', 'B=2'], Cmd: ['x'], Labels: { keep: '1', add: '2' }, ExposedPorts: { '22/tcp': {}, '80/tcp': {} }, User: 'app', Volumes: { '/data': {} } });
     expect(before.Env).toEqual(['PATH=/bin', 'A=old']);
+  });
+});
+
+describe('applyChanges (commit and import)', () => {
+  it('applies the Dockerfile instructions podman import accepts, in order', () => {
+    const config = applyChanges({ Env: ['PATH=/bin'] }, [
+      'CMD ["/bin/sh"]',
+      'entrypoint /entry.sh --flag',
+      'ENV PATH=/usr/bin:/bin A="b c"',
+      'ENV LEGACY value with spaces',
+      'EXPOSE 80 53/udp',
+      'LABEL a=1 b="two words"',
+      'VOLUME ["/data", "/logs"]',
+      'USER 1000:1000',
+      'WORKDIR /srv',
+      'STOPSIGNAL SIGINT',
+      'ONBUILD RUN true',
+    ]);
+    expect(config).toEqual({
+      Cmd: ['/bin/sh'],
+      Entrypoint: ['/bin/sh', '-c', '/entry.sh --flag'],
+      Env: ['PATH=/usr/bin:/bin', 'A=b c', 'LEGACY=value with spaces'],
+      ExposedPorts: { '80/tcp': {}, '53/udp': {} },
+      Labels: { a: '1', b: 'two words' },
+      Volumes: { '/data': {}, '/logs': {} },
+      User: '1000:1000',
+      WorkingDir: '/srv',
+      // As libimage: the signal's number.
+      StopSignal: '2',
+      OnBuild: ['RUN true'],
+    });
+  });
+
+  it('refuses what podman refuses', async () => {
+    for (const change of ['RUN echo', 'COPY a b', 'EXPOSE http', 'WORKDIR relative', 'VOLUME data', 'ENV', 'USER', '']) {
+      expect(await rejectionCode(Promise.resolve().then(() => applyChanges({}, [change]))), change).toBe('ErrInvalidArg');
+    }
   });
 });
