@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { commitFormProblems, commitInput, emptyCommitForm } from '../containers/commit-form.ts';
 import type { CommitForm } from '../containers/commit-form.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
+import { FormDialog } from './FormDialog.tsx';
 import { Icon } from './Icon.tsx';
 
 /**
@@ -20,23 +21,10 @@ export function CommitDialog({
   onCommit: (input: ReturnType<typeof commitInput>) => void;
   onClose: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const first = useRef<HTMLInputElement>(null);
-  const titleId = useId();
   const [form, setForm] = useState<CommitForm>(emptyCommitForm);
   const [error, setError] = useState<unknown>(null);
   const problems = commitFormProblems(form);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal();
-    first.current?.focus();
-    return () => {
-      if (dialog?.open) dialog.close();
-      before?.focus();
-    };
-  }, []);
 
   const set = <K extends keyof CommitForm>(key: K, value: CommitForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const submit = () => {
@@ -50,71 +38,15 @@ export function CommitDialog({
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog-wide"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
-        <div className="dialog-head">
-          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
-            <Icon name="images" size={18} />
-          </span>
-          <h2 id={titleId} className="dialog-title">
-            Commit {containerName}
-          </h2>
-        </div>
-        <div className="dialog-body dialog-body-form">
-          <label className="form-field">
-            <span className="form-label">Image name</span>
-            <input ref={first} className="input mono" name="name" autoComplete="off" spellCheck={false} placeholder="myapp:snapshot (empty: no name)" value={form.name} onChange={(e) => set('name', e.target.value)} />
-          </label>
-          <label className="form-field">
-            <span className="form-label">Author</span>
-            <input className="input" name="author" autoComplete="off" placeholder="Jane Doe <jane@example.com>" value={form.author} onChange={(e) => set('author', e.target.value)} />
-          </label>
-          <label className="form-field">
-            <span className="form-label">Message</span>
-            <input className="input" name="message" autoComplete="off" placeholder="What changed" value={form.message} onChange={(e) => set('message', e.target.value)} />
-          </label>
-          <label className="form-field">
-            <span className="form-label">Changes</span>
-            <textarea className="input textarea mono" name="changes" rows={4} spellCheck={false} placeholder={'CMD=/bin/sh -c "echo hi"\nENV MODE=production\nEXPOSE 8080'} value={form.changes} onChange={(e) => set('changes', e.target.value)} />
-          </label>
-          <p className="form-hint">One instruction a line: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR.</p>
-          <div className="form-options">
-            <label className="check-row">
-              <input type="checkbox" checked={form.pause} onChange={(e) => set('pause', e.target.checked)} />
-              Pause the container while committing
-            </label>
-            <label className="form-field form-field-inline">
-              <span className="form-label">Format</span>
-              <select className="input" value={form.format} onChange={(e) => set('format', e.target.value === 'docker' ? 'docker' : 'oci')}>
-                <option value="oci">OCI</option>
-                <option value="docker">Docker</option>
-              </select>
-            </label>
-          </div>
-          {problems.length > 0 && (
-            <ul className="form-problems" role="alert">
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          )}
-          {error != null && <ErrorPanel error={error} doing="starting the commit" />}
-        </div>
-        <div className="dialog-actions">
+    <FormDialog
+      title={`Commit ${containerName}`}
+      icon="images"
+      wide
+      initialFocus={first}
+      onClose={onClose}
+      onSubmit={submit}
+      actions={
+        <>
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
@@ -122,8 +54,47 @@ export function CommitDialog({
             <Icon name="check" size={14} />
             Commit
           </button>
-        </div>
-      </form>
-    </dialog>
+        </>
+      }
+    >
+      <label className="form-field">
+        <span className="form-label">Image name</span>
+        <input ref={first} className="input mono" name="name" autoComplete="off" spellCheck={false} placeholder="myapp:snapshot (empty: no name)" value={form.name} onChange={(e) => set('name', e.target.value)} />
+      </label>
+      <label className="form-field">
+        <span className="form-label">Author</span>
+        <input className="input" name="author" autoComplete="off" placeholder="Jane Doe <jane@example.com>" value={form.author} onChange={(e) => set('author', e.target.value)} />
+      </label>
+      <label className="form-field">
+        <span className="form-label">Message</span>
+        <input className="input" name="message" autoComplete="off" placeholder="What changed" value={form.message} onChange={(e) => set('message', e.target.value)} />
+      </label>
+      <label className="form-field">
+        <span className="form-label">Changes</span>
+        <textarea className="input textarea mono" name="changes" rows={4} spellCheck={false} placeholder={'CMD=/bin/sh -c "echo hi"\nENV MODE=production\nEXPOSE 8080'} value={form.changes} onChange={(e) => set('changes', e.target.value)} />
+      </label>
+      <p className="form-hint">One instruction a line: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR.</p>
+      <div className="form-options">
+        <label className="check-row">
+          <input type="checkbox" checked={form.pause} onChange={(e) => set('pause', e.target.checked)} />
+          Pause the container while committing
+        </label>
+        <label className="form-field form-field-inline">
+          <span className="form-label">Format</span>
+          <select className="input" value={form.format} onChange={(e) => set('format', e.target.value === 'docker' ? 'docker' : 'oci')}>
+            <option value="oci">OCI</option>
+            <option value="docker">Docker</option>
+          </select>
+        </label>
+      </div>
+      {problems.length > 0 && (
+        <ul className="form-problems" role="alert">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      {error != null && <ErrorPanel error={error} doing="starting the commit" />}
+    </FormDialog>
   );
 }

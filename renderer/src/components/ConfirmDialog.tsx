@@ -1,6 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { useRef } from 'react';
 import type { ReactNode } from 'react';
-import { Icon } from './Icon.tsx';
+import { FormDialog } from './FormDialog.tsx';
 
 /**
  * A modal question before an action that loses data (the native <dialog>: focus stays inside,
@@ -21,48 +21,19 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
-  const titleId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal();
-    cancelRef.current?.focus();
-    return () => {
-      if (dialog?.open) dialog.close();
-      before?.focus();
-    };
-  }, []);
-
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onCancel();
-      }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) onConfirm();
-        }}
-      >
-        <div className="dialog-head">
-          <span className="dialog-icon" aria-hidden="true">
-            <Icon name="alert" size={18} />
-          </span>
-          <h2 id={titleId} className="dialog-title">
-            {title}
-          </h2>
-        </div>
-        <div className="dialog-body">{children}</div>
-        <div className="dialog-actions">
+    <FormDialog
+      title={title}
+      icon="alert"
+      tone="danger"
+      body="text"
+      busy={busy}
+      initialFocus={cancelRef}
+      onClose={onCancel}
+      onSubmit={onConfirm}
+      actions={
+        <>
           <button ref={cancelRef} type="button" className="button" onClick={onCancel} disabled={busy}>
             Cancel
           </button>
@@ -70,8 +41,10 @@ export function ConfirmDialog({
             {busy && <span className="spinner spinner-small" aria-hidden="true" />}
             {confirmLabel}
           </button>
-        </div>
-      </form>
-    </dialog>
+        </>
+      }
+    >
+      {children}
+    </FormDialog>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { ContainerCreateReport } from '../../../shared/types/containers.ts';
 import { createInput, emptyCreateForm } from '../containers/container-actions.ts';
 import type { CreateForm } from '../containers/container-actions.ts';
@@ -7,6 +7,7 @@ import type { StorageErrors, StorageForm } from '../containers/storage-form.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { ActionIcon } from './ActionIcon.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
+import { FormDialog } from './FormDialog.tsx';
 import { StorageFields } from './StorageFields.tsx';
 
 /**
@@ -16,9 +17,8 @@ import { StorageFields } from './StorageFields.tsx';
  */
 export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (report: ContainerCreateReport, started: boolean) => void; onCancel: () => void }) {
   const { client } = useEngine();
-  const ref = useRef<HTMLDialogElement>(null);
   const first = useRef<HTMLInputElement>(null);
-  const titleId = useId();
+  const fieldId = useId();
   const [form, setForm] = useState<CreateForm>(emptyCreateForm);
   const [errors, setErrors] = useState<Partial<Record<keyof CreateForm, string>>>({});
   const [busy, setBusy] = useState(false);
@@ -26,16 +26,6 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
   const [storage, setStorage] = useState<StorageForm>(emptyStorageForm);
   const [storageErrors, setStorageErrors] = useState<StorageErrors>({});
 
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal();
-    first.current?.focus();
-    return () => {
-      if (dialog?.open) dialog.close();
-      before?.focus();
-    };
-  }, []);
 
   const set = <K extends keyof CreateForm>(key: K, value: CreateForm[K]) => setForm((f) => ({ ...f, [key]: value }));
 
@@ -61,14 +51,14 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
   };
 
   const field = (key: keyof CreateForm, label: string, hint?: string) => ({
-    id: `${titleId}-${key}`,
+    id: `${fieldId}-${key}`,
     'aria-invalid': errors[key] ? true : undefined,
-    'aria-describedby': errors[key] ? `${titleId}-${key}-error` : hint ? `${titleId}-${key}-hint` : undefined,
+    'aria-describedby': errors[key] ? `${fieldId}-${key}-error` : hint ? `${fieldId}-${key}-hint` : undefined,
     label,
   });
   const fieldError = (key: keyof CreateForm) =>
     errors[key] ? (
-      <span id={`${titleId}-${key}-error`} className="form-error">
+      <span id={`${fieldId}-${key}-error`} className="form-error">
         {errors[key]}
       </span>
     ) : null;
@@ -80,82 +70,19 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
   const workdir = field('workdir', 'Working directory');
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog-wide"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onCancel();
-      }}
-    >
-      <form
-        method="dialog"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!busy) void submit();
-        }}
-      >
-        <div className="dialog-head">
-          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
-            <ActionIcon name="plus" size={18} />
-          </span>
-          <div className="dialog-heading">
-            <h2 id={titleId} className="dialog-title">
-              Create container
-            </h2>
-            <p className="dialog-subtitle">From a root filesystem directory on this machine</p>
-          </div>
-        </div>
-        <div className="dialog-body dialog-body-form create-form">
-          <label className="form-field create-wide" htmlFor={rootfs.id}>
-            <span className="form-label">{rootfs.label}</span>
-            <input ref={first} id={rootfs.id} className="input mono" placeholder="/srv/rootfs/debian" value={form.rootfs} onChange={(e) => set('rootfs', e.target.value)} aria-invalid={rootfs['aria-invalid']} aria-describedby={rootfs['aria-describedby']} />
-            {fieldError('rootfs')}
-          </label>
-          <label className="form-field create-wide" htmlFor={command.id}>
-            <span className="form-label">{command.label}</span>
-            <input id={command.id} className="input mono" value={form.command} onChange={(e) => set('command', e.target.value)} aria-invalid={command['aria-invalid']} aria-describedby={command['aria-describedby'] ?? `${titleId}-command-hint`} />
-            {fieldError('command') ?? (
-              <span id={`${titleId}-command-hint`} className="form-hint">
-                Words split as a shell would: <code>sh -c 'echo hi'</code>
-              </span>
-            )}
-          </label>
-          <label className="form-field" htmlFor={name.id}>
-            <span className="form-label">{name.label}</span>
-            <input id={name.id} className="input" placeholder="generated if empty" value={form.name} onChange={(e) => set('name', e.target.value)} aria-invalid={name['aria-invalid']} aria-describedby={name['aria-describedby']} />
-            {fieldError('name')}
-          </label>
-          <label className="form-field" htmlFor={workdir.id}>
-            <span className="form-label">{workdir.label}</span>
-            <input id={workdir.id} className="input mono" placeholder="/" value={form.workdir} onChange={(e) => set('workdir', e.target.value)} aria-invalid={workdir['aria-invalid']} aria-describedby={workdir['aria-describedby']} />
-            {fieldError('workdir')}
-          </label>
-          <label className="form-field create-wide" htmlFor={env.id}>
-            <span className="form-label">{env.label}</span>
-            <textarea id={env.id} className="input textarea mono" rows={3} placeholder={'NAME=value, one per line'} value={form.env} onChange={(e) => set('env', e.target.value)} aria-invalid={env['aria-invalid']} aria-describedby={env['aria-describedby']} />
-            {fieldError('env')}
-          </label>
-          <StorageFields form={storage} errors={storageErrors} onChange={setStorage} />
-          <div className="create-wide create-checks">
-            <label className="check-row">
-              <input type="checkbox" checked={form.tty} onChange={(e) => set('tty', e.target.checked)} />
-              Interactive terminal (-it): type into it from the Console
-            </label>
-            <label className="check-row">
-              <input type="checkbox" checked={form.start} onChange={(e) => set('start', e.target.checked)} />
-              Start it now
-            </label>
-          </div>
-          {failure != null && (
-            <div className="create-wide">
-              <ErrorPanel error={failure} doing="creating the container" />
-            </div>
-          )}
-        </div>
-        <div className="dialog-actions">
+    <FormDialog
+      title="Create container"
+      subtitle="From a root filesystem directory on this machine"
+      icon={<ActionIcon name="plus" size={18} />}
+      wide
+      bodyClassName="create-form"
+      busy={busy}
+      noValidate
+      initialFocus={first}
+      onClose={onCancel}
+      onSubmit={() => void submit()}
+      actions={
+        <>
           <button type="button" className="button" onClick={onCancel} disabled={busy}>
             Cancel
           </button>
@@ -163,8 +90,54 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
             {busy && <span className="spinner spinner-small" aria-hidden="true" />}
             {form.start ? 'Create and start' : 'Create'}
           </button>
+        </>
+      }
+    >
+      <label className="form-field create-wide" htmlFor={rootfs.id}>
+        <span className="form-label">{rootfs.label}</span>
+        <input ref={first} id={rootfs.id} className="input mono" placeholder="/srv/rootfs/debian" value={form.rootfs} onChange={(e) => set('rootfs', e.target.value)} aria-invalid={rootfs['aria-invalid']} aria-describedby={rootfs['aria-describedby']} />
+        {fieldError('rootfs')}
+      </label>
+      <label className="form-field create-wide" htmlFor={command.id}>
+        <span className="form-label">{command.label}</span>
+        <input id={command.id} className="input mono" value={form.command} onChange={(e) => set('command', e.target.value)} aria-invalid={command['aria-invalid']} aria-describedby={command['aria-describedby'] ?? `${fieldId}-command-hint`} />
+        {fieldError('command') ?? (
+          <span id={`${fieldId}-command-hint`} className="form-hint">
+            Words split as a shell would: <code>sh -c 'echo hi'</code>
+          </span>
+        )}
+      </label>
+      <label className="form-field" htmlFor={name.id}>
+        <span className="form-label">{name.label}</span>
+        <input id={name.id} className="input" placeholder="generated if empty" value={form.name} onChange={(e) => set('name', e.target.value)} aria-invalid={name['aria-invalid']} aria-describedby={name['aria-describedby']} />
+        {fieldError('name')}
+      </label>
+      <label className="form-field" htmlFor={workdir.id}>
+        <span className="form-label">{workdir.label}</span>
+        <input id={workdir.id} className="input mono" placeholder="/" value={form.workdir} onChange={(e) => set('workdir', e.target.value)} aria-invalid={workdir['aria-invalid']} aria-describedby={workdir['aria-describedby']} />
+        {fieldError('workdir')}
+      </label>
+      <label className="form-field create-wide" htmlFor={env.id}>
+        <span className="form-label">{env.label}</span>
+        <textarea id={env.id} className="input textarea mono" rows={3} placeholder={'NAME=value, one per line'} value={form.env} onChange={(e) => set('env', e.target.value)} aria-invalid={env['aria-invalid']} aria-describedby={env['aria-describedby']} />
+        {fieldError('env')}
+      </label>
+      <StorageFields form={storage} errors={storageErrors} onChange={setStorage} />
+      <div className="create-wide create-checks">
+        <label className="check-row">
+          <input type="checkbox" checked={form.tty} onChange={(e) => set('tty', e.target.checked)} />
+          Interactive terminal (-it): type into it from the Console
+        </label>
+        <label className="check-row">
+          <input type="checkbox" checked={form.start} onChange={(e) => set('start', e.target.checked)} />
+          Start it now
+        </label>
+      </div>
+      {failure != null && (
+        <div className="create-wide">
+          <ErrorPanel error={failure} doing="creating the container" />
         </div>
-      </form>
-    </dialog>
+      )}
+    </FormDialog>
   );
 }

@@ -33,8 +33,6 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
   const [transferId, setTransferId] = useState<string | null>(null);
   const transfer = findTask(taskState, transferId);
   const transferPhase = transfer?.progress.phase;
-  const fileInput = useRef<HTMLInputElement>(null);
-  const archiveInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     let live = true;
@@ -149,35 +147,8 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
         <button type="button" className="button button-small" onClick={() => setGeneration((g) => g + 1)} aria-label="Refresh the listing">
           <Icon name="refresh" size={13} />
         </button>
-        <button type="button" className="button button-small" onClick={() => fileInput.current?.click()}>
-          Upload file…
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-label={`File to upload into ${shownPath}`}
-          onChange={(event) => {
-            startUpload(event.target.files?.[0], 'file');
-            event.target.value = '';
-          }}
-        />
-        <button type="button" className="button button-small" onClick={() => archiveInput.current?.click()}>
-          Upload tar…
-        </button>
-        <input
-          ref={archiveInput}
-          type="file"
-          accept=".tar,application/x-tar"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-label={`Tar archive to extract into ${shownPath}`}
-          onChange={(event) => {
-            startUpload(event.target.files?.[0], 'tar');
-            event.target.value = '';
-          }}
-        />
+        <PickFileButton label="Upload file…" inputLabel={`File to upload into ${shownPath}`} onPick={(file) => startUpload(file, 'file')} />
+        <PickFileButton label="Upload tar…" inputLabel={`Tar archive to extract into ${shownPath}`} accept=".tar,application/x-tar" onPick={(file) => startUpload(file, 'tar')} />
         <button type="button" className="button button-small" onClick={() => download({ mode: 'copyOut', nameOrId, containerName: name, path: shownPath })}>
           <Icon name="download" size={13} />
           Folder as tar
@@ -236,5 +207,29 @@ export function FilesPanel({ nameOrId, name }: { nameOrId: string; name: string 
         </div>
       )}
     </div>
+  );
+}
+
+/** A button that opens the file picker of a hidden input (labelled for tests and screen readers). */
+function PickFileButton({ label, inputLabel, accept, onPick }: { label: string; inputLabel: string; accept?: string; onPick: (file: File | undefined) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" className="button button-small" onClick={() => input.current?.click()}>
+        {label}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept={accept}
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label={inputLabel}
+        onChange={(event) => {
+          onPick(event.target.files?.[0]);
+          event.target.value = '';
+        }}
+      />
+    </>
   );
 }
