@@ -16,7 +16,7 @@ import { downloadFrames, uploadFrames } from './transfers.ts';
 import type { Transfers } from './transfers.ts';
 import { withScratchFile, writeChunks } from './scratch-file.ts';
 
-// Older imports of framesOf name this module.
+// Handlers of other areas import framesOf from here (kube.ts): it lives in frames-of.ts now.
 export { framesOf };
 
 export interface ImageHandlerDeps {

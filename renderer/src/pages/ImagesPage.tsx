@@ -32,7 +32,7 @@ export function ImagesPage() {
   const engine = useEngine();
   const { view, list } = useLiveList(() => imageSource(engine.client));
   const { openPull, openPush } = useTasksUi();
-  const pulling = runningTasks(useTaskState()).length;
+  const pulling = runningTasks(useTaskState()).filter((t) => t.kind === 'pull').length;
 
   const [text, setText] = useState('');
   const query = useDeferredValue(text);
