@@ -60,13 +60,15 @@ export function startDownload<P extends DownloadPath>(
   let settle!: { resolve: (v: DownloadInfo & { bytes: number }) => void; reject: (e: unknown) => void };
   const done = new Promise<DownloadInfo & { bytes: number }>((resolve, reject) => (settle = { resolve, reject }));
   let failed = false;
+  // A transport may fail the stream synchronously (a closed connection), before `stop` is known.
+  let stop: (() => void) | null = null;
   const fail = (error: unknown) => {
     if (failed) return;
     failed = true;
-    stop();
+    stop?.();
     settle.reject(error);
   };
-  const stop = client.stream<DownloadPath>(path, input, (frame) => {
+  stop = client.stream<DownloadPath>(path, input, (frame) => {
     if (failed) return;
     if (frame.type === 'error') return fail(PodbayError.fromData(frame.error));
     if (frame.type === 'end') {
@@ -90,6 +92,7 @@ export function startDownload<P extends DownloadPath>(
     });
     chain.catch(fail);
   });
+  if (failed) stop();
   return {
     done,
     cancel: () => fail(new PodbayError('ErrCanceled', 'download canceled')),

@@ -136,4 +136,18 @@ describe('download tasks', () => {
     await vi.waitFor(() => expect(taskStatus(tasks.get(b)!)).toBe('failed'));
     expect(downloadHeadline(tasks.get(b) as DownloadTask)).toMatchObject({ title: 'Could not download /nope of web', tone: 'danger' });
   });
+
+  it('fails the task when the transport refuses the stream at once (a closed connection)', () => {
+    const closed = {
+      stream: (_path: string, _input: unknown, onFrame: (frame: unknown) => void) => {
+        onFrame({ type: 'error', error: { code: 'ErrCanceled', category: 'canceled', message: 'the connection is closed' } });
+        return () => undefined;
+      },
+      call: async () => ({}),
+    } as unknown as StreamClient;
+    const tasks = new TaskList(closed, () => 0, sink().open);
+    const id = tasks.startDownload({ mode: 'export', nameOrId: 'c1', containerName: 'web' });
+    return vi.waitFor(() => expect(tasks.get(id)!.progress.error).toMatchObject({ code: 'ErrCanceled', message: 'the connection is closed' }));
+  });
 });
+
