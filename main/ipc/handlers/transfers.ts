@@ -259,8 +259,8 @@ export function uploadFrames<Done extends { type: 'done' }>(
   ctx: HandlerContext,
   consume: (data: AsyncIterable<Buffer>, received: (bytes: number) => void) => Promise<Done>,
 ): AsyncGenerator<UploadFrame<Done>> {
-  const transfer = transfers.openUpload(ctx.connection);
   return framesOf<UploadFrame<Done>>(async (emit) => {
+    const transfer = transfers.openUpload(ctx.connection);
     try {
       emit({ type: 'start', transferId: transfer.id });
       emit(await consume(transfer.chunks(ctx.signal), (bytes) => emit({ type: 'received', bytes })));
