@@ -62,7 +62,7 @@ export const containersGroup: BenchGroup = {
       {
         group: 'containers',
         work: `listing ${count} containers in-process`,
-        podbay: { label: 'containers.list', run: () => void listContainerItems(runtime, { all: true }) },
+        podbay: { label: 'containers.list', run: async () => void (await listContainerItems(runtime, { all: true })) },
         goalMax: 10,
       },
       {

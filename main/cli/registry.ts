@@ -51,4 +51,13 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'login', summary: 'Log in to a container registry', load: () => import('./commands/login.ts') },
   { name: 'logout', summary: 'Log out of a container registry', load: () => import('./commands/logout.ts') },
   { name: 'events', aliases: ['system events'], summary: 'Show podbay events', load: () => import('./commands/events.ts') },
+  { name: 'port', aliases: ['container port'], summary: 'List port mappings or a specific mapping for the container', load: () => import('./commands/port.ts') },
+  { name: 'network create', summary: 'Create a network', load: () => import('./commands/network-create.ts') },
+  { name: 'network ls', aliases: ['network list'], summary: 'List networks', load: () => import('./commands/network-ls.ts') },
+  { name: 'network inspect', summary: 'Display the network configuration of one or more networks', load: () => import('./commands/network-inspect.ts') },
+  { name: 'network rm', aliases: ['network remove'], summary: 'Remove one or more networks', load: () => import('./commands/network-rm.ts') },
+  { name: 'network connect', summary: 'Add a container to a network', load: () => import('./commands/network-connect.ts') },
+  { name: 'network disconnect', summary: 'Disconnect a container from a network', load: () => import('./commands/network-disconnect.ts') },
+  { name: 'network prune', summary: 'Remove all unused networks', load: () => import('./commands/network-prune.ts') },
+  { name: 'network exists', summary: 'Check if a network exists', load: () => import('./commands/network-exists.ts') },
 ];

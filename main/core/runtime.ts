@@ -20,15 +20,17 @@ import { OciRuntime, findOciRuntime } from './oci/oci-runtime.ts';
 import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
+import { checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork } from './container-network.ts';
+import type { NetworkCleanupReport, NetworkManager } from './network/network-manager.ts';
 import { containerFilters } from './container-filters.ts';
 import type { ContainerFilter } from './container-filters.ts';
 import { hasMonitor, initialContainerState, isActive } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
 import { EventLog } from './events/event-log.ts';
-import { LockManager } from './lock/lock-manager.ts';
+import { LockManager, currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import { generateId, generateName, validateName } from './names.ts';
-import { infraContainerRecord, memberNamespaces, removePodFilesSync } from './pod-infra.ts';
+import { infraContainerRecord, memberNamespaces, podInfraNetwork, removePodFilesSync } from './pod-infra.ts';
 import { Pod } from './pod.ts';
 import type { PodConfig, PodOption } from './pod-config.ts';
 import { podFilters } from './pod-filters.ts';
@@ -89,6 +91,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
   readonly #ociRuntimes = new Map<string, Promise<OciRuntime>>();
   #images: Promise<ImageRuntime> | null = null;
   #openedImages: ImageRuntime | null = null;
+  #network: Promise<NetworkManager> | null = null;
+  #openedNetwork: NetworkManager | null = null;
 
   private constructor(now: () => Date) {
     this.#now = now;
@@ -198,6 +202,49 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     return this.#images;
   }
 
+  /**
+   * The store's networks (`<graphRoot>/networks`, namespaces and netavark state under the run root),
+   * opened on first use — only bridge containers and the network verbs need them — and closed by
+   * shutdown. The default network is the config's [network] one.
+   */
+  network(): Promise<NetworkManager> {
+    const config = this.settings();
+    this.#network ??= (async () => {
+      const { NetworkManager } = await import('./network/network-manager.ts');
+      const manager = new NetworkManager({
+        graphRoot: config.storage.graphRoot,
+        runRoot: config.storage.runRoot,
+        defaultNetwork: { name: config.network.defaultNetwork, subnet: config.network.defaultSubnet, interface: config.network.defaultInterface },
+      });
+      this.#openedNetwork = manager;
+      return manager;
+    })();
+    this.#network.catch(() => (this.#network = null));
+    return this.#network;
+  }
+
+  /**
+   * Crash recovery for networks (NetworkManager.cleanupStale): the network of every container that
+   * is no longer live — not created, running, paused or stopping, and not being started by a live
+   * process (its lease) — is torn down, stray namespaces removed, addresses of dead containers freed
+   * and connections of removed ones forgotten; with `sweep`, idle bridges go too. A store that never
+   * had a network costs one stat.
+   */
+  async cleanupStaleNetworks(options: { sweep?: boolean; signal?: AbortSignal } = {}): Promise<NetworkCleanupReport | null> {
+    const { graphRoot } = this.settings().storage;
+    if (!existsSync(join(graphRoot, 'networks'))) return null;
+    const network = await this.network();
+    const state = this.state();
+    const self = currentProcessIdentity();
+    const isLive = (id: string): boolean => {
+      if (!state.hasContainer(id)) return false;
+      const [record] = syncRecords(this, [state.container(id)]);
+      if (record && (hasMonitor(record.state.status) || isActive(record.state.status))) return true;
+      return state.locksOn([id]).some((lock) => holderAlive(lock, self));
+    };
+    return network.cleanupStale({ isLive, exists: (id) => state.hasContainer(id), ...options });
+  }
+
   /** bundle = `<graphRoot>/containers/<id>/userdata` (config.json, attach, ctl, ctr.log); run dir under the run root. */
   containerPaths(id: string): ContainerPaths {
     const { graphRoot, runRoot } = this.settings().storage;
@@ -280,6 +327,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     this.#stopped = true;
     this.#openedImages?.close();
     this.#openedImages = null;
+    this.#openedNetwork?.close();
+    this.#openedNetwork = null;
     state.close();
   }
 
@@ -311,6 +360,11 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       const join = memberNamespaces(podRecord.config, podRecord.state.infraContainerId);
       if (join) for (const kind of join.kinds) draft.sharedNamespaces[kind] ??= join.from;
     }
+    checkMemberNetwork(draft);
+    checkPorts(draft);
+    // The networks must exist before the container does (ErrNoSuchNetwork leaves nothing behind).
+    const network = draft.networkMode === 'bridge' && !draft.sharedNamespaces.net ? await this.network() : null;
+    if (network) checkRequestedNetworks(network, draft);
     const record = await this.locks().runLocked(draft.pod ? [draft.pod] : [], () => {
       const config: ContainerConfig = {
         ...structuredClone(draft),
@@ -323,6 +377,15 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       state.addContainer(rec);
       return rec;
     }, wait);
+    if (network) {
+      // In the network database (ipam.db), after the container's commit: a failure removes the container again.
+      try {
+        await connectNewContainer(network, record.config);
+      } catch (error) {
+        await this.locks().runLocked([...(record.config.pod ? [record.config.pod] : []), record.config.id], () => state.removeContainer(record.config.id), {}).catch(() => undefined);
+        throw error;
+      }
+    }
     ctr.finalize(record);
     this.emitContainer('create', record.config);
     return ctr;
@@ -440,15 +503,12 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     }
     // After the commit: the runtime's state and our files of containers that have run. A crash here
     // leaves only garbage under the run and graph roots, never a record without its files.
-    await Promise.all(runtimeLeftovers.map(async (record) => {
-      if (record.state.status !== 'configured') {
-        const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
-        await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
-      }
-      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
-      if (record.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false))) return;
-      removeContainerFilesSync(this, record.config.id);
-    }));
+    const removed = ctrs.map((c) => outcome.get(c.id())).filter((r): r is ContainerRecord => r !== undefined && !(r instanceof PodbayError));
+    await Promise.all([
+      ...runtimeLeftovers.map((record) => this.removeLeftovers(record)),
+      // A network that was never up still has connections and maybe addresses to forget.
+      ...removed.filter((r) => !runtimeLeftovers.includes(r)).map((r) => forgetContainerNetwork(this, r.config).catch(() => undefined)),
+    ]);
     for (const ctr of ctrs) {
       const result = outcome.get(ctr.id());
       if (result && !(result instanceof PodbayError)) {
@@ -457,6 +517,21 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       }
     }
     return out;
+  }
+
+  /**
+   * What a removed container that has run leaves after the store's commit: its state in the OCI
+   * runtime, its network (a failure there is left to cleanupStale), its rootfs and files.
+   */
+  private async removeLeftovers(record: ContainerRecord): Promise<void> {
+    if (record.state.status !== 'configured') {
+      const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
+      await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
+    }
+    await forgetContainerNetwork(this, record.config).catch(() => undefined);
+    // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
+    if (record.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false))) return;
+    removeContainerFilesSync(this, record.config.id);
   }
 
   /** Inside the write transaction: sync, check, remove. */
@@ -503,6 +578,9 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     const state = this.state();
     const graphRoot = this.settings().storage.graphRoot;
     const { draft } = pod;
+    const infraNetwork = podInfraNetwork(draft);
+    const network = infraNetwork.networkMode === 'bridge' ? await this.network() : null;
+    if (network) checkRequestedNetworks(network, infraNetwork);
     let infra: ContainerRecord | null = null;
     let record;
     try {
@@ -517,7 +595,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
           ...(draft.hostname ? { hostname: draft.hostname } : {}),
         };
         // The infra container is added with the pod: both or neither (libpod createInfraContainer).
-        infra = draft.infra ? infraContainerRecord(config, graphRoot, this.settings().engine.ociRuntime) : null;
+        infra = draft.infra ? infraContainerRecord(config, graphRoot, this.settings().engine.ociRuntime, infraNetwork) : null;
         const rec = { config, state: { infraContainerId: infra?.config.id ?? null } };
         state.addPod(rec, infra ? [infra] : []);
         return rec;
@@ -527,9 +605,18 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       if (failed?.config.pod) removePodFilesSync(graphRoot, failed.config.pod);
       throw error;
     }
+    const created = infra as ContainerRecord | null;
+    if (network && created) {
+      try {
+        await connectNewContainer(network, created.config);
+      } catch (error) {
+        // The pod and its infra go again: both or neither.
+        await this.removePod(new Pod(this, record), true).catch(() => undefined);
+        throw error;
+      }
+    }
     pod.finalize(record);
     this.events().write({ type: 'pod', action: 'create', id: record.config.id, name: record.config.name, attributes: { ...record.config.labels } });
-    const created = infra as ContainerRecord | null;
     if (created) this.emitContainer('create', created.config);
     return pod;
   }
@@ -591,15 +678,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     );
     pod.invalidate();
     if (!result) throw new PodbayError('ErrPodRemoved', `pod ${id} has already been removed`);
-    for (const member of result.members) {
-      if (member.state.status !== 'configured') {
-        const oci = await this.ociRuntime(member.config.ociRuntime).catch(() => null);
-        await oci?.deleteContainer(member.config.id, { force: true }).catch(() => undefined);
-      }
-      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
-      if (member.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, member.config.id).then(() => true, () => false))) continue;
-      removeContainerFilesSync(this, member.config.id);
-    }
+    for (const member of result.members) await this.removeLeftovers(member);
     removePodFilesSync(this.settings().storage.graphRoot, id);
     for (const member of result.members) this.emitContainer('remove', member.config);
     this.events().write({ type: 'pod', action: 'remove', id, name: result.record.config.name, attributes: { ...result.record.config.labels } });

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { releaseStoreNetworks } from './store-networks.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliPath = join(repoRoot, 'dist', 'cli', 'podbay.js');
@@ -88,6 +89,7 @@ export async function startServedHost(timeoutMs = 20_000, globalArgs: readonly s
         const pods = cli(['pod', 'ps', '-q']).stdout?.split('\n').filter(Boolean) ?? [];
         if (pods.length > 0) cli(['pod', 'rm', '-f', ...pods]);
         cli(['rm', '-f', '-a', '-t', '0']);
+        releaseStoreNetworks(base);
         rmSync(base, { recursive: true, force: true });
       }),
   };

@@ -5,7 +5,7 @@ import type { PodListItem } from '../../../shared/types/pods.ts';
 import { parseFilterArgs } from '../../core/container-filters.ts';
 import { listPodItems } from '../../core/pod-inspect.ts';
 import type { CommandSpec } from '../command.ts';
-import { openCliRuntime, podmanState, stringList, tabulate } from './ps.ts';
+import { openCliRuntime, podmanPort, podmanState, stringList, tabulate } from './ps.ts';
 
 export function toPodmanPodJson(pod: PodListItem) {
   return {
@@ -16,7 +16,8 @@ export function toPodmanPodJson(pod: PodListItem) {
     InfraId: pod.infraContainerId ?? '',
     Name: pod.name,
     Namespace: '',
-    Networks: [],
+    Networks: pod.networks,
+    Ports: pod.ports.map(podmanPort),
     Status: pod.status,
     Labels: pod.labels,
   };
@@ -43,7 +44,7 @@ export const command: CommandSpec = {
     const runtime = await openCliRuntime(run);
     let pods: PodListItem[];
     try {
-      pods = listPodItems(runtime, filters);
+      pods = await listPodItems(runtime, filters);
     } finally {
       runtime.shutdown(true);
     }

@@ -3,6 +3,8 @@
 import { PodbayError } from '../../../shared/errors.ts';
 import { containerStatusText, humanDuration } from '../../../shared/types/containers.ts';
 import type { ContainerListItem } from '../../../shared/types/containers.ts';
+import { formatPublishedPorts } from '../../../shared/types/networks.ts';
+import type { PublishedPort } from '../../../shared/types/networks.ts';
 import { listContainerItems } from '../../core/container-inspect.ts';
 import { parseFilterArgs } from '../../core/container-filters.ts';
 import { Runtime } from '../../core/runtime.ts';
@@ -37,6 +39,11 @@ export function podmanState(state: ContainerListItem['state']): string {
   return state;
 }
 
+/** podman's ps JSON port (netavark's PortMapping field names). */
+export function podmanPort(p: PublishedPort) {
+  return { host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: p.range, protocol: p.protocol };
+}
+
 function toPodmanJson(item: ContainerListItem, now: number) {
   return {
     AutoRemove: false,
@@ -53,11 +60,11 @@ function toPodmanJson(item: ContainerListItem, now: number) {
     Mounts: [],
     Names: [item.name],
     Namespaces: {},
-    Networks: [],
+    Networks: item.networks,
     Pid: item.pid,
     Pod: item.podId ?? '',
     PodName: item.podName ?? '',
-    Ports: null,
+    Ports: item.ports.length ? item.ports.map(podmanPort) : null,
     Rootfs: item.rootfs ?? '',
     Size: null,
     StartedAt: unix(item.startedAt),
@@ -89,7 +96,7 @@ export const command: CommandSpec = {
     const runtime = await openCliRuntime(run);
     let items: ContainerListItem[];
     try {
-      items = listContainerItems(runtime, { all: flags.all === true || Object.keys(filters).length > 0, filters });
+      items = await listContainerItems(runtime, { all: flags.all === true || Object.keys(filters).length > 0, filters });
     } finally {
       runtime.shutdown(true);
     }
@@ -110,7 +117,7 @@ export const command: CommandSpec = {
           !noTrunc && cmd.length > 17 ? `${cmd.slice(0, 17)}...` : cmd,
           `${humanDuration(now - Date.parse(item.createdAt))} ago`,
           containerStatusText(item, now),
-          '',
+          formatPublishedPorts(item.ports),
           item.name,
         ]);
       }

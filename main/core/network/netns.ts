@@ -72,10 +72,15 @@ export class NetnsManager {
     this.prepared = true;
   }
 
-  /** Creates a new, empty network namespace (only `lo`, down) and returns the path that holds it. */
-  async create(signal?: AbortSignal): Promise<string> {
+  /** A fresh path for create(): a caller records it first, so cleanup never mistakes the namespace for a stray. */
+  newPath(): string {
+    return join(this.dir, `netns-${randomUUID()}`);
+  }
+
+  /** Creates a new, empty network namespace (only `lo`, down) at `path` (default a new one) and returns it. */
+  async create(signal?: AbortSignal, path: string = this.newPath()): Promise<string> {
+    if (!this.owns(path)) throw new PodbayError('ErrInvalidArg', `${path} is not a network namespace path of ${this.dir}`);
     await this.prepare(signal);
-    const path = join(this.dir, `netns-${randomUUID()}`);
     // The mount point must exist; mode 0 as podman: nobody reads the file, it only anchors the mount.
     closeSync(openSync(path, 'wx', 0o000));
     try {

@@ -26,6 +26,8 @@ function container(fields: Partial<ContainerListItem> & { name: string }): Conta
     labels: {},
     podId: null,
     podName: null,
+    ports: [],
+    networks: [],
     ...fields,
   };
 }
