@@ -6,7 +6,7 @@
 // act → save → emit the event. Verbs that only change the store do lock…save inside one write
 // transaction (lock/lock-manager.ts runLocked); the event is written after the commit, so a reader
 // woken by it always finds the change.
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
@@ -231,8 +231,11 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    * had a network costs one stat.
    */
   async cleanupStaleNetworks(options: { sweep?: boolean; signal?: AbortSignal } = {}): Promise<NetworkCleanupReport | null> {
-    const { graphRoot } = this.settings().storage;
+    const { graphRoot, runRoot } = this.settings().storage;
     if (!existsSync(join(graphRoot, 'networks'))) return null;
+    // Without a sweep, only records of set-ups and namespaces can be stale: none means nothing to do,
+    // and the network database is not even opened (the exit command of every container asks).
+    if (options.sweep === false && !this.#network && !hasNetworkLeftovers(runRoot)) return null;
     const network = await this.network();
     const state = this.state();
     const self = currentProcessIdentity();
@@ -528,10 +531,13 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
       await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
     }
-    await forgetContainerNetwork(this, record.config).catch(() => undefined);
-    // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
-    if (record.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false))) return;
-    removeContainerFilesSync(this, record.config.id);
+    // Network and rootfs are independent once the process is gone: both at once.
+    const [, unmounted] = await Promise.all([
+      forgetContainerNetwork(this, record.config).catch(() => undefined),
+      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
+      record.config.rootfsImage ? removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false) : true,
+    ]);
+    if (unmounted) removeContainerFilesSync(this, record.config.id);
   }
 
   /** Inside the write transaction: sync, check, remove. */
@@ -691,4 +697,16 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     if (config.pod) attributes.podId = config.pod;
     this.events().write({ type: 'container', action, id: config.id, name: config.name, attributes });
   }
+}
+
+/** Any network attachment record or container namespace under the run root (cheap: two readdirs). */
+function hasNetworkLeftovers(runRoot: string): boolean {
+  const entries = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return entries(join(runRoot, 'network-attachments')).some((f) => f.endsWith('.json')) || entries(join(runRoot, 'netns')).some((f) => f.startsWith('netns-') && f !== 'netns-scratch');
 }

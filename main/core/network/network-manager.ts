@@ -632,7 +632,10 @@ export class NetworkManager {
    * simply unmounted — the kernel destroys it, and the veth with it, in the background, off our
    * critical path. The bridge and the network's shared rules stay up for the next container, as
    * Docker keeps docker0; sweepIdleBridges (or cleanupStale, or removing the network) takes them
-   * down. Without it, teardown is exactly podman's.
+   * down. A container with no published port on networks without DNS has no firewall or aardvark
+   * state of its own (netavark 1.4 adds only the network's shared rules for it), so then netavark
+   * is not run at all: unmounting the namespace is the whole teardown. Without keepBridge, teardown
+   * is exactly podman's.
    */
   async teardown(containerId: string, options: { signal?: AbortSignal; keepBridge?: boolean } = {}): Promise<void> {
     const attachment = this.readAttachment(containerId);
@@ -641,7 +644,7 @@ export class NetworkManager {
       return;
     }
     let failure: unknown = null;
-    if (Object.keys(attachment.options.networks).length > 0) {
+    if (Object.keys(attachment.options.networks).length > 0 && !(options.keepBridge && !hasContainerState(attachment))) {
       try {
         await this.withLease(options.signal, async () => {
           if (this.netns.isMounted(attachment.netnsPath) && !options.keepBridge) {
@@ -743,7 +746,9 @@ export class NetworkManager {
     for (const network of this.readNetworks()) {
       if (inUse.has(network.network_interface) || !this.interfaceExists(network.network_interface)) continue;
       try {
-        if (await this.sweepBridge(network, options.signal)) result.bridgesRemoved.push(network.network_interface);
+        if (!(await this.sweepBridge(network, options.signal))) continue;
+        if (this.interfaceExists(network.network_interface)) result.problems.push(`bridge ${network.network_interface} still has interfaces attached: it stays until the next sweep`);
+        else result.bridgesRemoved.push(network.network_interface);
       } catch (error) {
         result.problems.push((error as Error).message);
       }
@@ -845,8 +850,8 @@ export class NetworkManager {
    */
   private async sweepBridge(network: NetworkConfig, signal?: AbortSignal): Promise<boolean> {
     // Veths of keepBridge teardowns leave the bridge when the kernel destroys their namespaces, in
-    // the background; netavark sees the bridge idle only once they are gone.
-    for (let i = 0; i < 100 && this.bridgeMembers(network.network_interface) > 0; i++) await sleep(20);
+    // the background (seconds on a loaded host); netavark sees the bridge idle only once they are gone.
+    for (let i = 0; i < 500 && this.bridgeMembers(network.network_interface) > 0; i++) await sleep(20);
     const sweeperId = `podbay-sweep-${randomUUID()}`;
     const netnsPath = await this.netns.create(signal);
     try {
@@ -959,6 +964,11 @@ export class NetworkManager {
   private removeAttachment(containerId: string): void {
     rmSync(this.attachmentFile(containerId), { force: true });
   }
+}
+
+/** Whether netavark keeps anything for this container alone: DNAT rules for its ports, aardvark entries for its names. */
+function hasContainerState(attachment: NetworkAttachment): boolean {
+  return (attachment.options.port_mappings ?? []).length > 0 || Object.values(attachment.options.network_info).some((n) => n.dns_enabled);
 }
 
 function overlapsV4(a: IpNet, b: IpNet): boolean {

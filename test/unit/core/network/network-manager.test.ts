@@ -208,9 +208,24 @@ describe('NetworkManager connections and lifecycle', () => {
     expect(env.host.bridges.has('podbay0')).toBe(false);
   });
 
+  it('keepBridge runs no netavark for a container without ports on a network without DNS: the namespace is all there is', async () => {
+    env.manager.create({ name: 'named', dnsEnabled: true });
+    await env.manager.connect(web, 'podbay');
+    const { netnsPath } = await env.manager.setup(web);
+    await env.manager.teardown(web.id, { keepBridge: true });
+    expect(env.host.netavarkCalls('teardown')).toEqual([]);
+    expect([env.host.mounts.has(netnsPath), env.manager.attachmentOf(web.id), env.manager.ipam.allocationsOf(web.id)]).toEqual([false, null, []]);
+    // With DNS, aardvark-dns holds the container's name: netavark must take it out.
+    const other = { id: hexId(2), name: 'other' };
+    await env.manager.connect(other, 'named');
+    await env.manager.setup(other);
+    await env.manager.teardown(other.id, { keepBridge: true });
+    expect(env.host.netavarkCalls('teardown')).toHaveLength(1);
+  });
+
   it('keepBridge still surfaces a firewall failure', async () => {
     await env.manager.connect(web, 'podbay');
-    await env.manager.setup(web);
+    await env.manager.setup(web, { portMappings: parsePublish('8080:80') });
     env.host.failNext.teardown = 'netavark encountered multiple errors:\n\t- failed to delete container veth eth0: Netlink error: No such device (os error 19)\n\t- iptables: Chain already exists';
     expect(await codeOf(env.manager.teardown(web.id, { keepBridge: true }))).toBe('ErrInternal');
   });
