@@ -11,6 +11,7 @@ import { ComingPage } from './pages/ComingPage.tsx';
 import { ContainersPage } from './pages/ContainersPage.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
 import { ImagesPage } from './pages/ImagesPage.tsx';
+import { NetworksPage } from './pages/NetworksPage.tsx';
 import { PodsPage } from './pages/PodsPage.tsx';
 import { SystemPage } from './pages/SystemPage.tsx';
 import { describeConnection } from './presenters/connection-presenters.ts';
@@ -34,6 +35,8 @@ function Page({ route }: { route: RouteInfo }) {
       return <PodsPage />;
     case 'images':
       return <ImagesPage />;
+    case 'networks':
+      return <NetworksPage />;
     case 'events':
       return <EventsPage />;
     case 'system':

@@ -1,7 +1,7 @@
 // The app's pages, in sidebar order, and the hash routes that select them (hash routing works the
 // same under Electron's file:// and the web host's http://).
 
-export const routeIds = ['containers', 'pods', 'images', 'volumes', 'registries', 'events', 'system'] as const;
+export const routeIds = ['containers', 'pods', 'images', 'networks', 'volumes', 'registries', 'events', 'system'] as const;
 export type RouteId = (typeof routeIds)[number];
 
 export interface RouteInfo {
@@ -15,6 +15,7 @@ export const routes: readonly RouteInfo[] = [
   { id: 'containers', label: 'Containers', coming: null },
   { id: 'pods', label: 'Pods', coming: null },
   { id: 'images', label: 'Images', coming: null },
+  { id: 'networks', label: 'Networks', coming: null },
   { id: 'volumes', label: 'Volumes', coming: 'Create, inspect and remove named volumes — arriving with the volumes issue.' },
   { id: 'registries', label: 'Registries', coming: 'Add registries and credentials (auth.json), test reachability, login and push access — arriving with the registries issue.' },
   { id: 'events', label: 'Events', coming: null },

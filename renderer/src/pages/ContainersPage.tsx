@@ -10,6 +10,7 @@ import { CommandBlock } from '../components/CopyButton.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PortLinks } from '../components/PortLinks.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
 import type { RemovalResultsView } from '../components/RemovalResults.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -162,6 +163,7 @@ export function ContainersPage() {
           return <StatusBadge tone={status.tone}>{status.text}</StatusBadge>;
         },
       },
+      { key: 'ports', header: 'Ports', width: 'minmax(120px, 1fr)', cell: (c) => <PortLinks ports={c.ports} inTable /> },
       { key: 'pod', header: 'Pod', width: 'minmax(80px, 0.7fr)', cell: (c) => (c.podName ? <span className="ellipsis" title={c.podId ?? undefined}>{c.podName}</span> : <span className="muted">—</span>) },
       { key: 'id', header: 'ID', width: '108px', cell: (c) => <span className="mono muted" title={c.id}>{shortId(c.id)}</span> },
       {

@@ -6,6 +6,7 @@ import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { InspectPanel } from '../components/InspectPanel.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PortLinks } from '../components/PortLinks.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
 import type { RemovalResultsView } from '../components/RemovalResults.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -153,6 +154,7 @@ export function PodsPage() {
           ),
       },
       { key: 'containers', header: 'Containers', width: '170px', cell: (r) => (r.kind === 'pod' ? <span className="muted">{membersLabel(r.pod)}</span> : null) },
+      { key: 'ports', header: 'Ports', width: 'minmax(120px, 1fr)', cell: (r) => (r.kind === 'pod' ? <PortLinks ports={r.pod.ports} inTable /> : null) },
       {
         key: 'labels',
         header: 'Labels',

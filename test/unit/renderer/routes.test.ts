@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { hashFor, nextNavIndex, routeFromHash, routes } from '../../../renderer/src/navigation/routes.ts';
 
 describe('routes', () => {
-  it('lists the seven pages in sidebar order', () => {
-    expect(routes.map((r) => r.label)).toEqual(['Containers', 'Pods', 'Images', 'Volumes', 'Registries', 'Events', 'System']);
+  it('lists the eight pages in sidebar order', () => {
+    expect(routes.map((r) => r.label)).toEqual(['Containers', 'Pods', 'Images', 'Networks', 'Volumes', 'Registries', 'Events', 'System']);
   });
 
   it('gives every unfinished page its one line, and the real pages none', () => {
-    for (const route of routes) expect(route.coming === null).toBe(['containers', 'pods', 'images', 'events', 'system'].includes(route.id));
+    for (const route of routes) expect(route.coming === null).toBe(['containers', 'pods', 'images', 'networks', 'events', 'system'].includes(route.id));
   });
 
   it('reads the page from the hash, with System as the default', () => {
