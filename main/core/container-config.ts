@@ -108,6 +108,8 @@ export interface ContainerConfig {
   networks?: NetworkRequest[];
   /** Published ports (podman -p) as netavark takes them; host port 0 = a free port chosen at each start. */
   portMappings?: PortMapping[];
+  /** podman -P: the image's exposed ports are published too (on free host ports), added at creation. */
+  publishAll?: boolean;
   /** The image's VOLUME paths (podman backs them with anonymous volumes; noted here until volumes exist). */
   imageVolumes?: string[];
   /** A pod's infra container (libpod IsInfra): runs `catatonit -P`, bound in from the host. */
@@ -279,6 +281,13 @@ export function withPortMappings(mappings: readonly PortMapping[]): ContainerOpt
     const draft = editable(target);
     assertNoOverlap(mappings);
     draft.portMappings = mappings.map((m) => ({ ...m }));
+  };
+}
+
+/** podman -P (--publish-all): every port the image exposes, on a free host port each. */
+export function withPublishAll(enabled = true): ContainerOption {
+  return (target) => {
+    editable(target).publishAll = enabled;
   };
 }
 

@@ -13,6 +13,7 @@ import {
   withNetworkMode,
   withPod,
   withPortMappings,
+  withPublishAll,
   withResources,
   withRootFSFromImage,
   withRootFSFromPath,
@@ -64,6 +65,7 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   if (input.network !== undefined) options.push(withNetworkMode(input.network, defaults.defaultNetwork));
   else if (!defaults.podNetwork) options.push(withNetworkMode('bridge', defaults.defaultNetwork));
   if (input.publish?.length) options.push(withPortMappings(parsePublishList(input.publish)));
+  if (input.publishAll) options.push(withPublishAll());
   return { spec, options };
 }
 

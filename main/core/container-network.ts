@@ -8,12 +8,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
-import type { ContainerConfig } from './container-config.ts';
+import type { ContainerConfig, ContainerConfigDraft } from './container-config.ts';
 import { ownsNetwork } from './container-config.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import type { NetworkManager, PendingNetworkSetup } from './network/network-manager.ts';
 import { hostsFile, resolvConf } from './network/network-files.ts';
 import type { StatusBlocks } from './network/netavark.ts';
+import { portProtocols } from './network/port-mappings.ts';
+import type { PortMapping, PortProtocol } from './network/port-mappings.ts';
 
 /**
  * Records the connections of a new bridge container (one per network it asked for, eth0 first). A
@@ -122,4 +124,26 @@ export function checkPorts(config: Pick<ContainerConfig, 'networkMode' | 'portMa
   if (config.portMappings?.length && config.networkMode !== 'bridge' && !config.sharedNamespaces.net) {
     throw new PodbayError('ErrInvalidArg', `ports cannot be published with network mode ${config.networkMode ?? 'none'}: use a bridge network`);
   }
+}
+
+/**
+ * podman -P (libpod ports.go, PublishExposedPorts): each port the image's config exposes
+ * (`ExposedPorts: {"80/tcp": {}}`) that no -p already publishes gets a free host port on every
+ * address, chosen at each start. Malformed keys are skipped, as podman skips them.
+ */
+export function publishExposedPorts(draft: ContainerConfigDraft, imageConfig: { config?: Record<string, unknown> }): void {
+  if (!draft.publishAll) return;
+  const exposed = imageConfig.config?.ExposedPorts;
+  if (!exposed || typeof exposed !== 'object') return;
+  const mappings: PortMapping[] = [...(draft.portMappings ?? [])];
+  for (const key of Object.keys(exposed)) {
+    const match = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(key);
+    if (!match) continue;
+    const port = Number(match[1]);
+    const protocol = (match[2]?.toLowerCase() ?? 'tcp') as PortProtocol;
+    if (port < 1 || port > 65535 || !portProtocols.includes(protocol)) continue;
+    const taken = mappings.some((m) => m.protocol === protocol && port >= m.container_port && port < m.container_port + m.range);
+    if (!taken) mappings.push({ host_ip: '', container_port: port, host_port: 0, range: 1, protocol });
+  }
+  if (mappings.length) draft.portMappings = mappings;
 }

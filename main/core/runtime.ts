@@ -20,7 +20,7 @@ import { OciRuntime, findOciRuntime } from './oci/oci-runtime.ts';
 import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
-import { checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork } from './container-network.ts';
+import { checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork, publishExposedPorts } from './container-network.ts';
 import type { NetworkCleanupReport, NetworkManager } from './network/network-manager.ts';
 import { containerFilters } from './container-filters.ts';
 import type { ContainerFilter } from './container-filters.ts';
@@ -353,6 +353,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       const images = await this.images();
       const image = draft.rootfsImage.id ? images.store.getImage(draft.rootfsImage.id) : images.store.lookupImage(draft.rootfsImage.name);
       applyImage(draft, image);
+      publishExposedPorts(draft, image.config);
     } else if (draft.spec.process.entrypoint) {
       foldProcess(draft, null);
     }

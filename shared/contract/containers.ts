@@ -63,6 +63,7 @@ export const containerProcedures = {
         network: z.union([networkValue, z.array(networkValue).min(1).max(32)]).optional(),
         /** podman -p specs, parsed by the core (ErrInvalidArg naming a bad one). */
         publish: z.array(z.string().min(1).max(200)).max(256).optional(),
+        publishAll: z.boolean().optional(),
         start: z.boolean().optional(),
       })
       .superRefine((input, ctx) => {

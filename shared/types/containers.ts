@@ -126,6 +126,8 @@ export interface ContainerCreateOptions {
   network?: string | string[] | undefined;
   /** podman -p: `[ip:][hostPort:]containerPort[/tcp|udp|sctp]`, ranges `8080-8081:80-81`, an empty host port for any free one. */
   publish?: string[] | undefined;
+  /** podman -P: the image's exposed ports too, each on a free host port. */
+  publishAll?: boolean | undefined;
   /** A pod (name or id) to join: the container shares its infra container's namespaces (--pod). */
   pod?: string | undefined;
   /** Start it as well (run -d). */

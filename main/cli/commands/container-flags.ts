@@ -31,6 +31,7 @@ export const containerCreateFlags: Record<string, FlagSpec> = {
   rm: { type: 'boolean', description: 'Remove the container when it exits' },
   network: { type: 'string', multiple: true, description: 'Connect to a network: bridge (default), NAME[:ip=IP,alias=NAME,…], none or host', valueName: 'NETWORK' },
   publish: { type: 'string', short: 'p', multiple: true, description: "Publish a container's port to the host: [ip:][hostPort:]containerPort[/protocol]", valueName: 'PORT' },
+  'publish-all': { type: 'boolean', short: 'P', description: "Publish the image's exposed ports to free host ports" },
 };
 
 /** podman's KEY=VALUE list flags (--label, --annotation): a bare KEY means an empty value. */
@@ -146,6 +147,7 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
     ...(flags.rm ? { autoRemove: true } : {}),
     ...(network.length ? { network } : {}),
     ...(publish.length ? { publish } : {}),
+    ...(flags['publish-all'] ? { publishAll: true } : {}),
     ...(flags.pod !== undefined ? { pod: flags.pod as string } : {}),
   };
 }
