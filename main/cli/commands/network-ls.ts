@@ -1,11 +1,10 @@
 // `podbay network ls` (podman network ls): NETWORK ID, NAME, DRIVER as podman prints them, `-q` names,
 // `--format json` with netavark's field names, `--filter name=|id=|driver=|label=|dangling=`.
-import { PodbayError } from '../../../shared/errors.ts';
 import { parseFilterArgs } from '../../core/container-filters.ts';
 import { listNetworks } from '../../core/networks.ts';
 import type { CommandSpec } from '../command.ts';
 import { toPodmanNetworkJson } from './network-json.ts';
-import { openCliRuntime, stringList, tabulate } from './ps.ts';
+import { listFormat, openCliRuntime, stringList, tabulate } from './ps.ts';
 
 export const command: CommandSpec = {
   name: 'network ls',
@@ -22,8 +21,7 @@ export const command: CommandSpec = {
   examples: ['podbay network ls', 'podbay network ls --format json', 'podbay network ls --filter label=team=a -q'],
   async run(run) {
     const { flags, io } = run;
-    const format = (flags.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(format)}: use table or json`);
+    const format = listFormat(flags);
     const filters = parseFilterArgs(stringList(flags.filter));
     const runtime = await openCliRuntime(run);
     let networks;

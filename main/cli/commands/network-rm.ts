@@ -4,6 +4,7 @@
 import { removeNetworks } from '../../core/networks.ts';
 import type { CommandSpec } from '../command.ts';
 import { timeoutFlag } from './container-action.ts';
+import { printRemovals } from './print-removals.ts';
 import { openCliRuntime } from './ps.ts';
 
 export const command: CommandSpec = {
@@ -27,15 +28,6 @@ export const command: CommandSpec = {
     } finally {
       runtime.shutdown(true);
     }
-    let exit = 0;
-    for (const report of reports) {
-      if (!report.error) {
-        io.stdout(`${report.nameOrId}\n`);
-        continue;
-      }
-      io.stderr(`Error: ${report.error.message}\n`);
-      exit = Math.max(exit, report.error.code === 'ErrNoSuchNetwork' ? 1 : report.error.code === 'ErrNetworkInUse' ? 2 : 125);
-    }
-    return exit;
+    return printRemovals(io, reports, (r) => r.nameOrId, { missing: 'ErrNoSuchNetwork', busy: 'ErrNetworkInUse' });
   },
 };

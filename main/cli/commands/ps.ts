@@ -23,6 +23,13 @@ export async function openCliRuntime(run: CommandRun): Promise<Runtime> {
   return Runtime.forPaths(ctx.paths, { ociRuntime: run.global.runtime, events: ctx.events });
 }
 
+/** `--format`: table (default) or json, as podman's list commands take it; anything else → ErrInvalidArg. */
+export function listFormat(flags: CommandRun['flags']): 'table' | 'json' {
+  const format = (flags.format as string | undefined) ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(format)}: use table or json`);
+  return format;
+}
+
 export function stringList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
@@ -90,8 +97,7 @@ export const command: CommandSpec = {
   examples: ['podbay ps -a', 'podbay ps -a --format json', 'podbay ps --filter status=exited --filter label=app=web'],
   async run(run) {
     const { flags, io } = run;
-    const format = (flags.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(format)}: use table or json`);
+    const format = listFormat(flags);
     const filters = parseFilterArgs(stringList(flags.filter));
     const runtime = await openCliRuntime(run);
     let items: ContainerListItem[];

@@ -147,6 +147,12 @@ export class NetworkDb {
     });
   }
 
+  /** Whether a live process holds the lease now (a netavark run or a sweep is under way). */
+  leaseHeld(self: ProcessIdentity): boolean {
+    const row = this.db.prepare('SELECT pid, start_time, boot_id FROM lease WHERE id = 1').get() as { pid: number; start_time: string; boot_id: string } | undefined;
+    return row !== undefined && holderAlive({ pid: row.pid, startTime: row.start_time, bootId: row.boot_id }, self);
+  }
+
   releaseLease(token: string): void {
     this.immediate(() => this.db.prepare('DELETE FROM lease WHERE id = 1 AND token = ?').run(token));
   }

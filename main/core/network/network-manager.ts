@@ -716,6 +716,17 @@ export class NetworkManager {
         report.problems.push((error as Error).message);
       }
     }
+    // A sweep's namespace outlives it only when the sweep was killed: then nobody holds the lease.
+    if (!this.db.leaseHeld(currentProcessIdentity())) {
+      for (const path of this.netns.listSweeps()) {
+        try {
+          await this.netns.remove(path, signal);
+          report.netnsRemoved.push(path);
+        } catch (error) {
+          report.problems.push((error as Error).message);
+        }
+      }
+    }
     // Only isLive decides: a container starting in another process holds its addresses a moment
     // before its attachment is written, and must not lose them.
     report.allocationsReleased = this.ipam.gc(options.isLive);
@@ -853,28 +864,30 @@ export class NetworkManager {
     // the background (seconds on a loaded host); netavark sees the bridge idle only once they are gone.
     for (let i = 0; i < 500 && this.bridgeMembers(network.network_interface) > 0; i++) await sleep(20);
     const sweeperId = `podbay-sweep-${randomUUID()}`;
-    const netnsPath = await this.netns.create(signal);
-    try {
-      const allocations = this.ipam.allocate(network, sweeperId);
-      const options: NetavarkNetworkOptions = {
-        container_id: sweeperId,
-        container_name: sweeperId,
-        networks: { [network.name]: { interface_name: 'eth0', static_ips: allocations.map((a) => a.address) } },
-        network_info: { [network.name]: network },
-      };
-      return await this.withLease(signal, async () => {
-        // Another process may have brought a container up on it since the caller looked: not idle then.
-        if (this.readAttachments().some((a) => a.options.network_info[network.name])) return false;
+    // All under the lease, the namespace included: a cleanup elsewhere leaves sweep namespaces alone
+    // while the lease is held, and removes those a crash left once it is free.
+    return this.withLease(signal, async () => {
+      // Another process may have brought a container up on it since the caller looked: not idle then.
+      if (this.readAttachments().some((a) => a.options.network_info[network.name])) return false;
+      const netnsPath = await this.netns.create(signal, this.netns.newSweepPath());
+      try {
+        const allocations = this.ipam.allocate(network, sweeperId);
+        const options: NetavarkNetworkOptions = {
+          container_id: sweeperId,
+          container_name: sweeperId,
+          networks: { [network.name]: { interface_name: 'eth0', static_ips: allocations.map((a) => a.address) } },
+          network_info: { [network.name]: network },
+        };
         await this.netavark.setup(netnsPath, options, { signal });
         await this.netavark.teardown(netnsPath, options, { signal });
         await this.dropPortChain(network);
         this.markPortChain(network.name, false);
         return true;
-      });
-    } finally {
-      this.ipam.release(sweeperId);
-      await this.netns.remove(netnsPath);
-    }
+      } finally {
+        this.ipam.release(sweeperId);
+        await this.netns.remove(netnsPath);
+      }
+    });
   }
 
   private bridgeMembers(bridge: string): number {

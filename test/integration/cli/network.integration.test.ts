@@ -2,37 +2,16 @@
 // real netavark, iptables and crun: podman's output, JSON and exit codes; a published port answering
 // on 127.0.0.1; a pod publishing on its infra container; live connect and disconnect.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podbay } from '../../helpers/cli.ts';
-import { networkHostProblems } from '../../helpers/network-host.ts';
+import { httpGet, networkHostProblems } from '../../helpers/network-host.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
 import { releaseStoreNetworks } from '../../helpers/store-networks.ts';
 
-async function httpGet(port: number, path: string, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, timeout: 2_000 }, (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
-        });
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', reject);
-        req.end();
-      });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(50);
-    }
-  }
-}
 
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun') ?? (networkHostProblems().join('; ') || null);
 
@@ -126,7 +105,8 @@ describe.skipIf(skip !== null)(`podbay network commands and run -p${skip ? ` (sk
     const busy = cli('network', 'rm', 'cli-web');
     expect(busy.code).toBe(2);
     expect(busy.stderr).toContain('Error: network cli-web is being used by 1 container(s): web');
-    expect(cli('network', 'rm', '-f', '-t', '0', 'cli-web')).toMatchObject({ code: 0, stdout: 'cli-web\n' });
+    const forced = cli('network', 'rm', '-f', '-t', '0', 'cli-web');
+    expect(forced).toMatchObject({ code: 0, stdout: 'cli-web\n' });
     expect(cli('ps', '-a', '-q').stdout).toBe('');
     const refused = cli('run', '--rm', '-p', 'nope', '--rootfs', rootfs, 'true');
     expect([refused.code, refused.stderr]).toEqual([125, 'Error: invalid publish spec "nope": container port "nope" is not a number\n']);

@@ -4,7 +4,7 @@
 // container, DNS between containers, teardown when a container exits by itself (the exit command),
 // no leftovers after many cycles, recovery after a process is SIGKILLed mid-setup, typed errors.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +23,7 @@ import type { Runtime } from '../../../main/core/runtime.ts';
 import { buildCoreChild, spawnChild } from '../../helpers/core-processes.ts';
 import { openRuntime, removeStoreDir, tempStore } from '../../helpers/core-store.ts';
 import type { TempStore } from '../../helpers/core-store.ts';
-import { firewallRules, leftovers, linkNames, networkHostProblems } from '../../helpers/network-host.ts';
+import { firewallRules, httpGet, leftovers, linkNames, networkHostProblems } from '../../helpers/network-host.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
 import { cliPath } from '../../helpers/cli.ts';
@@ -38,27 +38,6 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000
   }
 }
 
-/** GET http://host:port/path, retried while nothing listens yet (httpd starting). */
-async function httpGet(port: number, path = '/', host = '127.0.0.1', timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        const req = request({ host, port, path, timeout: 2_000 }, (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
-        });
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', reject);
-        req.end();
-      });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(50);
-    }
-  }
-}
 
 function logText(store: TempStore, id: string): string {
   const path = join(store.graphRoot, 'containers', id, 'userdata', 'ctr.log');

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../../shared/errors.ts';
 import { parseCidr } from '../../../../main/core/network/ip-address.ts';
 import { parsePublish } from '../../../../main/core/network/port-mappings.ts';
+import { currentProcessIdentity } from '../../../../main/core/lock/lock-manager.ts';
 import { fakeNetworkEnv, fakePortProbe, hexId } from '../../../helpers/network-fakes.ts';
 import type { FakeNetworkEnv } from '../../../helpers/network-fakes.ts';
 
@@ -311,6 +312,25 @@ describe('NetworkManager connections and lifecycle', () => {
     expect(env.host.bridges.has('podbay0')).toBe(false);
     expect(env.manager.ipam.all()).toEqual([]);
     expect(env.manager.netns.list()).toEqual([]);
+  });
+
+  it('sweeps through a namespace of its own that no cleanup elsewhere mistakes for a stray, and removes one a killed sweep left', async () => {
+    env.manager.ensureDefault();
+    env.host.bridges.add('podbay0');
+    await env.manager.sweepIdleBridges();
+    const [setup] = env.host.netavarkCalls('setup');
+    expect(setup?.netns).toMatch(/\/netns-sweep-[0-9a-f-]{36}$/);
+    expect(env.manager.netns.listSweeps()).toEqual([]);
+    // A sweep killed half-way: its namespace goes at the next cleanup, once nobody holds the lease.
+    const left = await env.manager.netns.create(undefined, env.manager.netns.newSweepPath());
+    const held = env.manager.db.tryTakeLease('someone', currentProcessIdentity());
+    expect(held).toBe(true);
+    await env.open().cleanupStale({ isLive: () => false, sweep: false });
+    expect(env.manager.netns.listSweeps()).toEqual([left]);
+    env.manager.db.releaseLease('someone');
+    const report = await env.open().cleanupStale({ isLive: () => false, sweep: false });
+    expect(report.netnsRemoved).toEqual([left]);
+    expect(env.manager.netns.listSweeps()).toEqual([]);
   });
 
   it('serialises netavark runs: concurrent setups never overlap', async () => {
