@@ -7,6 +7,8 @@ import { podProcedures } from './contract/pods.ts';
 import { imageProcedures } from './contract/images.ts';
 import { consoleProcedures } from './contract/console.ts';
 import { networkProcedures } from './contract/networks.ts';
+import { registryProcedures } from './contract/registries.ts';
+import { volumeProcedures } from './contract/volumes.ts';
 
 export const contract = {
   ...systemProcedures,
@@ -15,6 +17,8 @@ export const contract = {
   ...imageProcedures,
   ...consoleProcedures,
   ...networkProcedures,
+  ...registryProcedures,
+  ...volumeProcedures,
 } satisfies ContractShape;
 
 export type Contract = typeof contract;

@@ -22,6 +22,7 @@ import {
   withStopTimeout,
 } from './container-config.ts';
 import type { ContainerOption, ContainerSpec } from './container-config.ts';
+import { storageOptions } from './container-mounts.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import { parsePublishList } from './network/port-mappings.ts';
 import type { Runtime } from './runtime.ts';
@@ -66,6 +67,7 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   else if (!defaults.podNetwork) options.push(withNetworkMode('bridge', defaults.defaultNetwork));
   if (input.publish?.length) options.push(withPortMappings(parsePublishList(input.publish)));
   if (input.publishAll) options.push(withPublishAll());
+  options.push(...storageOptions(input));
   return { spec, options };
 }
 
@@ -122,7 +124,7 @@ export async function createContainer(runtime: Runtime, input: ContainerCreateOp
     try {
       await ctr.start(wait.signal ? { signal: wait.signal } : {});
     } catch (error) {
-      if (input.autoRemove) await runtime.removeContainer(ctr, true).catch(() => undefined);
+      if (input.autoRemove) await runtime.removeContainer(ctr, true, { volumes: true }).catch(() => undefined);
       throw error;
     }
   }

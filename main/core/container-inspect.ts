@@ -1,10 +1,12 @@
 // What list and inspect report about containers (libpod/container_inspect.go, podman ps), built from
 // store records in one pass: listing 1,000 containers is one query and no per-container lookup.
-import type { ContainerInspect, ContainerListItem } from '../../shared/types/containers.ts';
+import type { ContainerInspect, ContainerInspectMount, ContainerListItem } from '../../shared/types/containers.ts';
 import type { Container } from './container.ts';
 import { dependencies } from './container-config.ts';
 import { containerNetworkSettings, networkViews } from './network-views.ts';
 import type { NetworkView } from './network-views.ts';
+import type { ContainerConfig } from './container-config.ts';
+import { volumeMountPoint } from './volume.ts';
 import type { Runtime } from './runtime.ts';
 import type { State } from './state/state.ts';
 
@@ -42,7 +44,8 @@ export interface InspectNetwork {
   settings: ContainerInspect['networkSettings'];
 }
 
-export function inspectContainer(ctr: Container, state: State, paths?: { logPath: string }, network?: InspectNetwork): ContainerInspect {
+export function inspectContainer(ctr: Container, state: State, paths?: { logPath: string; graphRoot?: string }, network?: InspectNetwork): ContainerInspect {
+  const graphRoot = paths?.graphRoot;
   const current = ctr.sync();
   const config = ctr.configuration();
   const names = config.pod ? new Map([[config.pod, state.pod(config.pod).config.name]]) : new Map<string, string>();
@@ -71,7 +74,34 @@ export function inspectContainer(ctr: Container, state: State, paths?: { logPath
     init: config.init ?? false,
     logPath: paths?.logPath ?? '',
     networkSettings: network?.settings ?? { mode: config.networkMode ?? 'none', networks: [], netnsPath: null },
+    mounts: inspectMounts(config, graphRoot),
+    readOnly: config.readOnlyRootfs ?? false,
+    restartPolicy: { name: config.restartPolicy ?? 'no', maximumRetryCount: config.restartRetries ?? 0 },
+    restartCount: current.restartCount ?? 0,
+    logSizeMax: config.logSizeMax ?? -1,
   };
+}
+
+const propagationWords = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave', 'unbindable', 'runbindable'];
+
+/** podman inspect's Mounts: binds, tmpfs and volumes, in the order they were given. */
+export function inspectMounts(config: Pick<ContainerConfig, 'mounts' | 'namedVolumes'>, graphRoot: string | undefined): ContainerInspectMount[] {
+  const view = (type: ContainerInspectMount['type'], source: string, destination: string, options: readonly string[]): ContainerInspectMount => ({
+    type,
+    source,
+    destination,
+    options: options.filter((o) => !propagationWords.includes(o) && o !== 'rw' && o !== 'ro'),
+    rw: !options.includes('ro'),
+    propagation: type === 'tmpfs' ? '' : (options.find((o) => propagationWords.includes(o)) ?? 'rprivate'),
+  });
+  return [
+    ...(config.mounts ?? []).map((m) => view(m.type, m.type === 'bind' ? (m.source ?? '') : 'tmpfs', m.destination, m.options)),
+    ...(config.namedVolumes ?? []).map((v) => ({
+      ...view('volume', graphRoot ? volumeMountPoint(graphRoot, v.name) : '', v.destination, v.options),
+      name: v.name,
+      ...(v.anonymous ? { anonymous: true } : {}),
+    })),
+  ];
 }
 
 export interface ListContainersOptions {
@@ -95,5 +125,5 @@ export async function listContainerItems(runtime: Runtime, options: ListContaine
 export async function inspectContainerWithNetwork(runtime: Runtime, ctr: Container): Promise<ContainerInspect> {
   const config = ctr.view();
   const [views, settings] = await Promise.all([networkViews(runtime, [{ config, state: ctr.sync() }]), containerNetworkSettings(runtime, config)]);
-  return inspectContainer(ctr, runtime.state(), runtime.containerPaths(ctr.id()), { view: views.get(ctr.id()) ?? { ports: [], networks: [] }, settings });
+  return inspectContainer(ctr, runtime.state(), { ...runtime.containerPaths(ctr.id()), graphRoot: runtime.settings().storage.graphRoot }, { view: views.get(ctr.id()) ?? { ports: [], networks: [] }, settings });
 }

@@ -11,6 +11,7 @@ import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig } from './container-config.ts';
 import { ownsNetwork } from './container-config.ts';
 import { teardownContainerNetwork } from './container-network.ts';
+import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
 import { envRecord, mountRootfs, unmountRootfs } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
@@ -21,7 +22,8 @@ import type { NetworkManager } from './network/network-manager.ts';
 import type { ContainerPaths, CreatedContainer, OciRuntime } from './oci/oci-runtime.ts';
 import { prepareSpec } from './oci/prepare-spec.ts';
 import { mergeImageConfig } from './oci/spec-generator.ts';
-import type { SpecNamespaces } from './oci/spec-generator.ts';
+import type { SpecMount, SpecNamespaces } from './oci/spec-generator.ts';
+import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
 import type { ResolvedRuntimeConfig } from './runtime-config.ts';
 import type { ContainerRecord, LockRow, State } from './state/state.ts';
 
@@ -192,17 +194,14 @@ export async function initContainer(ctx: LifecycleContext, config: ContainerConf
 
 /**
  * libpod cleanup(): once the container no longer runs, its network is torn down (the bridge stays for
- * the next container) and an image container's rootfs unmounted (its writable layer stays for the
- * next start) — under its lease, so a start by another process cannot slip in between. `locked`:
+ * the next container), an image container's rootfs unmounted (its writable layer stays for the next
+ * start) and its volumes released — under its lease, so a start by another process cannot slip in between. `locked`:
  * the caller already holds the lease. Both parts run; the first error is thrown after.
  */
 export async function cleanupStopped(ctx: LifecycleContext, config: ContainerConfig, locked: boolean): Promise<void> {
-  if (!config.rootfsImage && !ownsNetwork(config)) return;
+  if (!config.rootfsImage && !hasVolumeMounts(config) && !ownsNetwork(config)) return;
   const release = async () => {
-    const results = await Promise.allSettled([
-      teardownContainerNetwork(ctx, config),
-      config.rootfsImage ? unmountRootfs(ctx.settings().storage.graphRoot, config.id) : Promise.resolve(),
-    ]);
+    const results = await Promise.allSettled([teardownContainerNetwork(ctx, config), unmountStorage(ctx, config)]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };
@@ -217,6 +216,12 @@ export async function cleanupStopped(ctx: LifecycleContext, config: ContainerCon
   } finally {
     handle.release();
   }
+}
+
+/** The rootfs unmounted, then the volumes no running container needs any more (libpod cleanupStorage). */
+async function unmountStorage(ctx: LifecycleContext, config: ContainerConfig): Promise<void> {
+  if (config.rootfsImage) await unmountRootfs(ctx.settings().storage.graphRoot, config.id);
+  await releaseContainerVolumes(ctx, config);
 }
 
 /** The host's catatonit, which an infra container runs (bound at /catatonit). */
@@ -244,6 +249,7 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
   }
   const paths = ctx.containerPaths(config.id);
   const resources = config.resources ?? {};
+  const storageMounts = await containerStorageMounts(ctx, config, rootfs, merged.user);
   const spec = await prepareSpec({
     id: config.id,
     name: config.name,
@@ -262,18 +268,29 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     // As podman for a network namespace of the container's own: ping without CAP_NET_RAW.
     ...(options.ownNetns ? { sysctl: { 'net.ipv4.ping_group_range': '0 0' } } : {}),
     ...(config.networkMode === 'host' || options.namespaces ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces } } : {}),
-    ...(config.isInfra ? { mounts: [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] } : {}),
+    ...(config.isInfra || storageMounts.length ? { mounts: [...(config.isInfra ? [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] : []), ...storageMounts] } : {}),
+    ...(config.readOnlyRootfs ? { readOnlyRootfs: true, readOnlyTmpfs: config.readOnlyTmpfs !== false } : {}),
   });
   const exitCommand = ctx.exitCommand(config.id);
+  const logSizeMax = config.logSizeMax ?? settings.containers.logSizeMax;
   return oci.createContainer({
     id: config.id,
     name: config.name,
     spec,
     ...paths,
+    ...(logSizeMax > 0 ? { logSizeMax } : {}),
     stdin: options.stdin ?? config.stdin ?? false,
     ...(exitCommand ? { exitCommand } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+/** The spec mounts of the container's binds, tmpfs and volumes (container-volumes.ts), for its resolved user. */
+async function containerStorageMounts(ctx: LifecycleContext, config: ContainerConfig, rootfs: string, userName: string): Promise<SpecMount[]> {
+  if (!config.mounts?.length && !config.namedVolumes?.length && !config.readOnlyRootfs) return [];
+  const { passwd, group } = await readRootfsUserFiles(rootfs);
+  const user = resolveUser(userName, passwd, group);
+  return prepareContainerMounts(ctx, config, rootfs, { uid: user.uid, gid: user.gid });
 }
 
 /** Removes the container's bundle (graph root) and run dir, and conmon's files for it. */

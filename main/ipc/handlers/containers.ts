@@ -16,7 +16,7 @@ export function createContainerHandlers(deps: RuntimeDeps) {
       const runtime = runtimeFor(deps);
       return inspectContainerWithNetwork(runtime, runtime.lookupContainer(input.nameOrId));
     },
-    'containers.remove': async (input, { signal }) => removeContainers(runtimeFor(deps), input.nameOrIds, input.force, signal, input.timeout),
+    'containers.remove': async (input, { signal }) => removeContainers(runtimeFor(deps), input.nameOrIds, input.force, signal, input.timeout, input.volumes),
     'containers.create': async (input, { signal }) => {
       const ctr = await createContainer(runtimeFor(deps), input, [], { signal });
       return { id: ctr.id(), name: ctr.name() };

@@ -4,9 +4,12 @@ import { createInput, emptyCreateForm } from '../containers/container-actions.ts
 import type { CreateForm } from '../containers/container-actions.ts';
 import { networkChoices } from '../networks/network-presenters.ts';
 import { useCall } from '../query/use-call.ts';
+import { emptyStorageForm, storageInput } from '../containers/storage-form.ts';
+import type { StorageErrors, StorageForm } from '../containers/storage-form.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { ActionIcon } from './ActionIcon.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
+import { StorageFields } from './StorageFields.tsx';
 
 /**
  * "Create container" from a root filesystem directory (image-based runs come from the Images page):
@@ -23,6 +26,8 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const networks = useCall('networks.list', {});
+  const [storage, setStorage] = useState<StorageForm>(emptyStorageForm);
+  const [storageErrors, setStorageErrors] = useState<StorageErrors>({});
 
   useEffect(() => {
     const dialog = ref.current;
@@ -39,15 +44,18 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
 
   const submit = async () => {
     const result = createInput(form);
+    const stored = storageInput(storage);
+    setStorageErrors('errors' in stored ? stored.errors : {});
     if ('errors' in result) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
+    if ('errors' in stored) return;
     setBusy(true);
     setFailure(null);
     try {
-      const report = await client.call('containers.create', result.input);
+      const report = await client.call('containers.create', { ...result.input, ...stored.input });
       onCreated(report, form.start);
     } catch (error) {
       setFailure(error);
@@ -157,6 +165,7 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
               </span>
             )}
           </label>
+          <StorageFields form={storage} errors={storageErrors} onChange={setStorage} />
           <div className="create-wide create-checks">
             <label className="check-row">
               <input type="checkbox" checked={form.tty} onChange={(e) => set('tty', e.target.checked)} />

@@ -28,6 +28,11 @@ export const invalidationRules: readonly InvalidationRule[] = [
   { type: 'network', paths: ['networks.inspect', 'containers.inspect', 'pods.inspect'] },
   { type: 'network', actions: ['create', 'remove'], paths: ['networks.list'] },
   { type: 'container', paths: ['networks.inspect'] },
+  // The Volumes list updates row by row (volumes/volume-list-model.ts); an open volume Inspect panel
+  // reads it again when it or a container using it changes (its "used by"); the Run dialog's
+  // volume picker lists volumes afresh.
+  { type: 'volume', paths: ['volumes.inspect', 'volumes.list'] },
+  { type: 'container', actions: ['create', 'remove'], paths: ['volumes.inspect', 'volumes.list'] },
 ];
 
 /** The contract paths to refetch after `event`, without duplicates. */
