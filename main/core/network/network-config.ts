@@ -321,7 +321,16 @@ function syncDir(dir: string): void {
  * reads them over netlink: a new network must not shadow a route the host already uses.
  */
 export function readHostRoutes(procNet = '/proc/net'): IpNet[] {
-  const routes: IpNet[] = [];
+  return readDeviceRoutes(procNet).map((r) => r.net);
+}
+
+/** The routes of one interface (a bridge's own subnets, from the addresses on it). */
+export function readInterfaceRoutes(device: string, procNet = '/proc/net'): IpNet[] {
+  return readDeviceRoutes(procNet).filter((r) => r.device === device).map((r) => r.net);
+}
+
+function readDeviceRoutes(procNet: string): { device: string; net: IpNet }[] {
+  const routes: { device: string; net: IpNet }[] = [];
   try {
     for (const line of readFileSync(join(procNet, 'route'), 'utf8').split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
@@ -331,7 +340,7 @@ export function readHostRoutes(procNet = '/proc/net'): IpNet[] {
       if (dest === null || maskValue === null || maskValue === 0n) continue;
       const prefix = maskValue.toString(2).replace(/0+$/, '').length;
       const net = parseCidr(`${formatIp({ family: 4, value: dest })}/${prefix}`);
-      if (net) routes.push(net);
+      if (net) routes.push({ device: f[0] ?? '', net });
     }
   } catch {
     // no /proc/net/route (not Linux, or no IPv4): nothing to avoid
@@ -344,7 +353,7 @@ export function readHostRoutes(procNet = '/proc/net'): IpNet[] {
       const device = f[9] ?? '';
       // Link-local, multicast and loopback routes exist on every host and never collide with ours.
       if (prefix === 0 || device === 'lo' || /^(fe80|ff)/.test(f[0] ?? '')) continue;
-      routes.push({ family: 6, address: BigInt(`0x${f[0]}`), network: BigInt(`0x${f[0]}`), prefix });
+      routes.push({ device, net: { family: 6, address: BigInt(`0x${f[0]}`), network: BigInt(`0x${f[0]}`), prefix } });
     }
   } catch {
     // no IPv6

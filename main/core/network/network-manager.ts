@@ -39,6 +39,7 @@ import {
   newNetworkId,
   normalizeSubnets,
   readHostRoutes,
+  readInterfaceRoutes,
   validateNetworkConfig,
   validateNetworkName,
 } from './network-config.ts';
@@ -59,6 +60,8 @@ export interface NetworkManagerOptions {
   mounts?: () => Map<string, { shared: boolean }>;
   /** The host's routes a new subnet must not overlap; default reads /proc/net. */
   hostRoutes?: () => IpNet[];
+  /** The routes of one host interface (whose subnets a bridge carries); default reads /proc/net. */
+  interfaceRoutes?: (name: string) => IpNet[];
   portProbe?: PortProbe;
   /** Does /sys/class/net/<name> exist? Used to pick a bridge name nobody uses. */
   interfaceExists?: (name: string) => boolean;
@@ -208,6 +211,7 @@ export class NetworkManager {
   readonly netavark: Netavark;
   readonly attachmentsDir: string;
   private readonly hostRoutes: () => IpNet[];
+  private readonly interfaceRoutes: (name: string) => IpNet[];
   private readonly portProbe: PortProbe;
   private readonly interfaceExists: (name: string) => boolean;
   private readonly sysClassNet: string;
@@ -232,6 +236,7 @@ export class NetworkManager {
     this.netavark = new Netavark({ binary: options.netavarkPath, aardvarkBinary: options.aardvarkPath, configDir: join(options.runRoot, 'networks'), exec });
     this.attachmentsDir = join(options.runRoot, 'network-attachments');
     this.hostRoutes = options.hostRoutes ?? (() => readHostRoutes());
+    this.interfaceRoutes = options.interfaceRoutes ?? ((name) => readInterfaceRoutes(name));
     this.portProbe = options.portProbe ?? socketPortProbe;
     this.sysClassNet = options.sysClassNet ?? '/sys/class/net';
     this.interfaceExists = options.interfaceExists ?? ((name) => existsSync(join(this.sysClassNet, name)));
@@ -370,7 +375,7 @@ export class NetworkManager {
     }
     for (const id of connected) await this.disconnect(id, config.name, { signal: options.signal });
     // A bridge kept up by keepBridge teardowns goes with its network.
-    if (this.interfaceExists(config.network_interface) && !this.readAttachments().some((a) => a.options.network_info[config.name])) {
+    if (this.interfaceExists(config.network_interface) && this.bridgeIsOurs(config) && !this.readAttachments().some((a) => a.options.network_info[config.name])) {
       await this.sweepBridge(config, options.signal);
     }
     this.db.immediate(() => {
@@ -756,6 +761,10 @@ export class NetworkManager {
     const inUse = new Set(this.readAttachments().flatMap((a) => Object.values(a.options.network_info).map((n) => n.network_interface)));
     for (const network of this.readNetworks()) {
       if (inUse.has(network.network_interface) || !this.interfaceExists(network.network_interface)) continue;
+      if (!this.bridgeIsOurs(network)) {
+        result.problems.push(`bridge ${network.network_interface} carries another subnet than network ${network.name}'s: another store's, left alone`);
+        continue;
+      }
       try {
         if (!(await this.sweepBridge(network, options.signal))) continue;
         if (this.interfaceExists(network.network_interface)) result.problems.push(`bridge ${network.network_interface} still has interfaces attached: it stays until the next sweep`);
@@ -888,6 +897,18 @@ export class NetworkManager {
         await this.netns.remove(netnsPath);
       }
     });
+  }
+
+  /**
+   * Whether the host's bridge of that name is this network's: another store on the host may have
+   * a network with the same bridge name (chosen while ours was down), and its bridge must not be
+   * swept for ours. A bridge with no address tells nothing either way and is taken as ours.
+   */
+  private bridgeIsOurs(network: NetworkConfig): boolean {
+    const carried = this.interfaceRoutes(network.network_interface);
+    if (carried.length === 0) return true;
+    const ours = network.subnets.map((s) => parseCidr(s.subnet)).filter((n): n is IpNet => n !== null);
+    return carried.some((route) => ours.some((net) => net.family === route.family && net.prefix === route.prefix && net.network === route.network));
   }
 
   private bridgeMembers(bridge: string): number {

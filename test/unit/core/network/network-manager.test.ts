@@ -314,6 +314,21 @@ describe('NetworkManager connections and lifecycle', () => {
     expect(env.manager.netns.list()).toEqual([]);
   });
 
+  it('never sweeps a bridge of that name that carries another store\'s subnet', async () => {
+    const env2 = fakeNetworkEnv({ interfaceRoutes: (name) => (name === 'podbay0' ? [parseCidr('10.89.99.0/24')!] : []) });
+    try {
+      env2.manager.ensureDefault();
+      env2.host.bridges.add('podbay0');
+      const swept = await env2.manager.sweepIdleBridges();
+      expect(swept.bridgesRemoved).toEqual([]);
+      expect(swept.problems[0]).toContain('another store');
+      expect(env2.host.netavarkCalls()).toEqual([]);
+      expect(env2.host.bridges.has('podbay0')).toBe(true);
+    } finally {
+      env2.cleanup();
+    }
+  });
+
   it('sweeps through a namespace of its own that no cleanup elsewhere mistakes for a stray, and removes one a killed sweep left', async () => {
     env.manager.ensureDefault();
     env.host.bridges.add('podbay0');
