@@ -570,16 +570,16 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    * runtime, its network (a failure there is left to cleanupStale), its rootfs and files.
    */
   private async removeLeftovers(record: ContainerRecord): Promise<void> {
-    if (record.state.status !== 'configured') {
-      const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
-      await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
-    }
-    // Network and rootfs are independent once the process is gone: both at once.
-    const [, unmounted] = await Promise.all([
-      forgetContainerNetwork(this, record.config).catch(() => undefined),
+    const storage = async () => {
+      if (record.state.status !== 'configured') {
+        const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
+        await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
+      }
       // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
-      record.config.rootfsImage ? removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false) : true,
-    ]);
+      return record.config.rootfsImage ? removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false) : true;
+    };
+    // The process is gone (removal needs it so): its network goes at the same time as the runtime's state and the rootfs.
+    const [, unmounted] = await Promise.all([forgetContainerNetwork(this, record.config).catch(() => undefined), storage()]);
     if (unmounted) removeContainerFilesSync(this, record.config.id);
   }
 
