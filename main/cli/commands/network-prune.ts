@@ -1,10 +1,10 @@
 // `podbay network prune [-f]` (podman network prune): removes every network no container uses (never
 // the default one), printing their names; also takes down idle bridges and what crashed processes
-// left behind. Without -f it asks first, as podman does, when stdin is a terminal.
-import { createInterface } from 'node:readline/promises';
+// left behind. Without -f it asks first, as podman does.
 import { parseFilterArgs } from '../../core/container-filters.ts';
 import { pruneNetworks } from '../../core/networks.ts';
 import type { CommandSpec } from '../command.ts';
+import { confirmed } from './confirm.ts';
 import { openCliRuntime, stringList } from './ps.ts';
 
 export const command: CommandSpec = {
@@ -19,12 +19,7 @@ export const command: CommandSpec = {
   examples: ['podbay network prune -f', 'podbay network prune -f --filter label=team=a'],
   async run(run) {
     const { flags, io } = run;
-    if (flags.force !== true && process.stdin.isTTY) {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const answer = await rl.question('WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] ');
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) return 0;
-    }
+    if (flags.force !== true && !(await confirmed('WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] '))) return 0;
     const filters = parseFilterArgs(stringList(flags.filter));
     const runtime = await openCliRuntime(run);
     try {

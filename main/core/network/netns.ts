@@ -153,18 +153,17 @@ export class NetnsManager {
 
   /** Namespace files of containers present in the directory (mounted or not); not the scratch one. */
   list(): string[] {
-    try {
-      return readdirSync(this.dir).filter((name) => netnsNamePattern.test(name)).map((name) => join(this.dir, name));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    return this.filesMatching(netnsNamePattern);
   }
 
   /** Sweep namespaces present (a sweep under way, or one a crash interrupted). */
   listSweeps(): string[] {
+    return this.filesMatching(sweepNamePattern);
+  }
+
+  private filesMatching(pattern: RegExp): string[] {
     try {
-      return readdirSync(this.dir).filter((name) => sweepNamePattern.test(name)).map((name) => join(this.dir, name));
+      return readdirSync(this.dir).filter((name) => pattern.test(name)).map((name) => join(this.dir, name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

@@ -1,4 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { SearchField } from '../components/SearchField.tsx';
+import { NoMatches } from '../components/NoMatches.tsx';
 import type { NetworkListItem, NetworkRemoveReport } from '../../../shared/types/networks.ts';
 import { ActionIcon } from '../components/ActionIcon.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
@@ -170,11 +172,7 @@ export function NetworksPage() {
       {result && <RemovalResults result={result} onDismiss={() => setResult(null)} />}
 
       <div className="toolbar" role="search" aria-label="Filter networks">
-        <label className="field field-search">
-          <Icon name="search" size={14} />
-          <span className="visually-hidden">Search networks by name, subnet, container or label</span>
-          <input type="search" placeholder="Search name, subnet, container…" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
+        <SearchField label="Search networks by name, subnet, container or label" placeholder="Search name, subnet, container…" value={text} onChange={setText} />
         <span className="toolbar-spacer" />
         <span className="muted small" aria-live="polite">
           {view.loaded ? countLabel(shown.length, view.items.length, 'network') : ''}
@@ -213,13 +211,7 @@ export function NetworksPage() {
                 }}
               />
               {shown.length === 0 && view.items.length > 0 && (
-                <div className="empty empty-overlay">
-                  <p className="empty-title">No network matches</p>
-                  <p className="empty-text">Nothing among {countLabel(view.items.length, view.items.length, 'network')} matches “{text.trim()}”.</p>
-                  <button type="button" className="button" onClick={() => setText('')}>
-                    Clear search
-                  </button>
-                </div>
+                <NoMatches noun="network" total={view.items.length} query={text.trim()} onClear={() => setText('')} />
               )}
             </>
           )}
