@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 // No short name may resolve off loopback in a test: see test/fixtures/registries-loopback-only.conf.
 const env = { CONTAINERS_REGISTRIES_CONF: fileURLToPath(new URL('./test/fixtures/registries-loopback-only.conf', import.meta.url)) };
+// Integration and e2e tests may run at the same time: each kind gets a default network of its own.
+const confOverride = (name: string) => ({ PODBAY_CONF_OVERRIDE: fileURLToPath(new URL(`./test/fixtures/${name}`, import.meta.url)) });
 
 // Three kinds of tests (STYLE.md): unit/contract tests (fast, no host access beyond temp dirs),
 // integration tests with real binaries, registries and several processes (root on Debian), and
@@ -24,7 +26,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.integration.test.ts'],
           environment: 'node',
-          env,
+          env: { ...env, ...confOverride('podbay-integration.conf') },
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -35,7 +37,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          env,
+          env: { ...env, ...confOverride('podbay-e2e.conf') },
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -6,6 +6,7 @@ import { containerProcedures } from './contract/containers.ts';
 import { podProcedures } from './contract/pods.ts';
 import { imageProcedures } from './contract/images.ts';
 import { consoleProcedures } from './contract/console.ts';
+import { networkProcedures } from './contract/networks.ts';
 import { registryProcedures } from './contract/registries.ts';
 import { containerFileProcedures } from './contract/container-files.ts';
 import { transferProcedures } from './contract/transfers.ts';
@@ -17,6 +18,7 @@ export const contract = {
   ...podProcedures,
   ...imageProcedures,
   ...consoleProcedures,
+  ...networkProcedures,
   ...registryProcedures,
   ...containerFileProcedures,
   ...transferProcedures,

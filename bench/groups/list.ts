@@ -49,7 +49,7 @@ export const listGroup: BenchGroup = {
       {
         group: 'list',
         work: `listing ${largest} containers in-process`,
-        podbay: { label: 'containers.list', run: () => void listContainerItems(full, { all: true }) },
+        podbay: { label: 'containers.list', run: async () => void (await listContainerItems(full, { all: true })) },
         goalMax: 10,
       },
       {

@@ -68,7 +68,7 @@ export const podsGroup: BenchGroup = {
     };
     const podbayCli = async () => {
       const name = `cli-${serial++}`;
-      cli(context.podbayArgv([...podbayGlobals, 'pod', 'create', '--name', name]))();
+      cli(context.podbayArgv([...podbayGlobals, 'pod', 'create', '--network', 'none', '--name', name]))();
       for (const member of members) cli(context.podbayArgv([...podbayGlobals, 'create', '--pod', name, '--name', `${name}-${member}`, '--rootfs', rootfs, ...memberCommand]))();
       cli(context.podbayArgv([...podbayGlobals, 'pod', 'start', name]))();
     };

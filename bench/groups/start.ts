@@ -2,6 +2,8 @@
 // process (create → start → wait → remove) against podman's REST API — what Podman Desktop drives —
 // and against the bare OCI runtime, `create`, and `start` of a pre-created container. Both tools run
 // the same busybox rootfs directory (`--rootfs`), so image storage does not enter these figures.
+// `run --rm` on the default bridge network also sets up and tears down netavark networking on both
+// sides (podbay's default network and podman's "podman").
 import { spawnSync } from 'node:child_process';
 import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +17,6 @@ import { podmanService } from '../podman-service.ts';
 import { podmanUlimits } from './container-fixtures.ts';
 import { cliPath } from '../paths.ts';
 import type { BenchCase, BenchGroup } from '../types.ts';
-
-
 
 export const startGroup: BenchGroup = {
   name: 'start',
@@ -87,6 +87,13 @@ export const startGroup: BenchGroup = {
       },
       {
         group: 'start',
+        work: '`run --rm` busybox `true` on the default bridge network (CLI process)',
+        podbay: { label: 'podbay run --rm', run: podbay('run', '--rm', '--rootfs', rootfs, '/bin/true') },
+        peer: { label: 'podman run --rm', run: podman('run', '--rm', ...podmanUlimits, '--rootfs', rootfs, '/bin/true') },
+        goalRatio: 0.8,
+      },
+      {
+        group: 'start',
         work: 'create → start → wait → remove in-process (one click) vs podman REST API',
         podbay: { label: 'Runtime in-process', run: inProcess },
         peer: { label: 'podman REST API', run: overRest },
@@ -131,6 +138,10 @@ export const startGroup: BenchGroup = {
       cases,
       teardown: async () => {
         spawnSync(process.execPath, [cliPath, ...podbayGlobals, 'rm', '-f', '-a'], { stdio: 'ignore' });
+        // The bridge kept between runs goes with its rules; then the namespace directory's mounts.
+        spawnSync(process.execPath, [cliPath, ...podbayGlobals, 'network', 'prune', '-f'], { stdio: 'ignore' });
+        spawnSync('umount', ['--lazy', join(dir, 'run', 'netns', 'netns-scratch')], { stdio: 'ignore' });
+        spawnSync('umount', ['--lazy', join(dir, 'run', 'netns')], { stdio: 'ignore' });
         runtime.shutdown(true);
         closeSync(floorErrors);
         service.stop();

@@ -6,6 +6,10 @@ import { constants } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
 import { validateName } from './names.ts';
+import { parseNetworkFlags } from './network/network-mode.ts';
+import type { NetworkRequest } from './network/network-mode.ts';
+import { assertNoOverlap } from './network/port-mappings.ts';
+import type { PortMapping } from './network/port-mappings.ts';
 
 /** The kernel namespaces a container may join from another one (libpod's namespace kinds). */
 export const namespaceKinds = ['ipc', 'mount', 'net', 'pid', 'user', 'uts'] as const;
@@ -38,8 +42,11 @@ export interface ContainerResources {
   pidsLimit?: number;
 }
 
-/** podman --network: only the modes that need no network setup exist until the network issue lands. */
-export type ContainerNetworkMode = 'none' | 'host';
+/**
+ * podman --network: `none` (a namespace with only loopback), `host` (the host's), or `bridge`
+ * (netavark bridge networks: a namespace of its own set up at every start).
+ */
+export type ContainerNetworkMode = 'none' | 'host' | 'bridge';
 
 export interface RootfsImage {
   /**
@@ -99,6 +106,16 @@ export interface ContainerConfig {
    */
   entrypoint?: string[];
   command?: string[];
+  /**
+   * bridge: the networks asked for at creation, with their options (podman --network NAME:ip=…).
+   * They become connections (NetworkManager) when the container is created; `network connect` and
+   * `disconnect` change those afterwards, so the connections, not this list, are the live truth.
+   */
+  networks?: NetworkRequest[];
+  /** Published ports (podman -p) as netavark takes them; host port 0 = a free port chosen at each start. */
+  portMappings?: PortMapping[];
+  /** podman -P: the image's exposed ports are published too (on free host ports), added at creation. */
+  publishAll?: boolean;
   /** The image's VOLUME paths: each gets an anonymous volume at creation unless a user mount covers it. */
   imageVolumes?: string[];
   // Storage and keep-running settings (container-mounts.ts has the options that set them).
@@ -291,13 +308,50 @@ export function withAutoRemove(enabled = true): ContainerOption {
   };
 }
 
-/** podman --network none|host; anything else needs the network issue → ErrNotImplemented. */
-export function withNetworkMode(mode: string): ContainerOption {
+/**
+ * The network settings of podman --network values (network-mode.ts syntax): none, host, bridge, or
+ * network names with options; `defaultNetwork` is what `bridge` means. container:/ns: →
+ * ErrNotImplemented, bad values → ErrInvalidArg.
+ */
+export function networkSettings(values: string | readonly string[], defaultNetwork?: string): { networkMode: ContainerNetworkMode; networks?: NetworkRequest[] } {
+  const mode = parseNetworkFlags(typeof values === 'string' ? [values] : values, defaultNetwork);
+  if (mode.kind === 'container' || mode.kind === 'ns') throw new PodbayError('ErrNotImplemented', `network mode ${mode.kind}: is not supported yet: use bridge, a network name, none or host`);
+  return mode.kind === 'bridge' ? { networkMode: 'bridge', networks: mode.networks.map((n) => structuredClone(n)) } : { networkMode: mode.kind };
+}
+
+/** podman --network (networkSettings has the syntax). */
+export function withNetworkMode(values: string | readonly string[], defaultNetwork?: string): ContainerOption {
   return (target) => {
     const draft = editable(target);
-    if (mode !== 'none' && mode !== 'host') throw new PodbayError('ErrNotImplemented', `network mode "${mode}" is not supported yet: use none or host`);
-    draft.networkMode = mode;
+    const settings = networkSettings(values, defaultNetwork);
+    draft.networkMode = settings.networkMode;
+    if (settings.networks) draft.networks = settings.networks;
+    else delete draft.networks;
   };
+}
+
+/** Publishes ports (podman -p, parsed by port-mappings.ts); overlapping host ports → ErrInvalidArg. */
+export function withPortMappings(mappings: readonly PortMapping[]): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    assertNoOverlap(mappings);
+    draft.portMappings = mappings.map((m) => ({ ...m }));
+  };
+}
+
+/** podman -P (--publish-all): every port the image exposes, on a free host port each. */
+export function withPublishAll(enabled = true): ContainerOption {
+  return (target) => {
+    editable(target).publishAll = enabled;
+  };
+}
+
+/**
+ * Whether the container gets a network namespace of its own that netavark sets up: bridge mode and
+ * not joining another container's (a pod member joins its infra's).
+ */
+export function ownsNetwork(config: Pick<ContainerConfig, 'networkMode' | 'sharedNamespaces'>): boolean {
+  return config.networkMode === 'bridge' && !config.sharedNamespaces.net;
 }
 
 /** The container's root is this directory, used as is (podman --rootfs). */

@@ -12,6 +12,8 @@ import {
   withName,
   withNetworkMode,
   withPod,
+  withPortMappings,
+  withPublishAll,
   withResources,
   withRootFSFromImage,
   withRootFSFromPath,
@@ -22,10 +24,22 @@ import {
 import type { ContainerOption, ContainerSpec } from './container-config.ts';
 import { storageOptions } from './container-mounts.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
+import { parsePublishList } from './network/port-mappings.ts';
 import type { Runtime } from './runtime.ts';
 
-/** `imageId`: the image a pull just stored, pinned so a short name cannot resolve to another. */
-export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?: string): { spec: ContainerSpec; options: ContainerOption[] } {
+/** Where the container's network comes from when `input.network` says nothing. */
+export interface NetworkDefaults {
+  /** The runtime's default network (what `bridge` means). */
+  defaultNetwork?: string;
+  /** It joins a pod that shares its network: then it gets none of its own (podman). */
+  podNetwork?: boolean;
+}
+
+/**
+ * `imageId`: the image a pull just stored, pinned so a short name cannot resolve to another. Without
+ * `input.network` the container is on the default bridge network, as podman's rootful default.
+ */
+export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?: string, defaults: NetworkDefaults = {}): { spec: ContainerSpec; options: ContainerOption[] } {
   const spec: ContainerSpec = { process: { args: [...input.command] } };
   if (input.entrypoint) spec.process.entrypoint = [...input.entrypoint];
   if (input.env?.length) spec.process.env = [...input.env];
@@ -49,7 +63,10 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   if (input.init) options.push(withInit());
   if (input.stdin) options.push(withStdin());
   if (input.autoRemove) options.push(withAutoRemove());
-  if (input.network !== undefined) options.push(withNetworkMode(input.network));
+  if (input.network !== undefined) options.push(withNetworkMode(input.network, defaults.defaultNetwork));
+  else if (!defaults.podNetwork) options.push(withNetworkMode('bridge', defaults.defaultNetwork));
+  if (input.publish?.length) options.push(withPortMappings(parsePublishList(input.publish)));
+  if (input.publishAll) options.push(withPublishAll());
   options.push(...storageOptions(input));
   return { spec, options };
 }
@@ -91,12 +108,17 @@ export async function pullForCreate(runtime: Runtime, input: ContainerCreateOpti
  * A failed start of an --rm container removes it.
  */
 export async function createContainer(runtime: Runtime, input: ContainerCreateOptions, extra: ContainerOption[] = [], wait: LockWaitOptions = {}, hooks: CreateHooks = {}): Promise<Container> {
+  const pod = input.pod !== undefined ? runtime.lookupPod(input.pod) : null;
+  const defaults: NetworkDefaults = {
+    defaultNetwork: runtime.settings().network.defaultNetwork,
+    podNetwork: pod !== null && pod.infraContainerId() !== null && pod.sharedNamespaces().includes('net'),
+  };
   // Options are checked before anything is pulled: a bad request never reaches a registry.
-  containerSpecAndOptions(input);
+  containerSpecAndOptions(input, undefined, defaults);
   const imageId = await pullForCreate(runtime, input, hooks, wait.signal);
-  const { spec, options } = containerSpecAndOptions(input, imageId);
+  const { spec, options } = containerSpecAndOptions(input, imageId, defaults);
   // A pod member joins its infra container's namespaces (runtime.newContainer adds them).
-  if (input.pod !== undefined) options.push(withPod(runtime.lookupPod(input.pod)));
+  if (pod) options.push(withPod(pod));
   const ctr = await runtime.newContainer(spec, [...options, ...extra], wait);
   if (input.start) {
     try {

@@ -3,12 +3,15 @@
 import type { ContainerInspect, ContainerInspectMount, ContainerListItem } from '../../shared/types/containers.ts';
 import type { Container } from './container.ts';
 import { dependencies } from './container-config.ts';
+import { containerNetworkSettings, networkViews } from './network-views.ts';
+import type { NetworkView } from './network-views.ts';
 import type { ContainerConfig } from './container-config.ts';
 import { volumeMountPoint } from './volume.ts';
 import type { Runtime } from './runtime.ts';
 import type { State } from './state/state.ts';
 
-export function containerListItem(ctr: Container, podNames: ReadonlyMap<string, string>): ContainerListItem {
+/** `network`: its ports and networks (network-views.ts); none when not given. */
+export function containerListItem(ctr: Container, podNames: ReadonlyMap<string, string>, network: NetworkView = { ports: [], networks: [] }): ContainerListItem {
   const config = ctr.view();
   const state = ctr.cachedState();
   return {
@@ -26,6 +29,8 @@ export function containerListItem(ctr: Container, podNames: ReadonlyMap<string, 
     labels: { ...config.labels },
     podId: config.pod,
     podName: config.pod ? (podNames.get(config.pod) ?? null) : null,
+    ports: network.ports.map((p) => ({ ...p })),
+    networks: [...network.networks],
   };
 }
 
@@ -33,13 +38,19 @@ export function podNameMap(state: State): Map<string, string> {
   return new Map(state.allPods().map((p) => [p.config.id, p.config.name]));
 }
 
-export function inspectContainer(ctr: Container, state: State, paths?: { logPath: string; graphRoot?: string }): ContainerInspect {
+/** Network details of an inspect (network-views.ts containerNetworkSettings); none when not given. */
+export interface InspectNetwork {
+  view: NetworkView;
+  settings: ContainerInspect['networkSettings'];
+}
+
+export function inspectContainer(ctr: Container, state: State, paths?: { logPath: string; graphRoot?: string }, network?: InspectNetwork): ContainerInspect {
   const graphRoot = paths?.graphRoot;
   const current = ctr.sync();
   const config = ctr.configuration();
   const names = config.pod ? new Map([[config.pod, state.pod(config.pod).config.name]]) : new Map<string, string>();
   return {
-    ...containerListItem(ctr, names),
+    ...containerListItem(ctr, names, network?.view),
     annotations: config.annotations,
     stopSignal: config.stopSignal,
     env: config.spec.process.env ?? [],
@@ -62,6 +73,7 @@ export function inspectContainer(ctr: Container, state: State, paths?: { logPath
     pidsLimit: config.resources?.pidsLimit ?? null,
     init: config.init ?? false,
     logPath: paths?.logPath ?? '',
+    networkSettings: network?.settings ?? { mode: config.networkMode ?? 'none', networks: [], netnsPath: null },
     mounts: inspectMounts(config, graphRoot),
     readOnly: config.readOnlyRootfs ?? false,
     restartPolicy: { name: config.restartPolicy ?? 'no', maximumRetryCount: config.restartRetries ?? 0 },
@@ -98,12 +110,20 @@ export interface ListContainersOptions {
   filters?: Record<string, readonly string[]> | undefined;
 }
 
-/** `podman ps` in the core: filtered list items, oldest first. */
-export function listContainerItems(runtime: Runtime, options: ListContainersOptions = {}): ContainerListItem[] {
+/** `podman ps` in the core: filtered list items, oldest first, with their ports and networks. */
+export async function listContainerItems(runtime: Runtime, options: ListContainersOptions = {}): Promise<ContainerListItem[]> {
   const state = runtime.state();
   const filters = { ...options.filters };
   let containers = runtime.listContainers(filters);
   if (options.all === false) containers = containers.filter((c) => c.cachedState().status === 'running');
   const names = podNameMap(state);
-  return containers.map((c) => containerListItem(c, names));
+  const views = await networkViews(runtime, containers.map((c) => ({ config: c.view(), state: c.cachedState() })));
+  return containers.map((c) => containerListItem(c, names, views.get(c.id())));
+}
+
+/** inspectContainer with the container's network details read from the store's networks. */
+export async function inspectContainerWithNetwork(runtime: Runtime, ctr: Container): Promise<ContainerInspect> {
+  const config = ctr.view();
+  const [views, settings] = await Promise.all([networkViews(runtime, [{ config, state: ctr.sync() }]), containerNetworkSettings(runtime, config)]);
+  return inspectContainer(ctr, runtime.state(), { ...runtime.containerPaths(ctr.id()), graphRoot: runtime.settings().storage.graphRoot }, { view: views.get(ctr.id()) ?? { ports: [], networks: [] }, settings });
 }

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig } from './container-config.ts';
 import { holdRootfs, releaseRootfs } from './container-mount-holds.ts';
+import { ownsNetwork } from './container-config.ts';
+import { teardownContainerNetwork } from './container-network.ts';
 import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
 import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
@@ -17,6 +19,7 @@ import type { ContainerState } from './container-state.ts';
 import type { EventLog } from './events/event-log.ts';
 import { currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
 import type { LockManager, ProcessIdentity } from './lock/lock-manager.ts';
+import type { NetworkManager } from './network/network-manager.ts';
 import type { ContainerPaths, CreatedContainer, OciRuntime } from './oci/oci-runtime.ts';
 import { prepareSpec } from './oci/prepare-spec.ts';
 import { mergeImageConfig } from './oci/spec-generator.ts';
@@ -42,6 +45,8 @@ export interface LifecycleContext {
   exitCommand(id: string): { path: string; args: string[] } | null;
   now(): Date;
   emitContainer(action: string, config: ContainerConfig, extra?: Record<string, string>): void;
+  /** The store's networks (opened on first use): only containers with a bridge network need it. */
+  network(): Promise<NetworkManager>;
 }
 
 /** What the exit file says, read without awaiting (libpod checkExitFile). */
@@ -163,6 +168,8 @@ export interface InitOptions {
   stdin?: boolean;
   /** Namespaces joined by path (another container's /proc/<pid>/ns/*): override the config's. */
   namespaces?: SpecNamespaces;
+  /** The network namespace at `namespaces.network` is the container's own (its bridge network). */
+  ownNetns?: boolean;
   signal?: AbortSignal;
 }
 
@@ -187,23 +194,27 @@ export async function initContainer(ctx: LifecycleContext, config: ContainerConf
 }
 
 /**
- * libpod cleanupStorage: drops the run's hold on an image container's rootfs once it no longer runs,
- * under its lease (a start by another process cannot slip in between); it is unmounted unless a user
- * mount (`podbay mount`) or a temporary hold keeps it. Its writable layer stays for the next start.
+ * libpod cleanup(): once the container no longer runs, its network is torn down (the bridge stays for
+ * the next container), the run's hold on an image container's rootfs dropped — it is unmounted unless
+ * a user mount (`podbay mount`) or a temporary hold keeps it; its writable layer stays for the next
+ * start — and its volumes released, under its lease so a start by another process cannot slip in
+ * between. `locked`: the caller already holds the lease. Both parts run; the first error is thrown after.
  */
-export async function unmountIfStopped(ctx: LifecycleContext, config: ContainerConfig, locked: boolean): Promise<void> {
-  if (!config.rootfsImage && !hasVolumeMounts(config)) return;
-  if (locked) {
-    await unmountStorage(ctx, config);
-    return;
-  }
+export async function cleanupStopped(ctx: LifecycleContext, config: ContainerConfig, locked: boolean): Promise<void> {
+  if (!config.rootfsImage && !hasVolumeMounts(config) && !ownsNetwork(config)) return;
+  const release = async () => {
+    const results = await Promise.allSettled([teardownContainerNetwork(ctx, config), unmountStorage(ctx, config)]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  if (locked) return release();
   const store = ctx.state();
   if (!store.hasContainer(config.id)) return;
   const handle = await ctx.locks().acquire(config.pod ? [config.pod, config.id] : [config.id], {});
   try {
     if (!store.hasContainer(config.id)) return;
     const [record] = syncRecords(ctx, [store.container(config.id)], handle.token);
-    if (record && !hasMonitor(record.state.status)) await unmountStorage(ctx, config);
+    if (record && !hasMonitor(record.state.status)) await release();
   } finally {
     handle.release();
   }
@@ -257,6 +268,8 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     ...(resources.memoryBytes !== undefined ? { memoryLimitBytes: resources.memoryBytes } : {}),
     ...(resources.cpus !== undefined ? { cpus: resources.cpus } : {}),
     ...(initPath ? { initPath } : {}),
+    // As podman for a network namespace of the container's own: ping without CAP_NET_RAW.
+    ...(options.ownNetns ? { sysctl: { 'net.ipv4.ping_group_range': '0 0' } } : {}),
     ...(config.networkMode === 'host' || options.namespaces ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces } } : {}),
     ...(config.isInfra || storageMounts.length ? { mounts: [...(config.isInfra ? [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] : []), ...storageMounts] } : {}),
     ...(config.readOnlyRootfs ? { readOnlyRootfs: true, readOnlyTmpfs: config.readOnlyTmpfs !== false } : {}),

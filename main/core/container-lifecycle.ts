@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import { dependencies, parseSignal } from './container-config.ts';
 import type { NamespaceKind } from './container-config.ts';
-import { initContainer, readExitFileSync, removeExitFilesSync, syncRecords, unmountIfStopped } from './container-internal.ts';
+import { cleanupStopped, initContainer, readExitFileSync, removeExitFilesSync, syncRecords } from './container-internal.ts';
+import { beginContainerNetwork, copyJoinedNetworkFiles, writeNetworkFiles } from './container-network.ts';
+import type { NetworkSetupReport } from './network/network-manager.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { hasMonitor, isActive, shouldRestart, stateInvalid } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
@@ -122,20 +124,40 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
     throw error;
   });
   let created = state.status === 'created' ? { pid: state.pid, conmonPid: state.conmonPid ?? 0 } : null;
+  let network: Promise<NetworkSetupReport> | null = null;
   try {
     if (!created) {
       // An earlier run the exit command has not cleaned up yet would make `create` fail: delete it first.
-      if (state.status !== 'configured') await oci.deleteContainer(id, { force: true });
-      const namespaces = joinedNamespaces(ctx, config);
-      created = await initContainer(ctx, config, oci, { ...(options.stdin ? { stdin: true } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(namespaces ? { namespaces } : {}) });
+      // So would one a killed process created without recording it (the state still says configured).
+      if (state.status !== 'configured' || oci.hasState(id)) await oci.deleteContainer(id, { force: true });
+      let namespaces = joinedNamespaces(ctx, config);
+      // A bridge network: the namespace first, then netavark configures it while the OCI runtime
+      // creates the container in it (libpod does both before create; overlapping them saves the
+      // longer of the two).
+      const pending = await beginContainerNetwork(ctx, config, options.signal);
+      if (pending) {
+        network = pending.complete();
+        network.catch(() => undefined);
+        namespaces = { ...namespaces, network: { path: pending.netnsPath } };
+      }
+      created = await initContainer(ctx, config, oci, {
+        ...(options.stdin ? { stdin: true } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(namespaces ? { namespaces } : {}),
+        ...(network ? { ownNetns: true } : {}),
+      });
       state = { ...state, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: null };
+      if (network) await writeNetworkFiles(ctx, config, (await network).status);
+      else if (config.sharedNamespaces.net) await copyJoinedNetworkFiles(ctx, config);
     }
     if (options.beforeStart) await options.beforeStart();
     await oci.startContainer(id, options.signal);
   } catch (error) {
     // libpod cleans up the runtime side of a failed start; the container keeps its record and the error.
     if (created) await oci.deleteContainer(id, { force: true }).catch(() => undefined);
-    await unmountIfStopped(ctx, config, true).catch(() => undefined);
+    // A network setup still running must end before its teardown (a failed one has undone itself).
+    if (network) await (network as Promise<NetworkSetupReport>).catch(() => undefined);
+    await cleanupStopped(ctx, config, true).catch(() => undefined);
     const exit = readExitFileSync(ctx.exitDir(), ctx.persistRoot(), id);
     removeExitFilesSync(ctx, id);
     const message = error instanceof Error ? error.message : String(error);
@@ -190,7 +212,7 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   if (!hasMonitor(record.state.status)) {
     // Already exited: libpod's stop still cleans up what no exit command did (the rootfs mount).
     try {
-      await unmountIfStopped(ctx, config, true);
+      await cleanupStopped(ctx, config, true);
     } finally {
       handle.release();
     }
@@ -224,8 +246,8 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   }
   const after = await recordExit(ctx, id, { timeoutMs: 5_000, ...(options.signal ? { signal: options.signal } : {}) });
   if (stopError && after && isActive(after.state.status)) throw stopError;
-  // libpod's stop ends with cleanup: the rootfs is unmounted (the writable layer stays).
-  if (after && !isActive(after.state.status)) await unmountIfStopped(ctx, config, false).catch(() => undefined);
+  // libpod's stop ends with cleanup: the network is torn down, the rootfs unmounted (the writable layer stays).
+  if (after && !isActive(after.state.status)) await cleanupStopped(ctx, config, false).catch(() => undefined);
   ctx.emitContainer('stop', config);
   return after ?? record;
 }
@@ -362,7 +384,7 @@ export async function cleanupContainer(ctx: LifecycleContext, id: string, remove
     restart = shouldRestart(record.config, record.state);
     if (restart) saveAndRelease(ctx, handle, id, { ...record.state, restartCount: (record.state.restartCount ?? 0) + 1 });
     // An --rm container's removal below unmounts it anyway: the lease is held no longer than needed.
-    else if (!record.config.autoRemove) await unmountIfStopped(ctx, record.config, true);
+    else if (!record.config.autoRemove) await cleanupStopped(ctx, record.config, true);
   } finally {
     handle.release();
   }

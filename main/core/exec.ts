@@ -48,6 +48,9 @@ export const realExec: Exec = async (file, args, options = {}) => {
     };
     const stdout = collect(child.stdout);
     const stderr = collect(child.stderr);
+    // A program that exits without reading its input (it failed, or was killed) closes the pipe:
+    // the EPIPE that follows is no error of ours — its exit status says what happened.
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
     child.on('error', (error) => reject(new Error(`running ${file}: ${error.message}`, { cause: error })));
     child.on('close', (code, signal) => {

@@ -1,8 +1,11 @@
 // A pod's configuration and its options (libpod/pod.go podConfig, WithPodName, WithPodLabels).
 import { PodbayError } from '../../shared/errors.ts';
-import { namespaceKinds } from './container-config.ts';
-import type { NamespaceKind } from './container-config.ts';
+import { namespaceKinds, networkSettings } from './container-config.ts';
+import type { ContainerNetworkMode, NamespaceKind } from './container-config.ts';
 import { validateName } from './names.ts';
+import type { NetworkRequest } from './network/network-mode.ts';
+import { assertNoOverlap } from './network/port-mappings.ts';
+import type { PortMapping } from './network/port-mappings.ts';
 
 /** podman's --share default: what an infra container holds for the members. */
 export const defaultPodShares: readonly NamespaceKind[] = ['net', 'ipc', 'uts'];
@@ -34,11 +37,16 @@ export type PodConfigDraft = {
   infra: boolean;
   sharedNamespaces: NamespaceKind[];
   hostname: string | null;
+  /** The infra container's network (podman pod create --network); null: none, only loopback. */
+  networkMode: ContainerNetworkMode | null;
+  networks: NetworkRequest[];
+  /** Published on the infra container (podman pod create -p): the members serve them. */
+  portMappings: PortMapping[];
 };
 
 /** As libpod NewPod: no infra container unless withPodInfra(true) (podman's pod create asks for one). */
 export function newPodDraft(): PodConfigDraft {
-  return { name: null, labels: {}, infra: false, sharedNamespaces: [...defaultPodShares], hostname: null };
+  return { name: null, labels: {}, infra: false, sharedNamespaces: [...defaultPodShares], hostname: null, networkMode: null, networks: [], portMappings: [] };
 }
 
 export interface PodDraft {
@@ -97,5 +105,28 @@ export function withPodHostname(hostname: string): PodOption {
     const draft = editable(target);
     if (!/^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})$/.test(hostname)) throw new PodbayError('ErrInvalidArg', `invalid hostname "${hostname}"`);
     draft.hostname = hostname;
+  };
+}
+
+/**
+ * The pod's network, held by its infra container (podman pod create --network): the values as
+ * withNetworkMode takes them; `defaultNetwork` is what `bridge` means. Needs an infra container
+ * sharing `net` (checked when the pod is created).
+ */
+export function withPodNetwork(values: string | readonly string[], defaultNetwork?: string): PodOption {
+  return (target) => {
+    const draft = editable(target);
+    const settings = networkSettings(values, defaultNetwork);
+    draft.networkMode = settings.networkMode;
+    draft.networks = settings.networks ?? [];
+  };
+}
+
+/** Ports published on the infra container (podman pod create -p), for the members to serve. */
+export function withPodPortMappings(mappings: readonly PortMapping[]): PodOption {
+  return (target) => {
+    const draft = editable(target);
+    assertNoOverlap(mappings);
+    draft.portMappings = mappings.map((m) => ({ ...m }));
   };
 }

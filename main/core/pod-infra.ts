@@ -3,10 +3,13 @@
 // pull). It holds the namespaces the pod shares; members join them through /proc/<infra pid>/ns/*.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerConfig, NamespaceKind } from './container-config.ts';
+import type { ContainerConfig, ContainerNetworkMode, NamespaceKind } from './container-config.ts';
+import type { NetworkRequest } from './network/network-mode.ts';
+import type { PortMapping } from './network/port-mappings.ts';
 import { initialContainerState } from './container-state.ts';
 import { generateId } from './names.ts';
-import type { PodConfig } from './pod-config.ts';
+import type { PodConfig, PodConfigDraft } from './pod-config.ts';
+import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerRecord } from './state/state.ts';
 
 /** `<graphRoot>/pods/<id>/userdata`: what belongs to the pod itself (the infra root directory). */
@@ -24,11 +27,19 @@ export function infraName(podId: string): string {
   return `${podId.slice(0, 12)}-infra`;
 }
 
+/** What the infra container holds for the pod's network: its mode, networks and published ports. */
+export interface InfraNetwork {
+  networkMode: ContainerNetworkMode;
+  networks?: NetworkRequest[];
+  portMappings?: PortMapping[];
+}
+
 /**
  * Makes the infra root directory and returns the infra container's record (configured, not yet in
  * the store): the caller adds it with the pod in one transaction. `ociRuntime`: the runtime's default.
+ * Without `network` the pod has only loopback.
  */
-export function infraContainerRecord(pod: PodConfig, graphRoot: string, ociRuntime: string): ContainerRecord {
+export function infraContainerRecord(pod: PodConfig, graphRoot: string, ociRuntime: string, network: InfraNetwork = { networkMode: 'none' }): ContainerRecord {
   const rootfs = join(podUserdataDir(graphRoot, pod.id), 'rootfs');
   for (const dir of ['dev', 'proc', 'sys', 'etc', 'tmp', 'run']) mkdirSync(join(rootfs, dir), { recursive: true, mode: 0o755 });
   const config: ContainerConfig = {
@@ -42,7 +53,9 @@ export function infraContainerRecord(pod: PodConfig, graphRoot: string, ociRunti
     annotations: { 'io.podman.annotations.infra': 'true' },
     stopSignal: 15,
     stopTimeout: 10,
-    networkMode: 'none',
+    networkMode: network.networkMode,
+    ...(network.networks ? { networks: network.networks } : {}),
+    ...(network.portMappings?.length ? { portMappings: network.portMappings } : {}),
     isInfra: true,
     ociRuntime,
     sharedNamespaces: {},
@@ -56,4 +69,19 @@ export function memberNamespaces(pod: PodConfig, infraId: string | null): { from
   if (!infraId || !pod.infra) return null;
   const kinds = pod.sharedNamespaces ?? [];
   return kinds.length ? { from: infraId, kinds: [...kinds] } : null;
+}
+
+/**
+ * The infra container's network from the pod's options: a network or published ports need an infra
+ * container that shares `net` with the members (podman: "you must have an infra container to
+ * publish ports" / "cannot set networks without a network namespace to share") → ErrInvalidArg.
+ */
+export function podInfraNetwork(draft: Pick<PodConfigDraft, 'infra' | 'sharedNamespaces' | 'networkMode' | 'networks' | 'portMappings'>): InfraNetwork {
+  const wanted = draft.networkMode !== null || draft.portMappings.length > 0;
+  if (wanted && (!draft.infra || !draft.sharedNamespaces.includes('net'))) {
+    throw new PodbayError('ErrInvalidArg', 'a pod needs an infra container sharing the net namespace to have networks or published ports');
+  }
+  const networkMode = draft.networkMode ?? 'none';
+  if (draft.portMappings.length && networkMode !== 'bridge') throw new PodbayError('ErrInvalidArg', `ports cannot be published with network mode ${networkMode}: use a bridge network`);
+  return { networkMode, ...(networkMode === 'bridge' ? { networks: draft.networks } : {}), ...(draft.portMappings.length ? { portMappings: draft.portMappings } : {}) };
 }

@@ -22,7 +22,7 @@ export class Pod implements PodDraft {
   constructor(runtime: RuntimeHandle, record?: PodRecord) {
     this.#runtime = runtime;
     this.draft = record
-      ? { name: record.config.name, labels: { ...record.config.labels }, infra: record.config.infra ?? false, sharedNamespaces: [...(record.config.sharedNamespaces ?? [])], hostname: record.config.hostname ?? null }
+      ? { name: record.config.name, labels: { ...record.config.labels }, infra: record.config.infra ?? false, sharedNamespaces: [...(record.config.sharedNamespaces ?? [])], hostname: record.config.hostname ?? null, networkMode: null, networks: [], portMappings: [] }
       : newPodDraft();
     if (record) this.finalize(record);
   }

@@ -15,6 +15,8 @@
 //   [storage]    driver = "overlay" | "vfs", graphroot = "...", runroot = "..."   (storage.conf's keys)
 //   [registries] search = ["docker.io"], insecure = ["localhost:5000"]           (registries.conf's)
 //   [image]      signature_policy_path = "/etc/containers/policy.json"
+//   [network]    default_network = "podbay", default_subnet = "10.89.0.0/24", default_interface = "podbay0"
+//                (containers.conf's first two; unset subnet and bridge are chosen free on first use)
 // An unknown section or key, or a value of the wrong type, is ErrInvalidArg naming file and key:
 // a typo must not silently fall back to a default.
 import { accessSync, constants as fsConstants, existsSync, readFileSync } from 'node:fs';
@@ -63,6 +65,14 @@ export interface RuntimeConfig {
     pidsLimit: number;
     /** containers.conf log_size_max: bytes after which conmon truncates a container's log; -1 unlimited. */
     logSizeMax: number;
+  };
+  network: {
+    /** The network `--network bridge` (and the default of run/create) means. */
+    defaultNetwork: string;
+    /** Its subnet; null: the first free 10.89.N.0/24 when it is first used. */
+    defaultSubnet: string | null;
+    /** Its bridge; null: podbay0, or the next free podbayN. */
+    defaultInterface: string | null;
   };
 }
 
@@ -136,6 +146,7 @@ function mergeOverrides(target: RuntimeDraft, patch: RuntimeConfigOverrides): vo
   o.image = { ...o.image, ...patch.image };
   o.engine = { ...o.engine, ...patch.engine };
   o.containers = { ...o.containers, ...patch.containers };
+  o.network = { ...o.network, ...patch.network };
 }
 
 export function withMode(mode: RuntimeMode): RuntimeOption {
@@ -212,6 +223,14 @@ export function withPidsLimit(limit: number): RuntimeOption {
   return (target) => mergeOverrides(target, { containers: { pidsLimit: limit } });
 }
 
+/** The default network (podbay.conf [network]): its name and, optionally, its subnet and bridge. */
+export function withDefaultNetwork(network: { name?: string; subnet?: string | null; interface?: string | null }): RuntimeOption {
+  return (target) =>
+    mergeOverrides(target, {
+      network: dropUndefined({ defaultNetwork: network.name, defaultSubnet: network.subnet, defaultInterface: network.interface }),
+    });
+}
+
 function dropUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -237,6 +256,7 @@ export function defaultRuntimeConfig(mode: RuntimeMode): RuntimeConfig {
       eventsLogFile: null,
     },
     containers: { selinux: false, pidsLimit: 2048, logSizeMax: -1 },
+    network: { defaultNetwork: 'podbay', defaultSubnet: null, defaultInterface: null },
   };
 }
 
@@ -268,6 +288,11 @@ const fileSchema: Record<string, Record<string, [keyof RuntimeConfig, string, Ki
   },
   image: {
     signature_policy_path: ['image', 'signaturePolicyPath', 'string'],
+  },
+  network: {
+    default_network: ['network', 'defaultNetwork', 'string'],
+    default_subnet: ['network', 'defaultSubnet', 'string'],
+    default_interface: ['network', 'defaultInterface', 'string'],
   },
 };
 
@@ -324,6 +349,7 @@ function apply(base: RuntimeConfig, o: RuntimeConfigOverrides): RuntimeConfig {
     image: { ...base.image, ...o.image },
     engine: { ...base.engine, ...o.engine, ociRuntimes: { ...base.engine.ociRuntimes, ...o.engine?.ociRuntimes } } as RuntimeConfig['engine'],
     containers: { ...base.containers, ...o.containers },
+    network: { ...base.network, ...o.network },
   };
 }
 
@@ -380,12 +406,21 @@ export function resolveRuntimeConfig(target: RuntimeDraft['draft']): ResolvedRun
   if (!Number.isInteger(containers.pidsLimit) || containers.pidsLimit < -1) throw fail(`pids limit ${containers.pidsLimit} must be an integer, -1 or more`);
   if (typeof containers.selinux !== 'boolean') throw fail('SELinux setting must be true or false');
   if (!Number.isSafeInteger(containers.logSizeMax) || containers.logSizeMax < -1) throw fail(`log size max ${containers.logSizeMax} must be an integer, -1 (unlimited) or more`);
+  validateDefaultNetwork(config.network);
 
   return {
     ...config,
     storage: { ...storage, driver },
     engine: { ...engine, cgroupManager, eventsLogFile, ociRuntimePath, conmon },
   };
+}
+
+function validateDefaultNetwork(network: RuntimeConfig['network']): void {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network.defaultNetwork)) throw fail(`default network name "${network.defaultNetwork}" is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
+  if (network.defaultSubnet !== null && !/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(network.defaultSubnet)) throw fail(`default subnet "${network.defaultSubnet}" is not a CIDR`);
+  if (network.defaultInterface !== null && !/^[a-zA-Z0-9_.-]{1,15}$/.test(network.defaultInterface)) {
+    throw fail(`default network interface "${network.defaultInterface}" must be 1-15 characters of [a-zA-Z0-9_.-]`);
+  }
 }
 
 /**

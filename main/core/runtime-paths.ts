@@ -23,9 +23,18 @@ export function detectMode(uid = process.geteuid?.() ?? 0): RuntimeMode {
   return uid === 0 ? 'rootful' : 'rootless';
 }
 
+/**
+ * $PODBAY_CONF_OVERRIDE names one more config file, read after all the others (podman's
+ * CONTAINERS_CONF_OVERRIDE): a way to change a setting for one process tree, as tests do.
+ */
+function overrideFile(env: NodeJS.ProcessEnv): string[] {
+  const file = env.PODBAY_CONF_OVERRIDE;
+  return file ? [file] : [];
+}
+
 export function defaultPaths(mode: RuntimeMode, env: NodeJS.ProcessEnv = process.env, uid = process.geteuid?.() ?? 0): RuntimePaths {
   if (mode === 'rootful') {
-    return { mode, graphRoot: '/var/lib/podbay', runRoot: '/run/podbay', configFiles: ['/etc/podbay/podbay.conf'] };
+    return { mode, graphRoot: '/var/lib/podbay', runRoot: '/run/podbay', configFiles: ['/etc/podbay/podbay.conf', ...overrideFile(env)] };
   }
   const home = env.HOME || homedir();
   const dataHome = env.XDG_DATA_HOME || join(home, '.local', 'share');
@@ -35,7 +44,7 @@ export function defaultPaths(mode: RuntimeMode, env: NodeJS.ProcessEnv = process
     mode,
     graphRoot: join(dataHome, 'podbay'),
     runRoot: join(runtimeDir, 'podbay'),
-    configFiles: ['/etc/podbay/podbay.conf', join(configHome, 'podbay', 'podbay.conf')],
+    configFiles: ['/etc/podbay/podbay.conf', join(configHome, 'podbay', 'podbay.conf'), ...overrideFile(env)],
   };
 }
 

@@ -6,7 +6,7 @@
 // act → save → emit the event. Verbs that only change the store do lock…save inside one write
 // transaction (lock/lock-manager.ts runLocked); the event is written after the commit, so a reader
 // woken by it always finds the change.
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
@@ -21,6 +21,8 @@ import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
 import { volumeNames } from './container-config.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
+import { checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork, publishExposedPorts } from './container-network.ts';
+import type { NetworkCleanupReport, NetworkManager } from './network/network-manager.ts';
 import { completeStorage } from './container-mounts.ts';
 import { emitVolume, ensureVolumeDirs, missingVolumes, newVolume, pruneVolumes, removeVolume } from './runtime-volume.ts';
 import type { RemoveVolumeOptions } from './runtime-volume.ts';
@@ -33,10 +35,10 @@ import type { ContainerFilter } from './container-filters.ts';
 import { hasMonitor, initialContainerState, isActive } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
 import { EventLog } from './events/event-log.ts';
-import { LockManager } from './lock/lock-manager.ts';
+import { LockManager, currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import { generateId, generateName, validateName } from './names.ts';
-import { infraContainerRecord, memberNamespaces, removePodFilesSync } from './pod-infra.ts';
+import { infraContainerRecord, memberNamespaces, podInfraNetwork, removePodFilesSync } from './pod-infra.ts';
 import { Pod } from './pod.ts';
 import type { PodConfig, PodOption } from './pod-config.ts';
 import { podFilters } from './pod-filters.ts';
@@ -105,6 +107,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
   readonly #ociRuntimes = new Map<string, Promise<OciRuntime>>();
   #images: Promise<ImageRuntime> | null = null;
   #openedImages: ImageRuntime | null = null;
+  #network: Promise<NetworkManager> | null = null;
+  #openedNetwork: NetworkManager | null = null;
 
   private constructor(now: () => Date) {
     this.#now = now;
@@ -215,6 +219,52 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     return this.#images;
   }
 
+  /**
+   * The store's networks (`<graphRoot>/networks`, namespaces and netavark state under the run root),
+   * opened on first use — only bridge containers and the network verbs need them — and closed by
+   * shutdown. The default network is the config's [network] one.
+   */
+  network(): Promise<NetworkManager> {
+    const config = this.settings();
+    this.#network ??= (async () => {
+      const { NetworkManager } = await import('./network/network-manager.ts');
+      const manager = new NetworkManager({
+        graphRoot: config.storage.graphRoot,
+        runRoot: config.storage.runRoot,
+        defaultNetwork: { name: config.network.defaultNetwork, subnet: config.network.defaultSubnet, interface: config.network.defaultInterface },
+      });
+      this.#openedNetwork = manager;
+      return manager;
+    })();
+    this.#network.catch(() => (this.#network = null));
+    return this.#network;
+  }
+
+  /**
+   * Crash recovery for networks (NetworkManager.cleanupStale): the network of every container that
+   * is no longer live — not created, running, paused or stopping, and not being started by a live
+   * process (its lease) — is torn down, stray namespaces removed, addresses of dead containers freed
+   * and connections of removed ones forgotten; with `sweep`, idle bridges go too. A store that never
+   * had a network costs one stat.
+   */
+  async cleanupStaleNetworks(options: { sweep?: boolean; signal?: AbortSignal } = {}): Promise<NetworkCleanupReport | null> {
+    const { graphRoot, runRoot } = this.settings().storage;
+    if (!existsSync(join(graphRoot, 'networks'))) return null;
+    // Without a sweep, only records of set-ups and namespaces can be stale: none means nothing to do,
+    // and the network database is not even opened (the exit command of every container asks).
+    if (options.sweep === false && !this.#network && !hasNetworkLeftovers(runRoot)) return null;
+    const network = await this.network();
+    const state = this.state();
+    const self = currentProcessIdentity();
+    const isLive = (id: string): boolean => {
+      if (!state.hasContainer(id)) return false;
+      const [record] = syncRecords(this, [state.container(id)]);
+      if (record && (hasMonitor(record.state.status) || isActive(record.state.status))) return true;
+      return state.locksOn([id]).some((lock) => holderAlive(lock, self));
+    };
+    return network.cleanupStale({ isLive, exists: (id) => state.hasContainer(id), ...options });
+  }
+
   /** bundle = `<graphRoot>/containers/<id>/userdata` (config.json, attach, ctl, ctr.log); run dir under the run root. */
   containerPaths(id: string): ContainerPaths {
     const { graphRoot, runRoot } = this.settings().storage;
@@ -297,6 +347,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     this.#stopped = true;
     this.#openedImages?.close();
     this.#openedImages = null;
+    this.#openedNetwork?.close();
+    this.#openedNetwork = null;
     state.close();
   }
 
@@ -318,6 +370,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       const images = await this.images();
       const image = draft.rootfsImage.id ? images.store.getImage(draft.rootfsImage.id) : images.store.lookupImage(draft.rootfsImage.name);
       applyImage(draft, image);
+      publishExposedPorts(draft, image.config);
     } else if (draft.spec.process.entrypoint) {
       foldProcess(draft, null);
     }
@@ -329,6 +382,11 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       const join = memberNamespaces(podRecord.config, podRecord.state.infraContainerId);
       if (join) for (const kind of join.kinds) draft.sharedNamespaces[kind] ??= join.from;
     }
+    checkMemberNetwork(draft);
+    checkPorts(draft);
+    // The networks must exist before the container does (ErrNoSuchNetwork leaves nothing behind).
+    const network = draft.networkMode === 'bridge' && !draft.sharedNamespaces.net ? await this.network() : null;
+    if (network) checkRequestedNetworks(network, draft);
     let newVolumes: VolumeRecord[] = [];
     const record = await this.locks().runLocked(draft.pod ? [draft.pod] : [], () => {
       // Volumes it names that do not exist yet are created with it, in the same transaction (podman
@@ -346,6 +404,15 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       state.addContainer(rec);
       return rec;
     }, wait);
+    if (network) {
+      // In the network database (ipam.db), after the container's commit: a failure removes the container again.
+      try {
+        await connectNewContainer(network, record.config);
+      } catch (error) {
+        await this.locks().runLocked([...(record.config.pod ? [record.config.pod] : []), record.config.id], () => state.removeContainer(record.config.id), {}).catch(() => undefined);
+        throw error;
+      }
+    }
     ctr.finalize(record);
     for (const volume of newVolumes) {
       // Made again at first use if this fails: the record is what counts.
@@ -475,15 +542,12 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     }
     // After the commit: the runtime's state and our files of containers that have run. A crash here
     // leaves only garbage under the run and graph roots, never a record without its files.
-    await Promise.all(runtimeLeftovers.map(async (record) => {
-      if (record.state.status !== 'configured') {
-        const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
-        await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
-      }
-      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
-      if (record.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false))) return;
-      removeContainerFilesSync(this, record.config.id);
-    }));
+    const removed = ctrs.map((c) => outcome.get(c.id())).filter((r): r is ContainerRecord => r !== undefined && !(r instanceof PodbayError));
+    await Promise.all([
+      ...runtimeLeftovers.map((record) => this.removeLeftovers(record)),
+      // A network that was never up still has connections and maybe addresses to forget.
+      ...removed.filter((r) => !runtimeLeftovers.includes(r)).map((r) => forgetContainerNetwork(this, r.config).catch(() => undefined)),
+    ]);
     for (const ctr of ctrs) {
       const result = outcome.get(ctr.id());
       if (result && !(result instanceof PodbayError)) {
@@ -499,6 +563,24 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       await this.removeAnonymousVolumes(removed);
     }
     return out;
+  }
+
+  /**
+   * What a removed container that has run leaves after the store's commit: its state in the OCI
+   * runtime, its network (a failure there is left to cleanupStale), its rootfs and files.
+   */
+  private async removeLeftovers(record: ContainerRecord): Promise<void> {
+    const storage = async () => {
+      if (record.state.status !== 'configured') {
+        const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
+        await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
+      }
+      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
+      return record.config.rootfsImage ? removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false) : true;
+    };
+    // The process is gone (removal needs it so): its network goes at the same time as the runtime's state and the rootfs.
+    const [, unmounted] = await Promise.all([forgetContainerNetwork(this, record.config).catch(() => undefined), storage()]);
+    if (unmounted) removeContainerFilesSync(this, record.config.id);
   }
 
   /** libpod removeContainer(removeVolume): each anonymous volume no other container uses; failures only logged by podman, ignored here. */
@@ -597,6 +679,9 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     const state = this.state();
     const graphRoot = this.settings().storage.graphRoot;
     const { draft } = pod;
+    const infraNetwork = podInfraNetwork(draft);
+    const network = infraNetwork.networkMode === 'bridge' ? await this.network() : null;
+    if (network) checkRequestedNetworks(network, infraNetwork);
     let infra: ContainerRecord | null = null;
     let record;
     try {
@@ -611,7 +696,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
           ...(draft.hostname ? { hostname: draft.hostname } : {}),
         };
         // The infra container is added with the pod: both or neither (libpod createInfraContainer).
-        infra = draft.infra ? infraContainerRecord(config, graphRoot, this.settings().engine.ociRuntime) : null;
+        infra = draft.infra ? infraContainerRecord(config, graphRoot, this.settings().engine.ociRuntime, infraNetwork) : null;
         const rec = { config, state: { infraContainerId: infra?.config.id ?? null } };
         state.addPod(rec, infra ? [infra] : []);
         return rec;
@@ -621,9 +706,18 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       if (failed?.config.pod) removePodFilesSync(graphRoot, failed.config.pod);
       throw error;
     }
+    const created = infra as ContainerRecord | null;
+    if (network && created) {
+      try {
+        await connectNewContainer(network, created.config);
+      } catch (error) {
+        // The pod and its infra go again: both or neither.
+        await this.removePod(new Pod(this, record), true).catch(() => undefined);
+        throw error;
+      }
+    }
     pod.finalize(record);
     this.events().write({ type: 'pod', action: 'create', id: record.config.id, name: record.config.name, attributes: { ...record.config.labels } });
-    const created = infra as ContainerRecord | null;
     if (created) this.emitContainer('create', created.config);
     return pod;
   }
@@ -685,15 +779,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     );
     pod.invalidate();
     if (!result) throw new PodbayError('ErrPodRemoved', `pod ${id} has already been removed`);
-    for (const member of result.members) {
-      if (member.state.status !== 'configured') {
-        const oci = await this.ociRuntime(member.config.ociRuntime).catch(() => null);
-        await oci?.deleteContainer(member.config.id, { force: true }).catch(() => undefined);
-      }
-      // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
-      if (member.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, member.config.id).then(() => true, () => false))) continue;
-      removeContainerFilesSync(this, member.config.id);
-    }
+    for (const member of result.members) await this.removeLeftovers(member);
     removePodFilesSync(this.settings().storage.graphRoot, id);
     for (const member of result.members) this.emitContainer('remove', member.config);
     this.events().write({ type: 'pod', action: 'remove', id, name: result.record.config.name, attributes: { ...result.record.config.labels } });
@@ -706,4 +792,16 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     if (config.pod) attributes.podId = config.pod;
     this.events().write({ type: 'container', action, id: config.id, name: config.name, attributes });
   }
+}
+
+/** Any network attachment record or container namespace under the run root (cheap: two readdirs). */
+function hasNetworkLeftovers(runRoot: string): boolean {
+  const entries = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return entries(join(runRoot, 'network-attachments')).some((f) => f.endsWith('.json')) || entries(join(runRoot, 'netns')).some((f) => f.startsWith('netns-') && f !== 'netns-scratch');
 }

@@ -40,3 +40,18 @@ export function isTrustedSender(frame: SenderFrame | null, appUrl: string): bool
 export function isAppDownload(url: string): boolean {
   return /^blob:(file:\/\/\/|null\/)[0-9a-f-]{36}$/i.test(url);
 }
+
+/**
+ * A published port's link (renderer PortLinks): plain http to this machine — 127.0.0.1, ::1 or
+ * localhost — with an explicit port and no credentials. Only such a URL is handed to the desktop's
+ * browser; the app's window itself never navigates there.
+ */
+export function isLoopbackServiceUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return parsed.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(parsed.hostname) && parsed.port !== '' && parsed.username === '' && parsed.password === '';
+}

@@ -1,9 +1,10 @@
 // Electron's security checklist, applied to every webContents the app ever creates: sandboxed
 // renderers, a strict CSP, no permissions, no navigation away from the app, no new windows, no
-// <webview>, no downloads but the app's own. The renderer talks to the world only through the preload's bridge.
-import { app, session } from 'electron';
+// <webview>, no downloads but the app's own (a published port's loopback link opens in the desktop's
+// browser). The renderer talks to the world only through the preload's bridge.
+import { app, session, shell } from 'electron';
 import type { AppFiles } from './app-files.ts';
-import { isAppDownload, isAppUrl } from './app-origin.ts';
+import { isAppDownload, isAppUrl, isLoopbackServiceUrl } from './app-origin.ts';
 import { contentSecurityPolicy } from './content-security-policy.ts';
 
 /** Before `ready`: every renderer is sandboxed, whatever its webPreferences say. */
@@ -37,7 +38,11 @@ export function setupSecurity(files: AppFiles): void {
     contents.on('will-navigate', denyForeign);
     contents.on('will-redirect', denyForeign);
     contents.on('will-frame-navigate', denyForeign);
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // No window ever opens; a published port's link goes to the desktop's browser instead.
+    contents.setWindowOpenHandler(({ url }) => {
+      if (isLoopbackServiceUrl(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 }

@@ -11,6 +11,7 @@ import { createContainerHandlers } from './handlers/containers.ts';
 import { createPodHandlers } from './handlers/pods.ts';
 import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
+import { createNetworkHandlers } from './handlers/networks.ts';
 import { createRegistryHandlers } from './handlers/registries.ts';
 import type { RegistryFiles } from '../core/image/registry-settings.ts';
 import { createContainerFileHandlers } from './handlers/container-files.ts';
@@ -38,6 +39,7 @@ export function createHandlers(deps: HandlerDeps) {
     ...createPodHandlers(deps),
     ...createImageHandlers(deps, transfers),
     ...createConsoleHandlers(deps),
+    ...createNetworkHandlers(deps),
     ...createRegistryHandlers(deps),
     ...createContainerFileHandlers(deps, transfers),
     ...createTransferHandlers(transfers),

@@ -10,6 +10,7 @@ import { useRoute } from './navigation/use-route.ts';
 import { ContainersPage } from './pages/ContainersPage.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
 import { ImagesPage } from './pages/ImagesPage.tsx';
+import { NetworksPage } from './pages/NetworksPage.tsx';
 import { PodsPage } from './pages/PodsPage.tsx';
 import { RegistriesPage } from './pages/RegistriesPage.tsx';
 import { SystemPage } from './pages/SystemPage.tsx';
@@ -35,6 +36,8 @@ function Page({ route }: { route: RouteInfo }) {
       return <PodsPage />;
     case 'images':
       return <ImagesPage />;
+    case 'networks':
+      return <NetworksPage />;
     case 'registries':
       return <RegistriesPage />;
     case 'volumes':

@@ -7,6 +7,7 @@ const nameOrId = z.string().min(1).max(256);
 /** A batch verb: each name acted on by itself, with its own report. */
 const batch = z.strictObject({ nameOrIds: z.array(nameOrId).min(1).max(1000) });
 const filters = z.record(z.string().min(1).max(32), z.array(z.string().max(512)).max(64));
+const networkValue = z.string().min(1).max(1024);
 
 /** One podman --mount, split into its fields (ContainerMountSpec). */
 const mountSpec = z.strictObject({
@@ -70,7 +71,11 @@ export const containerProcedures = {
         stopSignal: z.string().min(1).max(16).optional(),
         stopTimeout: z.number().int().min(0).max(86_400).optional(),
         autoRemove: z.boolean().optional(),
-        network: z.enum(['none', 'host']).optional(),
+        /** podman --network values: none, host, bridge, NAME[:ip=…,alias=…] (several join several networks). */
+        network: z.union([networkValue, z.array(networkValue).min(1).max(32)]).optional(),
+        /** podman -p specs, parsed by the core (ErrInvalidArg naming a bad one). */
+        publish: z.array(z.string().min(1).max(200)).max(256).optional(),
+        publishAll: z.boolean().optional(),
         start: z.boolean().optional(),
         // Storage and restart: the core checks every path and option word (container-mounts.ts).
         volumes: z.array(z.string().min(1).max(8192)).max(256).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call } from './define.ts';
-import type { PodActionReport, PodInspect, PodListItem, PodRemoveReport } from '../types/pods.ts';
+import type { PodActionReport, PodCreateReport, PodInspect, PodListItem, PodRemoveReport } from '../types/pods.ts';
 
 const nameOrId = z.string().min(1).max(256);
 const nameOrIds = z.array(nameOrId).min(1).max(1000);
@@ -20,6 +20,22 @@ export const podProcedures = {
     z.strictObject({
       nameOrIds: z.array(nameOrId).min(1).max(1000),
       force: z.boolean().default(false),
+    }),
+  ),
+  /**
+   * A pod (podman pod create): an infra container by default, holding the shared namespaces
+   * (`share`, default net, ipc, uts) and — on the default bridge network unless `network` says
+   * otherwise — the pod's network and its published ports (`publish`, podman -p specs).
+   */
+  'pods.create': call<PodCreateReport>()(
+    z.strictObject({
+      name: z.string().min(1).max(256).optional(),
+      labels: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional(),
+      hostname: z.string().min(1).max(253).optional(),
+      publish: z.array(z.string().min(1).max(200)).max(256).optional(),
+      share: z.array(z.enum(['net', 'ipc', 'uts', 'pid'])).max(4).optional(),
+      infra: z.boolean().optional(),
+      network: z.union([z.string().min(1).max(1024), z.array(z.string().min(1).max(1024)).min(1).max(32)]).optional(),
     }),
   ),
   /** Starts each pod: its infra container first, then the members; members that failed are listed per pod. */

@@ -1,6 +1,7 @@
 // What the containers procedures return (podman pkg/domain/entities: ListContainer, InspectContainerData),
 // in the project's camelCase; the CLI maps them to podman's JSON field names.
 import type { ErrorData } from '../errors.ts';
+import type { ContainerNetwork, PublishedPort } from './networks.ts';
 
 /** libpod's container states (see main/core/container-state.ts). */
 export type ContainerStateName = 'unknown' | 'configured' | 'created' | 'running' | 'stopped' | 'paused' | 'exited' | 'removing' | 'stopping';
@@ -24,6 +25,10 @@ export interface ContainerListItem {
   labels: Record<string, string>;
   podId: string | null;
   podName: string | null;
+  /** Published ports (a pod member lists its pod's); host ports chosen at start are filled in while it runs. */
+  ports: PublishedPort[];
+  /** The networks it is connected to (a pod member: its pod's). */
+  networks: string[];
 }
 
 export interface ContainerInspect extends ContainerListItem {
@@ -55,6 +60,13 @@ export interface ContainerInspect extends ContainerListItem {
   pidsLimit: number | null;
   init: boolean;
   logPath: string;
+  /** podman's NetworkSettings: the mode (bridge, none, host, or `container:<id>` for a pod member) and each network. */
+  networkSettings: {
+    mode: string;
+    networks: ContainerNetwork[];
+    /** The namespace netavark configured, while it is up. */
+    netnsPath: string | null;
+  };
   // Storage and restart (absent in answers from before volumes existed).
   /** Bind, tmpfs and volume mounts as podman inspect's Mounts lists them. */
   mounts?: ContainerInspectMount[];
@@ -130,7 +142,16 @@ export interface ContainerCreateOptions {
   stopTimeout?: number | undefined;
   /** Remove once it exits (--rm). */
   autoRemove?: boolean | undefined;
-  network?: 'none' | 'host' | undefined;
+  /**
+   * podman --network: `none`, `host`, `bridge` (the default network), or network names, each
+   * `NAME[:ip=…,ip6=…,mac=…,alias=…,interface_name=…]` (several join several networks). Default: the
+   * default bridge network — for a member of a pod that shares its network, the pod's.
+   */
+  network?: string | string[] | undefined;
+  /** podman -p: `[ip:][hostPort:]containerPort[/tcp|udp|sctp]`, ranges `8080-8081:80-81`, an empty host port for any free one. */
+  publish?: string[] | undefined;
+  /** podman -P: the image's exposed ports too, each on a free host port. */
+  publishAll?: boolean | undefined;
   /** A pod (name or id) to join: the container shares its infra container's namespaces (--pod). */
   pod?: string | undefined;
   /** Start it as well (run -d). */

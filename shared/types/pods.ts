@@ -1,6 +1,7 @@
 // What the pods procedures return (podman ListPodsReport, InspectPodData), camelCase.
 import type { ErrorData } from '../errors.ts';
 import type { ContainerStateName } from './containers.ts';
+import type { PublishedPort } from './networks.ts';
 
 export type PodStatusName = 'Created' | 'Running' | 'Degraded' | 'Paused' | 'Stopped' | 'Exited' | 'Error';
 
@@ -21,6 +22,10 @@ export interface PodListItem {
   /** The namespaces members join from the infra container (podman --share); absent in older records. */
   sharedNamespaces?: string[];
   containers: PodMember[];
+  /** Published on the infra container (pod create -p); the members serve them. */
+  ports: PublishedPort[];
+  /** The networks of the pod (its infra container's). */
+  networks: string[];
 }
 
 export type PodInspect = PodListItem;
@@ -49,4 +54,29 @@ export interface PodActionReport {
   id: string | null;
   containerErrors: PodMemberError[];
   error: ErrorData | null;
+}
+
+/**
+ * What `pods.create` takes (podman pod create): a pod with an infra container by default, holding
+ * the namespaces it shares and — on the default bridge network unless `network` says otherwise —
+ * the pod's network and published ports.
+ */
+export interface PodCreateOptions {
+  name?: string | undefined;
+  labels?: Record<string, string> | undefined;
+  hostname?: string | undefined;
+  /** podman -p, on the infra container: `[ip:][hostPort:]containerPort[/protocol]`. */
+  publish?: string[] | undefined;
+  /** podman --share: some of net, ipc, uts, pid; [] shares nothing. Default net, ipc, uts. */
+  share?: string[] | undefined;
+  /** podman --infra; default true. */
+  infra?: boolean | undefined;
+  /** podman --network (as containers.create takes it); default the default bridge network. */
+  network?: string | string[] | undefined;
+}
+
+export interface PodCreateReport {
+  id: string;
+  name: string;
+  infraContainerId: string | null;
 }

@@ -70,6 +70,27 @@ describe('the contract over the in-memory transport', () => {
     expect((await typedClient(pair.client).call('system.info', {})).podbay.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('checks the network and pod procedures\' input before any handler runs, and creates and lists networks', async () => {
+    for (const [path, input] of [
+      ['networks.create', { subnets: '10.89.0.0/24' }],
+      ['networks.create', { name: 'x', internal: 'yes' }],
+      ['networks.remove', { nameOrIds: [] }],
+      ['networks.connect', { network: 'x', containers: [] }],
+      ['pods.create', { share: ['mnt'] }],
+      ['containers.create', { rootfs: '/srv', command: ['true'], network: [] }],
+      ['containers.create', { rootfs: '/srv', command: ['true'], publish: '80' }],
+    ] as const) {
+      expect(await rejectionCode(pair.client.call(path, input))).toBe('ErrInvalidArg');
+    }
+    const client = typedClient(pair.client);
+    // A bridge name no host has: nothing here may touch the host's networking.
+    const made = await client.call('networks.create', { name: 'ct-web', subnets: [{ subnet: '10.89.249.0/24' }], interfaceName: 'pbct1' });
+    expect(made).toMatchObject({ name: 'ct-web', dnsEnabled: true, subnets: [{ subnet: '10.89.249.0/24', gateway: '10.89.249.1' }] });
+    expect((await client.call('networks.list', {})).map((n) => n.name)).toContain('ct-web');
+    expect(await rejectionCode(client.call('networks.inspect', { nameOrId: 'nosuch' }))).toBe('ErrNoSuchNetwork');
+    expect(await client.call('networks.remove', { nameOrIds: ['ct-web'] })).toEqual([{ nameOrId: 'ct-web', name: 'ct-web', removedContainers: [], error: null }]);
+  });
+
   it('refuses an unknown procedure and a stream called as a call', async () => {
     expect(await rejectionCode(pair.client.call('system.nope', {}))).toBe('ErrInvalidArg');
     expect(await rejectionCode(pair.client.call('system.events', {}))).toBe('ErrInvalidArg');

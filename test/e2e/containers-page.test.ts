@@ -64,8 +64,9 @@ describe('Containers page', () => {
     expect(cells[3]).toBe('/bin/sh');
     expect(cells[4]).toMatch(/ ago$/);
     expect(cells[5]).toBe('Created');
-    expect(cells[6]).toBe('—');
-    expect(cells[7]).toBe(id.slice(0, 12));
+    expect(cells[6]).toBe('—'); // no published port
+    expect(cells[7]).toBe('—');
+    expect(cells[8]).toBe(id.slice(0, 12));
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
     // The create event fetched that one row: no second full list.
     expect(listCalls.filter((c) => !c.filters).length).toBe(fullBefore);

@@ -9,7 +9,7 @@ describe('app shell', () => {
   it('reaches every page from the sidebar with the keyboard', async () => {
     const page = await app.openApp();
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Containers', 'Pods', 'Images', 'Volumes', 'Registries', 'Events', 'System']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Containers', 'Pods', 'Images', 'Networks', 'Volumes', 'Registries', 'Events', 'System']);
 
     await page.keyboard.press('Tab');
     expect(await isFocused(page, 'Skip to content')).toBe(true);
@@ -35,7 +35,7 @@ describe('app shell', () => {
     expect(await nav.getByRole('link', { name: 'System' }).getAttribute('aria-current')).toBeNull();
     expect(await page.title()).toBe('Events · Podbay');
 
-    for (const label of ['Images', 'Volumes', 'Registries', 'System']) {
+    for (const label of ['Images', 'Networks', 'Volumes', 'Registries', 'System']) {
       await nav.getByRole('link', { name: label }).click();
       await page.getByRole('heading', { level: 1, name: label }).waitFor();
     }

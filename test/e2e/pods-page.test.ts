@@ -50,8 +50,9 @@ describe('Pods page', () => {
     const cells = (await podRow(page, 'shop').getByRole('gridcell').allInnerTexts()).map((c) => c.trim());
     expect(cells[1]).toBe('shop');
     expect(cells[2]).toBe('Created');
-    expect(cells[4]).toBe('app=shop');
-    expect(cells[6]).toBe(podId.slice(0, 12));
+    expect(cells[4]).toBe('—'); // no published port
+    expect(cells[5]).toBe('app=shop');
+    expect(cells[7]).toBe(podId.slice(0, 12));
 
     expect(await memberRows(page).count()).toBe(0);
     const expander = page.getByRole('button', { name: 'Show containers of shop' });

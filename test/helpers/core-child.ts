@@ -7,6 +7,7 @@
 //   churn GRAPH RUN SIZE             forever: add a pod with SIZE containers in one transaction, print
 //                                    the round, remove it with its containers, print again
 //   raw-mid-tx DBFILE                BEGIN IMMEDIATE, insert a namespace row, print "mid", spin
+//   start GRAPH RUN NAME             start container NAME, print "started"
 import Database from 'better-sqlite3';
 import { createInterface } from 'node:readline';
 import { withName, withRootFSFromPath } from '../../main/core/container-config.ts';
@@ -21,7 +22,9 @@ const spec = { process: { args: ['sleep', 'infinity'] } };
 
 function runtime(graphRoot: string, runRoot: string): Runtime {
   const probe = { overlaySupported: () => true, systemdBooted: () => false, isExecutable: () => true };
-  return Runtime.create([withMode('rootful'), withConfigFiles([]), withHostProbe(probe), withStorageConfig({ graphRoot, runRoot })]);
+  // The test run's override only (its default network, vitest.config.ts), as test/helpers/core-store.ts.
+  const override = process.env.PODBAY_CONF_OVERRIDE;
+  return Runtime.create([withMode('rootful'), withConfigFiles(override ? [override] : []), withHostProbe(probe), withStorageConfig({ graphRoot, runRoot })]);
 }
 
 async function waitForGo(): Promise<void> {
@@ -93,6 +96,14 @@ async function main(): Promise<void> {
       for (;;) {
         // Spin inside the open transaction until killed.
       }
+    }
+    case 'start': {
+      const [graphRoot, runRoot, name] = args as [string, string, string];
+      const rt = runtime(graphRoot, runRoot);
+      await rt.lookupContainer(name).start();
+      say('started');
+      rt.shutdown(true);
+      break;
     }
     default:
       throw new Error(`unknown command ${command}`);

@@ -9,6 +9,7 @@ import type { RuntimeDeps } from '../../main/core/runtime.ts';
 import { withConfigFiles, withHostProbe, withMode, withStorageConfig } from '../../main/core/runtime-config.ts';
 import type { HostProbe, RuntimeOption } from '../../main/core/runtime-config.ts';
 import type { ContainerSpec } from '../../main/core/container-config.ts';
+import { releaseStoreNetworks } from './store-networks.ts';
 
 export interface TempStore {
   dir: string;
@@ -25,14 +26,20 @@ export function tempStore(): TempStore {
   const runRoot = join(dir, 'run');
   const rootfs = join(dir, 'rootfs');
   mkdirSync(rootfs, { recursive: true });
-  return { dir, graphRoot, runRoot, rootfs, eventsLog: join(runRoot, 'events', 'events.log'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const cleanup = () => {
+    releaseStoreNetworks(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, graphRoot, runRoot, rootfs, eventsLog: join(runRoot, 'events', 'events.log'), cleanup };
 }
 
 /** A host with overlay, without systemd, where every path is executable. */
 export const fakeProbe: HostProbe = { overlaySupported: () => true, systemdBooted: () => false, isExecutable: () => true };
 
+/** No config file of the host — only the test run's override (the default network of test stores, vitest.config.ts). */
 export function storeOptions(store: TempStore): RuntimeOption[] {
-  return [withMode('rootful'), withConfigFiles([]), withHostProbe(fakeProbe), withStorageConfig({ graphRoot: store.graphRoot, runRoot: store.runRoot })];
+  const override = process.env.PODBAY_CONF_OVERRIDE;
+  return [withMode('rootful'), withConfigFiles(override ? [override] : []), withHostProbe(fakeProbe), withStorageConfig({ graphRoot: store.graphRoot, runRoot: store.runRoot })];
 }
 
 export function openRuntime(store: TempStore, options: RuntimeOption[] = [], deps: RuntimeDeps = {}): Runtime {
@@ -61,5 +68,6 @@ export function exitCommandsRunning(dir: string): boolean {
 export async function removeStoreDir(dir: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (exitCommandsRunning(dir) && Date.now() < deadline) await sleep(20);
+  releaseStoreNetworks(dir);
   rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeStoreDir } from './core-store.ts';
+import { releaseStoreNetworks } from './store-networks.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliPath = join(repoRoot, 'dist', 'cli', 'podbay.js');
@@ -92,6 +93,7 @@ export async function startServedHost(timeoutMs = 20_000, globalArgs: readonly s
         const pods = cli(['pod', 'ps', '-q']).stdout?.split('\n').filter(Boolean) ?? [];
         if (pods.length > 0) cli(['pod', 'rm', '-f', ...pods]);
         cli(['rm', '-f', '-a', '-t', '0']);
+        releaseStoreNetworks(base);
         // conmon's exit commands (`container cleanup`) may still be writing into the store.
         return removeStoreDir(base);
       }),

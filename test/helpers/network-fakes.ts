@@ -137,6 +137,7 @@ export function fakeNetworkEnv(extra: Partial<NetworkManagerOptions> = {}): Fake
       exec: host.exec,
       mounts: () => host.mounts,
       hostRoutes: () => [],
+      interfaceRoutes: () => [],
       portProbe: fakePortProbe(),
       interfaceExists: (name) => host.bridges.has(name),
       sysClassNet: join(dir, 'sys-class-net'),

@@ -3,7 +3,9 @@
 // container's network leaves on the host (links, firewall rules, namespaces, allocations).
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, readdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NetworkManager } from '../../main/core/network/network-manager.ts';
 import { defaultAardvarkPath, defaultNetavarkPath, networkChainHash } from '../../main/core/network/netavark.ts';
 import type { NetworkConfig } from '../../main/core/network/network-config.ts';
@@ -151,4 +153,26 @@ export async function eventually(check: () => boolean, timeoutMs = 3_000): Promi
 /** A random 64-hex container id. */
 export function containerId(): string {
   return Array.from({ length: 64 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+}
+
+/** GET http://host:port/path and its body, retried while nothing listens yet (a server starting in a container). */
+export async function httpGet(port: number, path = '/', host = '127.0.0.1', timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const req = request({ host, port, path, timeout: 2_000 }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
+        });
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.on('error', reject);
+        req.end();
+      });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
 }

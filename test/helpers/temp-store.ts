@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { releaseStoreNetworks } from './store-networks.ts';
 
 export interface TempStore {
   root: string;
@@ -16,6 +17,9 @@ export function makeTempStore(prefix = 'podbay-test-'): TempStore {
     dir,
     root: join(dir, 'root'),
     runRoot: join(dir, 'run'),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => {
+      releaseStoreNetworks(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

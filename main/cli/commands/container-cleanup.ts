@@ -32,6 +32,9 @@ export const command: CommandSpec = {
           exit = 125;
         }
       }
+      // Crash recovery on the way: networks of containers no longer live (a process killed while it
+      // started or stopped one) are torn down. Bridges stay: the next container reuses them.
+      await runtime.cleanupStaleNetworks({ sweep: false }).catch(() => undefined);
     } finally {
       runtime.shutdown(true);
     }

@@ -31,7 +31,9 @@ export const containerCreateFlags: Record<string, FlagSpec> = {
   'pids-limit': { type: 'string', description: 'Tune the container pids limit (-1 for unlimited)', valueName: 'N' },
   init: { type: 'boolean', description: 'Run an init inside the container that forwards signals and reaps processes' },
   rm: { type: 'boolean', description: 'Remove the container when it exits' },
-  network: { type: 'string', description: 'Network mode: none (default) or host', valueName: 'MODE' },
+  network: { type: 'string', multiple: true, description: 'Connect to a network: bridge (default), NAME[:ip=IP,alias=NAME,…], none or host', valueName: 'NETWORK' },
+  publish: { type: 'string', short: 'p', multiple: true, description: "Publish a container's port to the host: [ip:][hostPort:]containerPort[/protocol]", valueName: 'PORT' },
+  'publish-all': { type: 'boolean', short: 'P', description: "Publish the image's exposed ports to free host ports" },
   // Storage and restart
   volume: { type: 'string', short: 'v', multiple: true, description: 'Bind mount a host path or mount a named volume (created if missing): [SRC:]DST[:OPTS]', valueName: 'VOLUME' },
   mount: { type: 'string', multiple: true, description: 'Attach a filesystem mount: type=bind|volume|tmpfs,source=…,destination=…[,ro]', valueName: 'MOUNT' },
@@ -158,10 +160,9 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
   } else if (args.length === 0) {
     throw new PodbayError('ErrInvalidArg', 'a command is required with --rootfs');
   }
-  const network = flags.network as string | undefined;
-  if (network !== undefined && network !== 'none' && network !== 'host') {
-    throw new PodbayError('ErrNotImplemented', `network mode "${network}" is not supported yet: use none or host`);
-  }
+  // Repeating --network joins several networks (a comma separates options of one: NAME:ip=…,alias=…).
+  const network = stringList(flags.network);
+  const publish = stringList(flags.publish);
   const env = stringList(flags.env).map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
   const labels = keyValues(stringList(flags.label), 'label');
   const cpus = flags.cpus === undefined ? undefined : Number(flags.cpus);
@@ -187,7 +188,10 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
     ...(flags['stop-signal'] !== undefined ? { stopSignal: flags['stop-signal'] as string } : {}),
     ...(flags['stop-timeout'] !== undefined ? { stopTimeout: integer(flags['stop-timeout'] as string, 'stop-timeout', 0) } : {}),
     ...(flags.rm ? { autoRemove: true } : {}),
-    ...(network ? { network } : {}),
+    ...(network.length ? { network } : {}),
+    ...(publish.length ? { publish } : {}),
+    ...(flags['publish-all'] ? { publishAll: true } : {}),
+    ...(flags.pod !== undefined ? { pod: flags.pod as string } : {}),
     ...storage,
   };
 }

@@ -1,7 +1,7 @@
 // `podbay container inspect NAME…`: a JSON array as podman prints it (its field names), one entry per
 // container found; names not found are reported after the array, and the exit code is 125.
 import type { ContainerInspect } from '../../../shared/types/containers.ts';
-import { inspectContainer } from '../../core/container-inspect.ts';
+import { inspectContainerWithNetwork } from '../../core/container-inspect.ts';
 import type { CommandSpec } from '../command.ts';
 import { inspectEach } from './inspect-each.ts';
 import { podmanState } from './ps.ts';
@@ -70,7 +70,33 @@ function toPodmanInspect(c: ContainerInspect) {
       LogConfig: { Type: 'k8s-file', Path: c.logPath, Size: c.logSizeMax !== undefined && c.logSizeMax > 0 ? String(c.logSizeMax) : '0B' },
       Binds: (c.mounts ?? []).filter((m) => m.type !== 'tmpfs').map((m) => `${m.name ?? m.source}:${m.destination}:${[m.rw ? 'rw' : 'ro', m.propagation, ...m.options].filter(Boolean).join(',')}`),
       Tmpfs: Object.fromEntries((c.mounts ?? []).filter((m) => m.type === 'tmpfs').map((m) => [m.destination, [m.rw ? 'rw' : 'ro', ...m.options].join(',')])),
+      NetworkMode: c.networkSettings.mode,
+      PortBindings: podmanPortBindings(c),
     },
+    NetworkSettings: podmanNetworkSettings(c),
+  };
+}
+
+/** podman's `"80/tcp": [{HostIp, HostPort}]`, one key per container port of a range. */
+function podmanPortBindings(c: ContainerInspect): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of c.ports) {
+    for (let i = 0; i < p.range; i++) (out[`${p.containerPort + i}/${p.protocol}`] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort === 0 ? '' : String(p.hostPort + i) });
+  }
+  return out;
+}
+
+function podmanNetworkSettings(c: ContainerInspect) {
+  const endpoint = (n: ContainerInspect['networkSettings']['networks'][number] | undefined) => {
+    const v4 = n?.addresses.find((a) => !a.includes(':'));
+    return { Gateway: n?.gateway ?? '', IPAddress: v4?.split('/')[0] ?? '', IPPrefixLen: v4 ? Number(v4.split('/')[1]) : 0, MacAddress: n?.macAddress ?? '' };
+  };
+  const first = c.networkSettings.networks[0];
+  return {
+    ...endpoint(first),
+    Ports: podmanPortBindings(c),
+    SandboxKey: c.networkSettings.netnsPath ?? '',
+    Networks: Object.fromEntries(c.networkSettings.networks.map((n) => [n.network, { ...endpoint(n), NetworkID: n.network, Aliases: n.aliases }])),
   };
 }
 
@@ -83,8 +109,7 @@ export const command: CommandSpec = {
     format: { type: 'string', short: 'f', description: "Output format: 'json' (default)", valueName: 'FORMAT' },
   },
   examples: ['podbay container inspect web'],
-  run: (run) => inspectEach(run, (runtime, nameOrId) => {
-    const ctr = runtime.lookupContainer(nameOrId);
-    return toPodmanInspect(inspectContainer(ctr, runtime.state(), { ...runtime.containerPaths(ctr.id()), graphRoot: runtime.settings().storage.graphRoot }));
+  run: (run) => inspectEach(run, async (runtime, nameOrId) => {
+    return toPodmanInspect(await inspectContainerWithNetwork(runtime, runtime.lookupContainer(nameOrId)));
   }),
 };

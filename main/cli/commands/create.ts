@@ -2,7 +2,7 @@
 // container in the `configured` state (podman's "Created"), printing its full id. The image is pulled
 // first as `--pull` says (missing by default), its progress on stderr. Flags come before IMAGE; use
 // `--` before a command whose arguments start with a dash.
-import { withAnnotations, withPod } from '../../core/container-config.ts';
+import { withAnnotations } from '../../core/container-config.ts';
 import type { ContainerOption } from '../../core/container-config.ts';
 import { createContainer } from '../../core/container-create.ts';
 import type { CommandSpec } from '../command.ts';
@@ -27,7 +27,6 @@ export const command: CommandSpec = {
     if (Object.keys(annotations).length) extra.push(withAnnotations(annotations));
     const runtime = await openCliRuntime(run);
     try {
-      if (run.flags.pod !== undefined) extra.push(withPod(runtime.lookupPod(run.flags.pod as string)));
       const ctr = await createContainer(runtime, input, extra, { signal: run.signal }, await pullHooks(run, input));
       run.io.stdout(`${ctr.id()}\n`);
     } finally {

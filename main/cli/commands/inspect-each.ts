@@ -14,7 +14,7 @@ export async function inspectEach(run: CommandRun, inspectOne: (runtime: Runtime
   try {
     for (const nameOrId of args) {
       try {
-        found.push(inspectOne(runtime, nameOrId));
+        found.push(await inspectOne(runtime, nameOrId));
       } catch (error) {
         if (!(error instanceof PodbayError)) throw error;
         errors.push(`Error: ${error.message}\n`);

@@ -1,6 +1,6 @@
 // `podbay pod inspect POD…`: a JSON array (podman 5), one entry per pod found; names not found are
 // reported after it, and the exit code is 125.
-import { inspectPod } from '../../core/pod-inspect.ts';
+import { inspectPodWithNetwork } from '../../core/pod-inspect.ts';
 import type { CommandSpec } from '../command.ts';
 import { inspectEach } from './inspect-each.ts';
 import { toPodmanPodJson } from './pod-ps.ts';
@@ -14,5 +14,5 @@ export const command: CommandSpec = {
     format: { type: 'string', short: 'f', description: "Output format: 'json' (default)", valueName: 'FORMAT' },
   },
   examples: ['podbay pod inspect web'],
-  run: (run) => inspectEach(run, (runtime, nameOrId) => toPodmanPodJson(inspectPod(runtime.lookupPod(nameOrId), runtime.state()))),
+  run: (run) => inspectEach(run, async (runtime, nameOrId) => toPodmanPodJson(await inspectPodWithNetwork(runtime, runtime.lookupPod(nameOrId)))),
 };

@@ -1,11 +1,10 @@
 // `podbay pod ps`: podman pod ps — table, `--format json` with podman's field names, `-q` ids only.
-import { PodbayError } from '../../../shared/errors.ts';
 import { humanDuration } from '../../../shared/types/containers.ts';
 import type { PodListItem } from '../../../shared/types/pods.ts';
 import { parseFilterArgs } from '../../core/container-filters.ts';
 import { listPodItems } from '../../core/pod-inspect.ts';
 import type { CommandSpec } from '../command.ts';
-import { openCliRuntime, podmanState, stringList, tabulate } from './ps.ts';
+import { listFormat, openCliRuntime, podmanPort, podmanState, stringList, tabulate } from './ps.ts';
 
 export function toPodmanPodJson(pod: PodListItem) {
   return {
@@ -16,7 +15,8 @@ export function toPodmanPodJson(pod: PodListItem) {
     InfraId: pod.infraContainerId ?? '',
     Name: pod.name,
     Namespace: '',
-    Networks: [],
+    Networks: pod.networks,
+    Ports: pod.ports.map(podmanPort),
     Status: pod.status,
     Labels: pod.labels,
   };
@@ -37,13 +37,12 @@ export const command: CommandSpec = {
   examples: ['podbay pod ps', 'podbay pod ps --format json --filter label=tier=front'],
   async run(run) {
     const { flags, io } = run;
-    const format = (flags.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(format)}: use table or json`);
+    const format = listFormat(flags);
     const filters = parseFilterArgs(stringList(flags.filter));
     const runtime = await openCliRuntime(run);
     let pods: PodListItem[];
     try {
-      pods = listPodItems(runtime, filters);
+      pods = await listPodItems(runtime, filters);
     } finally {
       runtime.shutdown(true);
     }

@@ -2,6 +2,7 @@
 // id of each pod removed, `Error: …` for the others (exit 1: no such pod, 2: active containers, else 125).
 import { removePods } from '../../core/runtime-batch.ts';
 import type { CommandSpec } from '../command.ts';
+import { printRemovals } from './print-removals.ts';
 import { openCliRuntime } from './ps.ts';
 
 export const command: CommandSpec = {
@@ -23,15 +24,6 @@ export const command: CommandSpec = {
     } finally {
       runtime.shutdown(true);
     }
-    let exit = 0;
-    for (const report of reports) {
-      if (!report.error) {
-        io.stdout(`${report.id}\n`);
-        continue;
-      }
-      io.stderr(`Error: ${report.error.message}\n`);
-      exit = Math.max(exit, report.error.code === 'ErrNoSuchPod' ? 1 : report.error.code === 'ErrCtrStateInvalid' ? 2 : 125);
-    }
-    return exit;
+    return printRemovals(io, reports, (r) => r.id ?? r.nameOrId, { missing: 'ErrNoSuchPod', busy: 'ErrCtrStateInvalid' });
   },
 };

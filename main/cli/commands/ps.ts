@@ -3,6 +3,8 @@
 import { PodbayError } from '../../../shared/errors.ts';
 import { containerStatusText, humanDuration } from '../../../shared/types/containers.ts';
 import type { ContainerListItem } from '../../../shared/types/containers.ts';
+import { formatPublishedPorts } from '../../../shared/types/networks.ts';
+import type { PublishedPort } from '../../../shared/types/networks.ts';
 import { listContainerItems } from '../../core/container-inspect.ts';
 import { parseFilterArgs } from '../../core/container-filters.ts';
 import { Runtime } from '../../core/runtime.ts';
@@ -21,6 +23,13 @@ export async function openCliRuntime(run: CommandRun): Promise<Runtime> {
   return Runtime.forPaths(ctx.paths, { ociRuntime: run.global.runtime, events: ctx.events });
 }
 
+/** `--format`: table (default) or json, as podman's list commands take it; anything else → ErrInvalidArg. */
+export function listFormat(flags: CommandRun['flags']): 'table' | 'json' {
+  const format = (flags.format as string | undefined) ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(format)}: use table or json`);
+  return format;
+}
+
 export function stringList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
@@ -35,6 +44,11 @@ export function podmanState(state: ContainerListItem['state']): string {
   if (state === 'configured') return 'created';
   if (state === 'created') return 'initialized';
   return state;
+}
+
+/** podman's ps JSON port (netavark's PortMapping field names). */
+export function podmanPort(p: PublishedPort) {
+  return { host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: p.range, protocol: p.protocol };
 }
 
 function toPodmanJson(item: ContainerListItem, now: number) {
@@ -53,11 +67,11 @@ function toPodmanJson(item: ContainerListItem, now: number) {
     Mounts: [],
     Names: [item.name],
     Namespaces: {},
-    Networks: [],
+    Networks: item.networks,
     Pid: item.pid,
     Pod: item.podId ?? '',
     PodName: item.podName ?? '',
-    Ports: null,
+    Ports: item.ports.length ? item.ports.map(podmanPort) : null,
     Rootfs: item.rootfs ?? '',
     Size: null,
     StartedAt: unix(item.startedAt),
@@ -83,13 +97,12 @@ export const command: CommandSpec = {
   examples: ['podbay ps -a', 'podbay ps -a --format json', 'podbay ps --filter status=exited --filter label=app=web'],
   async run(run) {
     const { flags, io } = run;
-    const format = (flags.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json') throw new PodbayError('ErrInvalidArg', `unsupported format ${JSON.stringify(format)}: use table or json`);
+    const format = listFormat(flags);
     const filters = parseFilterArgs(stringList(flags.filter));
     const runtime = await openCliRuntime(run);
     let items: ContainerListItem[];
     try {
-      items = listContainerItems(runtime, { all: flags.all === true || Object.keys(filters).length > 0, filters });
+      items = await listContainerItems(runtime, { all: flags.all === true || Object.keys(filters).length > 0, filters });
     } finally {
       runtime.shutdown(true);
     }
@@ -110,7 +123,7 @@ export const command: CommandSpec = {
           !noTrunc && cmd.length > 17 ? `${cmd.slice(0, 17)}...` : cmd,
           `${humanDuration(now - Date.parse(item.createdAt))} ago`,
           containerStatusText(item, now),
-          '',
+          formatPublishedPorts(item.ports),
           item.name,
         ]);
       }

@@ -5,6 +5,7 @@ import { PodbayError } from '../../../shared/errors.ts';
 import type { CommandSpec } from '../command.ts';
 import { removeContainers } from '../../core/runtime-batch.ts';
 import { timeoutFlag } from './container-action.ts';
+import { printRemovals } from './print-removals.ts';
 import { openCliRuntime } from './ps.ts';
 
 export const command: CommandSpec = {
@@ -32,17 +33,7 @@ export const command: CommandSpec = {
     } finally {
       runtime.shutdown(true);
     }
-    let exit = 0;
-    for (const report of reports) {
-      if (!report.error) {
-        // podman prints what was typed; with --all, the full ids.
-        io.stdout(`${report.nameOrId}\n`);
-        continue;
-      }
-      io.stderr(`Error: ${report.error.message}\n`);
-      const code = report.error.code === 'ErrNoSuchCtr' ? 1 : report.error.code === 'ErrCtrStateInvalid' ? 2 : 125;
-      exit = Math.max(exit, code);
-    }
-    return exit;
+    // podman prints what was typed; with --all, the full ids.
+    return printRemovals(io, reports, (r) => r.nameOrId, { missing: 'ErrNoSuchCtr', busy: 'ErrCtrStateInvalid' });
   },
 };

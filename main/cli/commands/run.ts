@@ -4,7 +4,7 @@
 // exit with the container's exit code. -d prints the id and leaves it running. --rm removes it after
 // it exits (this process does it, and conmon's exit command does it if this process is gone).
 import { PodbayError, hasCode } from '../../../shared/errors.ts';
-import { withAnnotations, withPod } from '../../core/container-config.ts';
+import { withAnnotations } from '../../core/container-config.ts';
 import type { ContainerOption } from '../../core/container-config.ts';
 import { createContainer } from '../../core/container-create.ts';
 import { runExitCode } from '../../core/container-lifecycle.ts';
@@ -37,7 +37,6 @@ export const command: CommandSpec = {
     if (Object.keys(annotations).length) extra.push(withAnnotations(annotations));
     const runtime = await openCliRuntime(run);
     try {
-      if (flags.pod !== undefined) extra.push(withPod(runtime.lookupPod(flags.pod as string)));
       const hooks = await pullHooks(run, input);
       if (flags.detach) {
         const ctr = await createContainer(runtime, { ...input, start: true }, extra, { signal: run.signal }, hooks);

@@ -30,6 +30,8 @@ export interface NetnsTools {
 export const defaultNetnsTools: NetnsTools = { unshare: '/usr/bin/unshare', mount: '/usr/bin/mount', umount: '/usr/bin/umount' };
 
 const netnsNamePattern = /^netns-[0-9a-f-]{36}$/;
+/** A bridge sweep's throwaway namespace: made and removed under the netavark lease, never a container's. */
+const sweepNamePattern = /^netns-sweep-[0-9a-f-]{36}$/;
 
 /**
  * Mount points of this process's mount namespace (field 5 of mountinfo, octal escapes decoded),
@@ -72,10 +74,20 @@ export class NetnsManager {
     this.prepared = true;
   }
 
-  /** Creates a new, empty network namespace (only `lo`, down) and returns the path that holds it. */
-  async create(signal?: AbortSignal): Promise<string> {
+  /** A fresh path for create(): a caller records it first, so cleanup never mistakes the namespace for a stray. */
+  newPath(): string {
+    return join(this.dir, `netns-${randomUUID()}`);
+  }
+
+  /** A path for a bridge sweep's namespace: listed apart (listSweeps), so no cleanup takes it for a container's. */
+  newSweepPath(): string {
+    return join(this.dir, `netns-sweep-${randomUUID()}`);
+  }
+
+  /** Creates a new, empty network namespace (only `lo`, down) at `path` (default a new one) and returns it. */
+  async create(signal?: AbortSignal, path: string = this.newPath()): Promise<string> {
+    if (!this.owns(path) && !this.isSweep(path)) throw new PodbayError('ErrInvalidArg', `${path} is not a network namespace path of ${this.dir}`);
     await this.prepare(signal);
-    const path = join(this.dir, `netns-${randomUUID()}`);
     // The mount point must exist; mode 0 as podman: nobody reads the file, it only anchors the mount.
     closeSync(openSync(path, 'wx', 0o000));
     try {
@@ -119,7 +131,7 @@ export class NetnsManager {
 
   /** Unmounts and deletes a namespace file. Idempotent: a missing or unmounted file is fine. */
   async remove(path: string, signal?: AbortSignal): Promise<void> {
-    if (!this.owns(path) && path !== join(this.dir, 'netns-scratch')) throw new PodbayError('ErrInvalidArg', `${path} is not a network namespace of ${this.dir}`);
+    if (!this.owns(path) && !this.isSweep(path) && path !== join(this.dir, 'netns-scratch')) throw new PodbayError('ErrInvalidArg', `${path} is not a network namespace of ${this.dir}`);
     if (this.mounts().has(path)) {
       const result = await this.exec(this.tools.umount, ['--lazy', path], { signal, timeoutMs: 10_000 });
       // A concurrent remove may have unmounted it between our check and umount: check again.
@@ -141,12 +153,25 @@ export class NetnsManager {
 
   /** Namespace files of containers present in the directory (mounted or not); not the scratch one. */
   list(): string[] {
+    return this.filesMatching(netnsNamePattern);
+  }
+
+  /** Sweep namespaces present (a sweep under way, or one a crash interrupted). */
+  listSweeps(): string[] {
+    return this.filesMatching(sweepNamePattern);
+  }
+
+  private filesMatching(pattern: RegExp): string[] {
     try {
-      return readdirSync(this.dir).filter((name) => netnsNamePattern.test(name)).map((name) => join(this.dir, name));
+      return readdirSync(this.dir).filter((name) => pattern.test(name)).map((name) => join(this.dir, name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+  }
+
+  isSweep(path: string): boolean {
+    return path.startsWith(`${this.dir}/`) && sweepNamePattern.test(path.slice(this.dir.length + 1));
   }
 
   isMounted(path: string): boolean {

@@ -41,7 +41,6 @@ export interface NetworkConfig {
 
 export const defaultNetworkName = 'podbay';
 export const defaultNetworkInterface = 'podbay0';
-export const defaultNetworkSubnet = '10.88.0.0/16';
 export const bridgeNamePrefix = 'podbay';
 
 /** podman's network name rule (common/libnetwork/util `NameRegex`). */
@@ -59,16 +58,33 @@ const bridgeOptions: Record<string, (value: string) => boolean> = {
 /** libpod's ErrNetworkInUse: refusing to remove a network that containers still use. */
 export const networkInUseCode = 'ErrNetworkInUse' as const;
 
-/** The default network, as podman synthesises "podman": its id is the sha256 of its name. */
-export function defaultNetworkConfig(now: Date = new Date()): NetworkConfig {
+/**
+ * The default network as podbay.conf's [network] section sets it (containers.conf `default_network`,
+ * `default_subnet`): null subnet and interface are chosen when the network is first used.
+ */
+export interface DefaultNetworkSettings {
+  name: string;
+  /** A CIDR; null: the first free 10.89.N.0/24 of the pool (podman's default_subnet_pools). */
+  subnet: string | null;
+  /** The bridge; null: podbay0, or the next free podbayN when the host already has one. */
+  interface: string | null;
+}
+
+export const defaultNetworkSettings: DefaultNetworkSettings = { name: defaultNetworkName, subnet: null, interface: null };
+
+/**
+ * The default network, as podman synthesises "podman": its id is the sha256 of its name, DNS is off,
+ * and its gateway is the subnet's first host address.
+ */
+export function defaultNetworkConfig(subnet: string, networkInterface: string, name: string = defaultNetworkName, now: Date = new Date()): NetworkConfig {
   return {
-    name: defaultNetworkName,
-    id: createHash('sha256').update(defaultNetworkName).digest('hex'),
+    name,
+    id: createHash('sha256').update(name).digest('hex'),
     driver: 'bridge',
-    network_interface: defaultNetworkInterface,
+    network_interface: networkInterface,
     created: now.toISOString(),
-    subnets: [{ subnet: defaultNetworkSubnet, gateway: '10.88.0.1' }],
-    ipv6_enabled: false,
+    subnets: normalizeSubnets(name, [{ subnet }], true),
+    ipv6_enabled: subnet.includes(':'),
     internal: false,
     dns_enabled: false,
     ipam_options: { driver: 'host-local' },
@@ -305,7 +321,16 @@ function syncDir(dir: string): void {
  * reads them over netlink: a new network must not shadow a route the host already uses.
  */
 export function readHostRoutes(procNet = '/proc/net'): IpNet[] {
-  const routes: IpNet[] = [];
+  return readDeviceRoutes(procNet).map((r) => r.net);
+}
+
+/** The routes of one interface (a bridge's own subnets, from the addresses on it). */
+export function readInterfaceRoutes(device: string, procNet = '/proc/net'): IpNet[] {
+  return readDeviceRoutes(procNet).filter((r) => r.device === device).map((r) => r.net);
+}
+
+function readDeviceRoutes(procNet: string): { device: string; net: IpNet }[] {
+  const routes: { device: string; net: IpNet }[] = [];
   try {
     for (const line of readFileSync(join(procNet, 'route'), 'utf8').split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
@@ -315,7 +340,7 @@ export function readHostRoutes(procNet = '/proc/net'): IpNet[] {
       if (dest === null || maskValue === null || maskValue === 0n) continue;
       const prefix = maskValue.toString(2).replace(/0+$/, '').length;
       const net = parseCidr(`${formatIp({ family: 4, value: dest })}/${prefix}`);
-      if (net) routes.push(net);
+      if (net) routes.push({ device: f[0] ?? '', net });
     }
   } catch {
     // no /proc/net/route (not Linux, or no IPv4): nothing to avoid
@@ -328,7 +353,7 @@ export function readHostRoutes(procNet = '/proc/net'): IpNet[] {
       const device = f[9] ?? '';
       // Link-local, multicast and loopback routes exist on every host and never collide with ours.
       if (prefix === 0 || device === 'lo' || /^(fe80|ff)/.test(f[0] ?? '')) continue;
-      routes.push({ family: 6, address: BigInt(`0x${f[0]}`), network: BigInt(`0x${f[0]}`), prefix });
+      routes.push({ device, net: { family: 6, address: BigInt(`0x${f[0]}`), network: BigInt(`0x${f[0]}`), prefix } });
     }
   } catch {
     // no IPv6

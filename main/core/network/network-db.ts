@@ -96,16 +96,22 @@ export class NetworkDb {
       // NORMAL, not FULL: in WAL mode it stays consistent, and what a power loss could undo (the last
       // allocations or the lease) belongs to containers the power loss has stopped anyway.
       db.pragma('synchronous = NORMAL');
-      db.transaction(() => {
+      const check = () => {
         const version = db.pragma('user_version', { simple: true }) as number;
         if (version > schemaVersion) {
           throw new PodbayError('ErrStoreTooNew', `network database ${path} has schema ${version}; this Podbay knows up to ${schemaVersion}`);
         }
-        if (version < schemaVersion) {
-          db.exec(schema);
-          db.pragma(`user_version = ${schemaVersion}`);
-        }
-      }).immediate();
+        return version;
+      };
+      // The usual case reads the version without the write lock; only a new or older file takes it.
+      if (check() < schemaVersion) {
+        db.transaction(() => {
+          if (check() < schemaVersion) {
+            db.exec(schema);
+            db.pragma(`user_version = ${schemaVersion}`);
+          }
+        }).immediate();
+      }
     } catch (error) {
       db.close();
       const code = (error as { code?: unknown }).code;
@@ -139,6 +145,12 @@ export class NetworkDb {
         .run(token, self.pid, self.startTime, self.bootId);
       return true;
     });
+  }
+
+  /** Whether a live process holds the lease now (a netavark run or a sweep is under way). */
+  leaseHeld(self: ProcessIdentity): boolean {
+    const row = this.db.prepare('SELECT pid, start_time, boot_id FROM lease WHERE id = 1').get() as { pid: number; start_time: string; boot_id: string } | undefined;
+    return row !== undefined && holderAlive({ pid: row.pid, startTime: row.start_time, bootId: row.boot_id }, self);
   }
 
   releaseLease(token: string): void {

@@ -33,16 +33,17 @@ import type { NetnsTools } from './netns.ts';
 import {
   bridgeNamePrefix,
   defaultNetworkConfig,
-  defaultNetworkName,
+  defaultNetworkSettings,
   networkInUseCode,
   NetworkFileStore,
   newNetworkId,
   normalizeSubnets,
   readHostRoutes,
+  readInterfaceRoutes,
   validateNetworkConfig,
   validateNetworkName,
 } from './network-config.ts';
-import type { NetworkConfig, NetworkSubnet } from './network-config.ts';
+import type { DefaultNetworkSettings, NetworkConfig, NetworkSubnet } from './network-config.ts';
 import { NetworkDb, networkDbFileName } from './network-db.ts';
 import type { Connection, ConnectionOptions } from './network-db.ts';
 import { assertNoOverlap, resolveHostPorts, socketPortProbe } from './port-mappings.ts';
@@ -59,6 +60,8 @@ export interface NetworkManagerOptions {
   mounts?: () => Map<string, { shared: boolean }>;
   /** The host's routes a new subnet must not overlap; default reads /proc/net. */
   hostRoutes?: () => IpNet[];
+  /** The routes of one host interface (whose subnets a bridge carries); default reads /proc/net. */
+  interfaceRoutes?: (name: string) => IpNet[];
   portProbe?: PortProbe;
   /** Does /sys/class/net/<name> exist? Used to pick a bridge name nobody uses. */
   interfaceExists?: (name: string) => boolean;
@@ -69,6 +72,8 @@ export interface NetworkManagerOptions {
   /** For the one chain netavark 1.4 can leave behind (see dropPortChain). */
   iptablesPath?: string;
   ip6tablesPath?: string;
+  /** The default network's name, subnet and bridge (podbay.conf [network]); default podbay from the pool. */
+  defaultNetwork?: DefaultNetworkSettings;
 }
 
 export interface NetworkCreateOptions {
@@ -165,11 +170,23 @@ export interface NetworkSetupReport {
   portMappings: PortMapping[];
 }
 
+/**
+ * A setup whose namespace exists and is recorded, with netavark still to run: the OCI runtime can
+ * create the container in `netnsPath` while `complete()` configures it (both need only the path).
+ */
+export interface PendingNetworkSetup {
+  readonly netnsPath: string;
+  /** Runs netavark; on failure everything of this setup is undone (namespace, rules, addresses) and the error thrown. */
+  complete(): Promise<NetworkSetupReport>;
+}
+
 export interface NetworkCleanupOptions {
   /** True while the container's process may still use its namespace (running, paused, stopping). */
   isLive: (containerId: string) => boolean;
   /** True while the container exists at all; connections of those that don't are forgotten. */
   exists?: (containerId: string) => boolean;
+  /** Also take down idle bridges (sweepIdleBridges); default true. The exit-command path skips it. */
+  sweep?: boolean;
   signal?: AbortSignal;
 }
 
@@ -194,6 +211,7 @@ export class NetworkManager {
   readonly netavark: Netavark;
   readonly attachmentsDir: string;
   private readonly hostRoutes: () => IpNet[];
+  private readonly interfaceRoutes: (name: string) => IpNet[];
   private readonly portProbe: PortProbe;
   private readonly interfaceExists: (name: string) => boolean;
   private readonly sysClassNet: string;
@@ -201,8 +219,11 @@ export class NetworkManager {
   private leaseChain: Promise<void> = Promise.resolve();
   private readonly exec: Exec;
   private readonly iptables: { 4: string; 6: string };
+  /** The default network's settings; `defaultNetwork.name` is the network `bridge` means. */
+  readonly defaultNetwork: DefaultNetworkSettings;
 
   constructor(options: NetworkManagerOptions) {
+    this.defaultNetwork = { ...(options.defaultNetwork ?? defaultNetworkSettings) };
     const exec = options.exec ?? realExec;
     this.exec = exec;
     this.iptables = { 4: options.iptablesPath ?? '/usr/sbin/iptables', 6: options.ip6tablesPath ?? '/usr/sbin/ip6tables' };
@@ -215,6 +236,7 @@ export class NetworkManager {
     this.netavark = new Netavark({ binary: options.netavarkPath, aardvarkBinary: options.aardvarkPath, configDir: join(options.runRoot, 'networks'), exec });
     this.attachmentsDir = join(options.runRoot, 'network-attachments');
     this.hostRoutes = options.hostRoutes ?? (() => readHostRoutes());
+    this.interfaceRoutes = options.interfaceRoutes ?? ((name) => readInterfaceRoutes(name));
     this.portProbe = options.portProbe ?? socketPortProbe;
     this.sysClassNet = options.sysClassNet ?? '/sys/class/net';
     this.interfaceExists = options.interfaceExists ?? ((name) => existsSync(join(this.sysClassNet, name)));
@@ -244,9 +266,15 @@ export class NetworkManager {
     }));
   }
 
+  /** Every network definition, sorted by name, the default one included (created on first use). */
+  all(): NetworkConfig[] {
+    this.ensureDefault();
+    return this.readNetworks();
+  }
+
   /** A network by name, full id or unique id prefix → ErrNoSuchNetwork when none. */
   get(nameOrId: string): NetworkConfig {
-    if (nameOrId === defaultNetworkName) this.ensureDefault();
+    if (nameOrId === this.defaultNetwork.name) this.ensureDefault();
     const networks = this.readNetworks();
     const byName = networks.find((n) => n.name === nameOrId);
     if (byName) return byName;
@@ -338,7 +366,7 @@ export class NetworkManager {
    */
   async remove(nameOrId: string, options: NetworkRemoveOptions = {}): Promise<NetworkRemoveReport> {
     const config = this.get(nameOrId);
-    if (config.name === defaultNetworkName) throw new PodbayError('ErrInvalidArg', `the default network ${defaultNetworkName} cannot be removed`);
+    if (config.name === this.defaultNetwork.name) throw new PodbayError('ErrInvalidArg', `the default network ${config.name} cannot be removed`);
     const connected = this.db.connectionsTo(config.name).map((c) => c.containerId);
     const extra = options.usedBy ? await options.usedBy(config) : [];
     const users = [...new Set([...connected, ...extra])];
@@ -347,7 +375,7 @@ export class NetworkManager {
     }
     for (const id of connected) await this.disconnect(id, config.name, { signal: options.signal });
     // A bridge kept up by keepBridge teardowns goes with its network.
-    if (this.interfaceExists(config.network_interface) && !this.readAttachments().some((a) => a.options.network_info[config.name])) {
+    if (this.interfaceExists(config.network_interface) && this.bridgeIsOurs(config) && !this.readAttachments().some((a) => a.options.network_info[config.name])) {
       await this.sweepBridge(config, options.signal);
     }
     this.db.immediate(() => {
@@ -358,18 +386,27 @@ export class NetworkManager {
     return { name: config.name, id: config.id, containers: users };
   }
 
-  /** Writes the default network's file if it is missing (first use), as podman synthesises "podman". */
+  /**
+   * Writes the default network's file if it is missing (first use), as podman synthesises "podman".
+   * Its subnet and bridge are the settings' or, when those are null, the first free ones at that
+   * moment: a 10.89.N.0/24 no network of ours and no host route uses (so it never shadows podman's
+   * own 10.88.0.0/16 "podman" network), and podbay0 unless the host has that interface already.
+   */
   ensureDefault(): NetworkConfig {
-    const existing = this.readNetworks().find((n) => n.name === defaultNetworkName);
+    const { name } = this.defaultNetwork;
+    const existing = this.readNetworks().find((n) => n.name === name);
     if (existing) return existing;
+    const routes = this.defaultNetwork.subnet === null ? this.hostRoutes() : [];
     return this.db.immediate(() => {
-      const again = this.readNetworks().find((n) => n.name === defaultNetworkName);
+      const networks = this.readNetworks();
+      const again = networks.find((n) => n.name === name);
       if (again) return again;
-      const config = defaultNetworkConfig(this.now());
-      // Checked on its own: not against host routes (podman's own default, 10.88/16 on podman0, may
-      // be up) nor against networks made before it existed — the definition must exist regardless,
-      // and a clash shows at setup.
-      validateNetworkConfig(config, []);
+      const subnet = this.defaultNetwork.subnet ?? this.freeSubnet(networks, routes);
+      const bridge = this.defaultNetwork.interface ?? this.freeBridgeName(networks, 0);
+      const config = defaultNetworkConfig(subnet, bridge, name, this.now());
+      // Checked against our other networks, not against host routes: a bridge of ours already up
+      // with this subnet routes it, and the definition must exist regardless (a clash shows at setup).
+      validateNetworkConfig(config, networks);
       this.files.write(config);
       return config;
     });
@@ -486,30 +523,41 @@ export class NetworkManager {
   /**
    * Brings a container's networks up before its process starts: a new namespace, one address per
    * subnet of every connected network, netavark setup with the port mappings. Already up → the
-   * existing attachment (idempotent). No connections → ErrInvalidArg. Host ports in use, by the host
-   * or another container of ours → ErrInvalidArg. On any failure everything done so far is undone.
+   * existing attachment (idempotent). A container connected to no network (all disconnected) gets
+   * a namespace with only loopback. Host ports in use, by the host or another container of ours →
+   * ErrInvalidArg. On any failure everything done so far is undone.
    */
   async setup(container: ContainerRef, options: NetworkSetupOptions = {}): Promise<NetworkSetupReport> {
+    return (await this.beginSetup(container, options)).complete();
+  }
+
+  /**
+   * The first half of setup: checks the port mappings, creates (or adopts) the namespace and records
+   * the attachment in its `setting-up` phase, so a crash from here on is torn down completely. The
+   * returned `complete()` runs netavark. A failure here has undone its own part.
+   */
+  async beginSetup(container: ContainerRef, options: NetworkSetupOptions = {}): Promise<PendingNetworkSetup> {
     const { signal } = options;
     const existing = this.readAttachment(container.id);
     if (existing?.phase === 'up' && existing.status && this.netns.isMounted(existing.netnsPath)) {
-      return { netnsPath: existing.netnsPath, status: existing.status, portMappings: existing.options.port_mappings ?? [] };
+      const report: NetworkSetupReport = { netnsPath: existing.netnsPath, status: existing.status, portMappings: existing.options.port_mappings ?? [] };
+      return { netnsPath: report.netnsPath, complete: async () => report };
     }
     if (existing) await this.teardown(container.id, { signal });
     const connections = this.db.connectionsOf(container.id);
-    if (connections.length === 0) throw new PodbayError('ErrInvalidArg', `container ${container.id.slice(0, 12)} is connected to no network`);
     const networks = connections.map((c) => this.get(c.network));
+    if (options.netnsPath !== undefined && !this.netns.owns(options.netnsPath)) {
+      throw new PodbayError('ErrInvalidArg', `${options.netnsPath} is not a namespace made by this network manager`);
+    }
 
-    const requested = [...(options.portMappings ?? [])];
+    const requested = connections.length ? [...(options.portMappings ?? [])] : [];
     for (const other of this.readAttachments()) {
       if (other.containerId !== container.id) assertNoOverlap(requested, other.options.port_mappings ?? [], `container ${other.containerName}`);
     }
-    const portMappings = await resolveHostPorts(requested, this.portProbe, signal);
-
     let netnsPath: string | null = null;
-    let attachmentWritten = false;
-    let netavarkStarted = false;
+    let attachment: NetworkAttachment;
     try {
+      const portMappings = await resolveHostPorts(requested, this.portProbe, signal);
       const netavarkOptions: NetavarkNetworkOptions = { container_id: container.id, container_name: container.name, networks: {}, network_info: {} };
       for (const [i, c] of connections.entries()) {
         const network = networks[i] as NetworkConfig;
@@ -518,46 +566,63 @@ export class NetworkManager {
       }
       if (portMappings.length) netavarkOptions.port_mappings = portMappings;
       if (options.dnsServers?.length) netavarkOptions.dns_servers = [...options.dnsServers];
-      if (options.netnsPath !== undefined && !this.netns.owns(options.netnsPath)) {
-        throw new PodbayError('ErrInvalidArg', `${options.netnsPath} is not a namespace made by this network manager`);
-      }
-      netnsPath = options.netnsPath ?? (await this.netns.create(signal));
-      const attachment: NetworkAttachment = {
+      attachment = {
         containerId: container.id,
         containerName: container.name,
-        netnsPath,
+        netnsPath: options.netnsPath ?? this.netns.newPath(),
         phase: 'setting-up',
         options: netavarkOptions,
         status: null,
         createdAt: this.now().toISOString(),
       };
+      // Recorded before the namespace exists: a cleanup in another process never takes it for a stray.
       this.writeAttachment(attachment);
-      attachmentWritten = true;
+      if (options.netnsPath === undefined) netnsPath = await this.netns.create(signal, attachment.netnsPath);
+    } catch (error) {
+      if (netnsPath) await this.netns.remove(netnsPath).catch(() => undefined);
+      this.ipam.release(container.id);
+      this.removeAttachment(container.id);
+      throw wrap(error, `setting up the network of container ${container.id.slice(0, 12)}`);
+    }
+    const recorded = attachment;
+    return { netnsPath: recorded.netnsPath, complete: () => this.completeSetup(recorded, networks, signal) };
+  }
+
+  private async completeSetup(attachment: NetworkAttachment, networks: readonly NetworkConfig[], signal?: AbortSignal): Promise<NetworkSetupReport> {
+    const { containerId } = attachment;
+    const portMappings = attachment.options.port_mappings ?? [];
+    if (Object.keys(attachment.options.networks).length === 0) {
+      // Connected to no network: the namespace keeps only loopback, netavark has nothing to do.
+      this.writeAttachment({ ...attachment, phase: 'up', status: {} });
+      return { netnsPath: attachment.netnsPath, status: {}, portMappings };
+    }
+    let netavarkStarted = false;
+    try {
       const status = await this.withLease(signal, () => {
         // Again under the lease, where it is authoritative: another process may have published the
         // same host port since the check above (a DNAT'd port is invisible to the bind probe).
         for (const other of this.readAttachments()) {
-          if (other.containerId !== container.id && other.phase === 'up') {
+          if (other.containerId !== containerId && other.phase === 'up') {
             assertNoOverlap(portMappings, other.options.port_mappings ?? [], `container ${other.containerName}`);
           }
         }
         netavarkStarted = true;
-        return this.netavark.setup(netnsPath as string, netavarkOptions, { signal });
+        return this.netavark.setup(attachment.netnsPath, attachment.options, { signal });
       });
       this.writeAttachment({ ...attachment, phase: 'up', status });
       if (portMappings.length) for (const network of networks) this.markPortChain(network.name, true);
-      return { netnsPath, status, portMappings };
+      return { netnsPath: attachment.netnsPath, status, portMappings };
     } catch (error) {
       // Undo in reverse, never letting a cleanup error hide the reason setup failed. Once netavark
       // ran (even cut short), its teardown must run too, and is not cancellable: it is the cleanup.
       if (netavarkStarted) {
-        await this.teardown(container.id).catch(() => undefined);
+        await this.teardown(containerId).catch(() => undefined);
       } else {
-        if (netnsPath) await this.netns.remove(netnsPath).catch(() => undefined);
-        this.ipam.release(container.id);
-        if (attachmentWritten) this.removeAttachment(container.id);
+        await this.netns.remove(attachment.netnsPath).catch(() => undefined);
+        this.ipam.release(containerId);
+        this.removeAttachment(containerId);
       }
-      throw wrap(error, `setting up the network of container ${container.id.slice(0, 12)}`);
+      throw wrap(error, `setting up the network of container ${containerId.slice(0, 12)}`);
     }
   }
 
@@ -572,7 +637,10 @@ export class NetworkManager {
    * simply unmounted — the kernel destroys it, and the veth with it, in the background, off our
    * critical path. The bridge and the network's shared rules stay up for the next container, as
    * Docker keeps docker0; sweepIdleBridges (or cleanupStale, or removing the network) takes them
-   * down. Without it, teardown is exactly podman's.
+   * down. A container with no published port on networks without DNS has no firewall or aardvark
+   * state of its own (netavark 1.4 adds only the network's shared rules for it), so then netavark
+   * is not run at all: unmounting the namespace is the whole teardown. Without keepBridge, teardown
+   * is exactly podman's.
    */
   async teardown(containerId: string, options: { signal?: AbortSignal; keepBridge?: boolean } = {}): Promise<void> {
     const attachment = this.readAttachment(containerId);
@@ -581,7 +649,7 @@ export class NetworkManager {
       return;
     }
     let failure: unknown = null;
-    if (Object.keys(attachment.options.networks).length > 0) {
+    if (Object.keys(attachment.options.networks).length > 0 && !(options.keepBridge && !hasContainerState(attachment))) {
       try {
         await this.withLease(options.signal, async () => {
           if (this.netns.isMounted(attachment.netnsPath) && !options.keepBridge) {
@@ -644,11 +712,24 @@ export class NetworkManager {
     const referenced = new Set(this.readAttachments().map((a) => a.netnsPath));
     for (const path of this.netns.list()) {
       if (referenced.has(path)) continue;
+      // A setup in another process records its namespace before making it: look again before removing.
+      if (this.readAttachments().some((a) => a.netnsPath === path)) continue;
       try {
         await this.netns.remove(path, signal);
         report.netnsRemoved.push(path);
       } catch (error) {
         report.problems.push((error as Error).message);
+      }
+    }
+    // A sweep's namespace outlives it only when the sweep was killed: then nobody holds the lease.
+    if (!this.db.leaseHeld(currentProcessIdentity())) {
+      for (const path of this.netns.listSweeps()) {
+        try {
+          await this.netns.remove(path, signal);
+          report.netnsRemoved.push(path);
+        } catch (error) {
+          report.problems.push((error as Error).message);
+        }
       }
     }
     // Only isLive decides: a container starting in another process holds its addresses a moment
@@ -662,9 +743,11 @@ export class NetworkManager {
       });
       report.connectionsForgotten = gone;
     }
-    const swept = await this.sweepIdleBridges({ signal });
-    report.bridgesRemoved = swept.bridgesRemoved;
-    report.problems.push(...swept.problems);
+    if (options.sweep !== false) {
+      const swept = await this.sweepIdleBridges({ signal });
+      report.bridgesRemoved = swept.bridgesRemoved;
+      report.problems.push(...swept.problems);
+    }
     return report;
   }
 
@@ -678,9 +761,14 @@ export class NetworkManager {
     const inUse = new Set(this.readAttachments().flatMap((a) => Object.values(a.options.network_info).map((n) => n.network_interface)));
     for (const network of this.readNetworks()) {
       if (inUse.has(network.network_interface) || !this.interfaceExists(network.network_interface)) continue;
+      if (!this.bridgeIsOurs(network)) {
+        result.problems.push(`bridge ${network.network_interface} carries another subnet than network ${network.name}'s: another store's, left alone`);
+        continue;
+      }
       try {
-        await this.sweepBridge(network, options.signal);
-        result.bridgesRemoved.push(network.network_interface);
+        if (!(await this.sweepBridge(network, options.signal))) continue;
+        if (this.interfaceExists(network.network_interface)) result.problems.push(`bridge ${network.network_interface} still has interfaces attached: it stays until the next sweep`);
+        else result.bridgesRemoved.push(network.network_interface);
       } catch (error) {
         result.problems.push((error as Error).message);
       }
@@ -711,9 +799,9 @@ export class NetworkManager {
   }
 
   /** podbay1, podbay2… (podbay0 is the default network's), skipping names used by a network or the host. */
-  private freeBridgeName(existing: readonly NetworkConfig[]): string {
+  private freeBridgeName(existing: readonly NetworkConfig[], from = 1): string {
     const taken = new Set(existing.map((n) => n.network_interface));
-    for (let n = 1; n < 100_000; n++) {
+    for (let n = from; n < 100_000; n++) {
       const name = `${bridgeNamePrefix}${n}`;
       if (!taken.has(name) && !this.interfaceExists(name)) return name;
     }
@@ -780,30 +868,47 @@ export class NetworkManager {
    * firewall chains, using netavark's own teardown logic: a throwaway container is set up on the
    * network and torn down, and as the last one leaving it takes the bridge and rules with it.
    */
-  private async sweepBridge(network: NetworkConfig, signal?: AbortSignal): Promise<void> {
+  private async sweepBridge(network: NetworkConfig, signal?: AbortSignal): Promise<boolean> {
     // Veths of keepBridge teardowns leave the bridge when the kernel destroys their namespaces, in
-    // the background; netavark sees the bridge idle only once they are gone.
-    for (let i = 0; i < 100 && this.bridgeMembers(network.network_interface) > 0; i++) await sleep(20);
+    // the background (seconds on a loaded host); netavark sees the bridge idle only once they are gone.
+    for (let i = 0; i < 500 && this.bridgeMembers(network.network_interface) > 0; i++) await sleep(20);
     const sweeperId = `podbay-sweep-${randomUUID()}`;
-    const netnsPath = await this.netns.create(signal);
-    try {
-      const allocations = this.ipam.allocate(network, sweeperId);
-      const options: NetavarkNetworkOptions = {
-        container_id: sweeperId,
-        container_name: sweeperId,
-        networks: { [network.name]: { interface_name: 'eth0', static_ips: allocations.map((a) => a.address) } },
-        network_info: { [network.name]: network },
-      };
-      await this.withLease(signal, async () => {
+    // All under the lease, the namespace included: a cleanup elsewhere leaves sweep namespaces alone
+    // while the lease is held, and removes those a crash left once it is free.
+    return this.withLease(signal, async () => {
+      // Another process may have brought a container up on it since the caller looked: not idle then.
+      if (this.readAttachments().some((a) => a.options.network_info[network.name])) return false;
+      const netnsPath = await this.netns.create(signal, this.netns.newSweepPath());
+      try {
+        const allocations = this.ipam.allocate(network, sweeperId);
+        const options: NetavarkNetworkOptions = {
+          container_id: sweeperId,
+          container_name: sweeperId,
+          networks: { [network.name]: { interface_name: 'eth0', static_ips: allocations.map((a) => a.address) } },
+          network_info: { [network.name]: network },
+        };
         await this.netavark.setup(netnsPath, options, { signal });
         await this.netavark.teardown(netnsPath, options, { signal });
         await this.dropPortChain(network);
         this.markPortChain(network.name, false);
-      });
-    } finally {
-      this.ipam.release(sweeperId);
-      await this.netns.remove(netnsPath);
-    }
+        return true;
+      } finally {
+        this.ipam.release(sweeperId);
+        await this.netns.remove(netnsPath);
+      }
+    });
+  }
+
+  /**
+   * Whether the host's bridge of that name is this network's: another store on the host may have
+   * a network with the same bridge name (chosen while ours was down), and its bridge must not be
+   * swept for ours. A bridge with no address tells nothing either way and is taken as ours.
+   */
+  private bridgeIsOurs(network: NetworkConfig): boolean {
+    const carried = this.interfaceRoutes(network.network_interface);
+    if (carried.length === 0) return true;
+    const ours = network.subnets.map((s) => parseCidr(s.subnet)).filter((n): n is IpNet => n !== null);
+    return carried.some((route) => ours.some((net) => net.family === route.family && net.prefix === route.prefix && net.network === route.network));
   }
 
   private bridgeMembers(bridge: string): number {
@@ -893,6 +998,11 @@ export class NetworkManager {
   private removeAttachment(containerId: string): void {
     rmSync(this.attachmentFile(containerId), { force: true });
   }
+}
+
+/** Whether netavark keeps anything for this container alone: DNAT rules for its ports, aardvark entries for its names. */
+function hasContainerState(attachment: NetworkAttachment): boolean {
+  return (attachment.options.port_mappings ?? []).length > 0 || Object.values(attachment.options.network_info).some((n) => n.dns_enabled);
 }
 
 function overlapsV4(a: IpNet, b: IpNet): boolean {

@@ -68,9 +68,12 @@ function parseRequest(value: string, network: string, opts: string): NetworkRequ
   return request;
 }
 
-/** Parses every `--network` of one container into one mode. Bad values → ErrInvalidArg. */
-export function parseNetworkFlags(values: readonly string[]): NetworkMode {
-  if (values.length === 0) return { kind: 'bridge', networks: [{ network: defaultNetworkName, staticIps: [], aliases: [] }] };
+/**
+ * Parses every `--network` of one container into one mode; `bridge` (and no value at all) means
+ * `defaultNetwork`, the runtime's default network. Bad values → ErrInvalidArg.
+ */
+export function parseNetworkFlags(values: readonly string[], defaultNetwork: string = defaultNetworkName): NetworkMode {
+  if (values.length === 0) return { kind: 'bridge', networks: [{ network: defaultNetwork, staticIps: [], aliases: [] }] };
   const networks: NetworkRequest[] = [];
   for (const value of values) {
     const colon = value.indexOf(':');
@@ -97,7 +100,7 @@ export function parseNetworkFlags(values: readonly string[]): NetworkMode {
       case 'private':
       case 'bridge':
         if (head === 'private' && rest) throw invalid(value, 'private takes no options');
-        networks.push(parseRequest(value, defaultNetworkName, rest));
+        networks.push(parseRequest(value, defaultNetwork, rest));
         break;
       default:
         try {

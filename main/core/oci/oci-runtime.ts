@@ -2,6 +2,7 @@
 // through conmon (conmon.ts), the other verbs are short direct calls `<runtime> --root=<dir> start|
 // state|kill|pause|resume|delete <id>`. Nothing here holds container locks or touches the state
 // database: callers (container.ts) lock, call one of these, then save.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -259,6 +260,14 @@ export class OciRuntime {
 
   async resumeContainer(id: string, signal?: AbortSignal): Promise<void> {
     await this.run(['resume', id], `resuming container ${id.slice(0, 12)}`, signal);
+  }
+
+  /**
+   * Whether the runtime keeps state for `id` (`<root>/<id>`, for crun and runc alike): a process
+   * killed between `create` and saving the state leaves such a container behind.
+   */
+  hasState(id: string): boolean {
+    return existsSync(join(this.options.stateRoot, id));
   }
 
   /** `<runtime> delete [--force] <id>`; a container the runtime does not know is already deleted. */

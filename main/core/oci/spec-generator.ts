@@ -249,8 +249,9 @@ function buildMounts(options: SpecGeneratorOptions, namespaces: OciNamespace[]):
       ? { destination: '/dev/shm', type: 'bind', source: options.shmDir, options: ['bind', 'rprivate', 'nosuid', 'noexec', 'nodev'] }
       : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
   ];
-  // A new sysfs needs a private network namespace; with the host's, bind the host /sys (libpod oci_linux.go).
-  const privateNet = namespaces.some((n) => n.type === 'network' && !n.path);
+  // A new sysfs needs a network namespace other than the host's — a private one, the container's
+  // own made for a bridge network, or its pod's; with the host's, bind the host /sys (libpod oci_linux.go).
+  const privateNet = namespaces.some((n) => n.type === 'network');
   mounts.push(privateNet
     ? { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] }
     : { destination: '/sys', type: 'bind', source: '/sys', options: ['rprivate', 'nosuid', 'noexec', 'nodev', 'ro', 'rbind'] });

@@ -4,7 +4,7 @@ import type { containerProcedures } from '../../../shared/contract/containers.ts
 import type { ContainerLogLine } from '../../../shared/types/containers.ts';
 import { containerAction } from '../../core/container-batch.ts';
 import { createContainer } from '../../core/container-create.ts';
-import { inspectContainer, listContainerItems } from '../../core/container-inspect.ts';
+import { inspectContainerWithNetwork, listContainerItems } from '../../core/container-inspect.ts';
 import { removeContainers } from '../../core/runtime-batch.ts';
 import { runtimeFor } from './runtime.ts';
 import type { RuntimeDeps } from './runtime.ts';
@@ -14,8 +14,7 @@ export function createContainerHandlers(deps: RuntimeDeps) {
     'containers.list': async (input) => listContainerItems(runtimeFor(deps), { all: input.all, filters: input.filters }),
     'containers.inspect': async (input) => {
       const runtime = runtimeFor(deps);
-      const ctr = runtime.lookupContainer(input.nameOrId);
-      return inspectContainer(ctr, runtime.state(), { ...runtime.containerPaths(ctr.id()), graphRoot: runtime.settings().storage.graphRoot });
+      return inspectContainerWithNetwork(runtime, runtime.lookupContainer(input.nameOrId));
     },
     'containers.remove': async (input, { signal }) => removeContainers(runtimeFor(deps), input.nameOrIds, input.force, signal, input.timeout, input.volumes),
     'containers.create': async (input, { signal }) => {

@@ -18,6 +18,9 @@ export function runtimeFor(deps: RuntimeDeps): Runtime {
   if (!runtime) {
     runtime = Runtime.forPaths(deps.paths, { ociRuntime: deps.defaultRuntime, events: deps.events });
     opened.set(deps, runtime);
+    // Crash recovery once per serving process, in the background: networks left up by processes
+    // that died, stray namespaces and addresses, idle bridges.
+    void runtime.cleanupStaleNetworks().catch(() => undefined);
   }
   return runtime;
 }

@@ -20,6 +20,7 @@ import { FilesPanel } from './FilesPanel.tsx';
 import { ProcessesPanel } from './ProcessesPanel.tsx';
 import { StatsPanel } from './StatsPanel.tsx';
 import { useTasksUi } from '../tasks/use-tasks.ts';
+import { PortLinks } from './PortLinks.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import type { OpenConsole } from './TerminalPanel.tsx';
 
@@ -165,6 +166,24 @@ export function ContainerDetails({
             Remove
           </button>
         </div>
+      )}
+      {item && (item.ports.length > 0 || item.networks.length > 0) && (
+        <dl className="details-network" aria-label={`Network of ${name}`}>
+          {item.ports.length > 0 && (
+            <div>
+              <dt>Ports</dt>
+              <dd>
+                <PortLinks ports={item.ports} />
+              </dd>
+            </div>
+          )}
+          {item.networks.length > 0 && (
+            <div>
+              <dt>{item.podId && inspect.data?.networkSettings.mode.startsWith('container:') ? 'Pod network' : 'Networks'}</dt>
+              <dd className="mono">{item.networks.join(', ')}</dd>
+            </div>
+          )}
+        </dl>
       )}
       {!item && inspect.data && (
         <p className="inspect-gone" role="status">

@@ -3,6 +3,7 @@
 import type { ContainerActionReport, ContainerListItem, ContainerStateName } from '../../../shared/types/containers.ts';
 import type { Tone } from '../presenters/system-presenters.ts';
 import { describeError } from '../presenters/error-presenters.ts';
+import { parsePortSpecs } from '../networks/network-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove';
@@ -131,9 +132,13 @@ export interface CreateForm {
   readonly workdir: string;
   readonly tty: boolean;
   readonly start: boolean;
+  /** '' = the default bridge network; else a network name, `none` or `host`. */
+  readonly network: string;
+  /** podman -p specs, one per line (or comma separated). */
+  readonly ports: string;
 }
 
-export const emptyCreateForm: CreateForm = { rootfs: '', name: '', command: '/bin/sh', env: '', workdir: '', tty: true, start: true };
+export const emptyCreateForm: CreateForm = { rootfs: '', name: '', command: '/bin/sh', env: '', workdir: '', tty: true, start: true, network: '', ports: '' };
 
 /**
  * Splits a command line as a POSIX shell would for words: whitespace separates, single quotes keep
@@ -183,6 +188,8 @@ export interface CreateInput {
   terminal: boolean;
   stdin: boolean;
   start: boolean;
+  network?: string;
+  publish?: string[];
 }
 
 /** The form as `containers.create` input, or the field errors to show (keyed by field). */
@@ -206,7 +213,11 @@ export function createInput(form: CreateForm): { input: CreateInput } | { errors
   if (badEnv) errors.env = `“${badEnv}” is not NAME=value`;
   const workdir = form.workdir.trim();
   if (workdir && !workdir.startsWith('/')) errors.workdir = 'Use an absolute path inside the container';
+  const ports = parsePortSpecs(form.ports);
+  if ('error' in ports) errors.ports = ports.error;
+  else if (ports.specs.length > 0 && (form.network === 'none' || form.network === 'host')) errors.ports = `Ports cannot be published with network ${form.network}: choose a bridge network`;
   if (Object.keys(errors).length > 0) return { errors };
+  const publish = 'specs' in ports ? ports.specs : [];
   return {
     input: {
       rootfs,
@@ -218,6 +229,8 @@ export function createInput(form: CreateForm): { input: CreateInput } | { errors
       // A terminal without stdin cannot be typed into: the console keeps both together (podman -it).
       stdin: form.tty,
       start: form.start,
+      ...(form.network ? { network: form.network } : {}),
+      ...(publish.length ? { publish } : {}),
     },
   };
 }

@@ -18,13 +18,18 @@ export function compareContainers(a: ContainerListItem, b: ContainerListItem): n
  * state changes…) fetches its row again. A pod event other than create/remove (e.g. a rename) may
  * change the pod name shown on its members' rows: they are fetched again.
  */
-export function containerEventEffect(event: Pick<PodbayEvent, 'type' | 'action' | 'id'>, state: LiveListState<ContainerListItem>): EventEffect {
+export function containerEventEffect(event: Pick<PodbayEvent, 'type' | 'action' | 'id'> & { readonly attributes?: Readonly<Record<string, string>> }, state: LiveListState<ContainerListItem>): EventEffect {
   if (event.type === 'container') {
     return event.action === 'remove' ? { remove: [event.id], refresh: [] } : { remove: [], refresh: [event.id] };
   }
   if (event.type === 'pod' && event.action !== 'create' && event.action !== 'remove') {
     const members = state.items.filter((item) => item.podId === event.id).map((item) => item.id);
     return { remove: [], refresh: members };
+  }
+  // Connecting or disconnecting a container changes its networks column.
+  if (event.type === 'network' && (event.action === 'connect' || event.action === 'disconnect')) {
+    const container = event.attributes?.container;
+    return container && state.byId.has(container) ? { remove: [], refresh: [container] } : noEffect;
   }
   return noEffect;
 }

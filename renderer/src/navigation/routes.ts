@@ -1,7 +1,7 @@
 // The app's pages, in sidebar order, and the hash routes that select them (hash routing works the
 // same under Electron's file:// and the web host's http://).
 
-export const routeIds = ['containers', 'pods', 'images', 'volumes', 'registries', 'events', 'system'] as const;
+export const routeIds = ['containers', 'pods', 'images', 'networks', 'volumes', 'registries', 'events', 'system'] as const;
 export type RouteId = (typeof routeIds)[number];
 
 export interface RouteInfo {
@@ -13,6 +13,7 @@ export const routes: readonly RouteInfo[] = [
   { id: 'containers', label: 'Containers' },
   { id: 'pods', label: 'Pods' },
   { id: 'images', label: 'Images' },
+  { id: 'networks', label: 'Networks' },
   { id: 'volumes', label: 'Volumes' },
   { id: 'registries', label: 'Registries' },
   { id: 'events', label: 'Events' },

@@ -1,4 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { NoMatches } from '../components/NoMatches.tsx';
+import { SearchField } from '../components/SearchField.tsx';
 import type { ContainerListItem } from '../../../shared/types/containers.ts';
 import { ActionIcon } from '../components/ActionIcon.tsx';
 import type { ActionIconName } from '../components/ActionIcon.tsx';
@@ -10,6 +12,7 @@ import { CommandBlock } from '../components/CopyButton.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PortLinks } from '../components/PortLinks.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
 import type { RemovalResultsView } from '../components/RemovalResults.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -162,6 +165,7 @@ export function ContainersPage() {
           return <StatusBadge tone={status.tone}>{status.text}</StatusBadge>;
         },
       },
+      { key: 'ports', header: 'Ports', width: 'minmax(120px, 1fr)', cell: (c) => <PortLinks ports={c.ports} inTable /> },
       { key: 'pod', header: 'Pod', width: 'minmax(80px, 0.7fr)', cell: (c) => (c.podName ? <span className="ellipsis" title={c.podId ?? undefined}>{c.podName}</span> : <span className="muted">—</span>) },
       { key: 'id', header: 'ID', width: '108px', cell: (c) => <span className="mono muted" title={c.id}>{shortId(c.id)}</span> },
       {
@@ -239,11 +243,7 @@ export function ContainersPage() {
       {actionResult && <ActionResults result={actionResult} onDismiss={() => setActionResult(null)} />}
 
       <div className="toolbar" role="search" aria-label="Filter containers">
-        <label className="field field-search">
-          <Icon name="search" size={14} />
-          <span className="visually-hidden">Search containers by name, ID, image or label</span>
-          <input type="search" placeholder="Search name, ID, image, label…" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
+        <SearchField label="Search containers by name, ID, image or label" placeholder="Search name, ID, image, label…" value={text} onChange={setText} />
         <label className="field">
           <span className="field-label">State</span>
           <select value={stateFilter} onChange={(e) => setStateFilter(e.target.value as StateFilter)}>
@@ -319,20 +319,16 @@ export function ContainersPage() {
                 }}
               />
               {shown.length === 0 && filtered && (
-                <div className="empty empty-overlay">
-                  <p className="empty-title">No container matches</p>
-                  <p className="empty-text">Nothing among {countLabel(view.items.length, view.items.length, 'container')} matches “{text.trim() || stateFilter}”.</p>
-                  <button
-                    type="button"
-                    className="button"
-                    onClick={() => {
-                      setText('');
-                      setStateFilter('all');
-                    }}
-                  >
-                    Clear filters
-                  </button>
-                </div>
+                <NoMatches
+                  noun="container"
+                  total={view.items.length}
+                  query={text.trim() || stateFilter}
+                  clearLabel="Clear filters"
+                  onClear={() => {
+                    setText('');
+                    setStateFilter('all');
+                  }}
+                />
               )}
             </>
           )}

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { SearchField } from '../components/SearchField.tsx';
 import { eventTypes } from '../../../shared/types/events.ts';
 import type { EventType } from '../../../shared/types/events.ts';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
@@ -44,11 +45,7 @@ export function EventsPage() {
       />
       {feed.error && <ErrorPanel error={feed.error} doing="following events" onRetry={() => hub.restart()} />}
       <div className="toolbar" role="search" aria-label="Filter events">
-        <label className="field field-search">
-          <Icon name="search" size={14} />
-          <span className="visually-hidden">Filter events by name, ID or action</span>
-          <input type="search" placeholder="Filter by name, ID, action…" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
+        <SearchField label="Filter events by name, ID or action" placeholder="Filter by name, ID, action…" value={text} onChange={setText} />
         <label className="field">
           <span className="field-label">Type</span>
           <select value={type} onChange={(e) => setType(e.target.value as EventType | '')}>

@@ -1,4 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { SearchField } from '../components/SearchField.tsx';
+import { NoMatches } from '../components/NoMatches.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { SaveImagesDialog, UploadImageDialog } from '../components/ArchiveDialogs.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
@@ -215,11 +217,7 @@ export function ImagesPage() {
       {result && <RemovalResults result={result} onDismiss={() => setResult(null)} />}
 
       <div className="toolbar" role="search" aria-label="Filter images">
-        <label className="field field-search">
-          <Icon name="search" size={14} />
-          <span className="visually-hidden">Search images by name, tag, ID, digest or label</span>
-          <input type="search" placeholder="Search name, tag, ID, label…" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
+        <SearchField label="Search images by name, tag, ID, digest or label" placeholder="Search name, tag, ID, label…" value={text} onChange={setText} />
         {pulling > 0 && (
           <span className="muted small toolbar-note">
             <span className="spinner spinner-small" aria-hidden="true" /> {pulling === 1 ? '1 pull' : `${pulling} pulls`} running — see Tasks
@@ -282,15 +280,7 @@ export function ImagesPage() {
                 }}
               />
               {shown.length === 0 && filtered && (
-                <div className="empty empty-overlay">
-                  <p className="empty-title">No image matches</p>
-                  <p className="empty-text">
-                    Nothing among {countLabel(rows.length, rows.length, 'name')} matches “{text.trim()}”.
-                  </p>
-                  <button type="button" className="button" onClick={() => setText('')}>
-                    Clear search
-                  </button>
-                </div>
+                <NoMatches noun="image" counted="name" total={rows.length} query={text.trim()} onClear={() => setText('')} />
               )}
             </>
           )}

@@ -1,4 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { SearchField } from '../components/SearchField.tsx';
+import { NoMatches } from '../components/NoMatches.tsx';
 import type { PodRemoveReport } from '../../../shared/types/pods.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { CommandBlock } from '../components/CopyButton.tsx';
@@ -6,6 +8,7 @@ import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { InspectPanel } from '../components/InspectPanel.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { PortLinks } from '../components/PortLinks.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
 import type { RemovalResultsView } from '../components/RemovalResults.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -153,6 +156,7 @@ export function PodsPage() {
           ),
       },
       { key: 'containers', header: 'Containers', width: '170px', cell: (r) => (r.kind === 'pod' ? <span className="muted">{membersLabel(r.pod)}</span> : null) },
+      { key: 'ports', header: 'Ports', width: 'minmax(120px, 1fr)', cell: (r) => (r.kind === 'pod' ? <PortLinks ports={r.pod.ports} inTable /> : null) },
       {
         key: 'labels',
         header: 'Labels',
@@ -251,11 +255,7 @@ export function PodsPage() {
       {result && <RemovalResults result={result} onDismiss={() => setResult(null)} />}
 
       <div className="toolbar" role="search" aria-label="Filter pods">
-        <label className="field field-search">
-          <Icon name="search" size={14} />
-          <span className="visually-hidden">Search pods by name, ID, label or container</span>
-          <input type="search" placeholder="Search name, ID, label…" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
+        <SearchField label="Search pods by name, ID, label or container" placeholder="Search name, ID, label…" value={text} onChange={setText} />
         <button type="button" className="button button-ghost" onClick={() => setExpanded(new Set(shownPods.map((p) => p.id)))} disabled={shownPods.length === 0}>
           Expand all
         </button>
@@ -307,13 +307,7 @@ export function PodsPage() {
                 rowClassName={(r) => (r.kind === 'member' ? 'vt-row-member' : undefined)}
               />
               {shownPods.length === 0 && (
-                <div className="empty empty-overlay">
-                  <p className="empty-title">No pod matches</p>
-                  <p className="empty-text">Nothing among {countLabel(view.items.length, view.items.length, 'pod')} matches “{text.trim()}”.</p>
-                  <button type="button" className="button" onClick={() => setText('')}>
-                    Clear search
-                  </button>
-                </div>
+                <NoMatches noun="pod" total={view.items.length} query={text.trim()} onClear={() => setText('')} />
               )}
             </>
           )}

@@ -1,4 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { SearchField } from '../components/SearchField.tsx';
+import { NoMatches } from '../components/NoMatches.tsx';
 import type { VolumeRemoveReport } from '../../../shared/types/volumes.ts';
 import { ActionIcon } from '../components/ActionIcon.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
@@ -210,11 +212,7 @@ export function VolumesPage() {
       )}
 
       <div className="toolbar" role="search" aria-label="Filter volumes">
-        <label className="field field-search">
-          <Icon name="search" size={14} />
-          <span className="visually-hidden">Search volumes by name, label, option or container</span>
-          <input type="search" placeholder="Search name, label, container…" value={text} onChange={(e) => setText(e.target.value)} />
-        </label>
+        <SearchField label="Search volumes by name, label, option or container" placeholder="Search name, label, container…" value={text} onChange={setText} />
         <span className="toolbar-spacer" />
         <span className="muted small" aria-live="polite">
           {view.loaded ? `${countLabel(shown.length, view.items.length, 'volume')} · ${formatCount(unused)} unused` : ''}
@@ -263,13 +261,7 @@ export function VolumesPage() {
                 }}
               />
               {shown.length === 0 && (
-                <div className="empty empty-overlay">
-                  <p className="empty-title">No volume matches</p>
-                  <p className="empty-text">Nothing among {countLabel(view.items.length, view.items.length, 'volume')} matches “{text.trim()}”.</p>
-                  <button type="button" className="button" onClick={() => setText('')}>
-                    Clear search
-                  </button>
-                </div>
+                <NoMatches noun="volume" total={view.items.length} query={text.trim()} onClear={() => setText('')} />
               )}
             </>
           )}

@@ -22,6 +22,12 @@ export const invalidationRules: readonly InvalidationRule[] = [
   // The Images list updates row by row too (images/image-list-model.ts); an open image Inspect
   // panel reads the image again when it is tagged, untagged or pulled anew.
   { type: 'image', paths: ['images.inspect'] },
+  // The Networks list updates row by row (networks/network-list-model.ts); an open network Inspect
+  // reads again, as do container and pod Inspects (their networks and addresses), and the network
+  // picker of the Create dialog (networks.list through the query layer) on create and remove.
+  { type: 'network', paths: ['networks.inspect', 'containers.inspect', 'pods.inspect'] },
+  { type: 'network', actions: ['create', 'remove'], paths: ['networks.list'] },
+  { type: 'container', paths: ['networks.inspect'] },
   // The Volumes list updates row by row (volumes/volume-list-model.ts); an open volume Inspect panel
   // reads it again when it or a container using it changes (its "used by"); the Run dialog's
   // volume picker lists volumes afresh.

@@ -11,6 +11,7 @@ import { cliPath, podbay, requireBuiltCli } from '../../helpers/cli.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
 import { PtySession, ptyMissing } from '../../helpers/pty.ts';
+import { releaseStoreNetworks } from '../../helpers/store-networks.ts';
 
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun') ?? ptyMissing();
 
@@ -48,6 +49,7 @@ describe.skipIf(skip !== null)(`run -it and attach through a pty${skip ? ` (skip
     for (const s of sessions) s.kill();
     cli('rm', '-f', '-t', '0', '-a');
     await sleep(500); // exit commands of the last containers
+    releaseStoreNetworks(dir); // the default bridge network's namespaces, bridge and rules
     rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   });
 

@@ -15,6 +15,7 @@ import type { BuiltImage } from '../../helpers/image-builder.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { registryMissing, startRegistry } from '../../helpers/registry-server.ts';
 import type { RegistryServer } from '../../helpers/registry-server.ts';
+import { releaseStoreNetworks } from '../../helpers/store-networks.ts';
 
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun') ?? registryMissing() ?? busyboxMissing() ?? null;
 
@@ -48,6 +49,7 @@ describe.skipIf(skip !== null)(`podbay run/create from images${skip ? ` (skipped
     cli('rm', '-f', '-t', '0', '-a');
     await sleep(500); // exit commands of the last containers
     await registry?.stop();
+    releaseStoreNetworks(dir); // the default bridge network's namespaces, bridge and rules
     rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   });
 

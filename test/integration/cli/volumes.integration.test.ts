@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { podbay } from '../../helpers/cli.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
 import { makeBusyboxRootfs } from '../../helpers/oci-rootfs.ts';
+import { releaseStoreNetworks } from '../../helpers/store-networks.ts';
 
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun');
 
@@ -26,6 +27,7 @@ describe.skipIf(skip !== null)(`podbay volume commands and -v/--mount/--tmpfs/--
   afterAll(async () => {
     cli('rm', '-f', '-t', '0', '-a');
     await sleep(500); // exit commands of the last containers
+    releaseStoreNetworks(dir); // the default bridge network's namespaces, bridge and rules
     rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   });
 

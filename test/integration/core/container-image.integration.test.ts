@@ -253,7 +253,7 @@ describe.skipIf(skip !== null)(`Containers from images (crun, overlay)${skip ? `
     const ctr = await createContainer(runtime, { image: ref('test/busybox'), command: ['echo', 'hi'], tlsVerify: false, start: true });
     expect(await ctr.wait()).toBe(0);
     expect(await output(ctr)).toEqual(['hi']);
-    const [item] = listContainerItems(runtime, { all: true });
+    const [item] = await listContainerItems(runtime, { all: true });
     expect(item).toMatchObject({ id: ctr.id(), image: ref('test/busybox:latest'), command: ['echo', 'hi'] });
   });
 

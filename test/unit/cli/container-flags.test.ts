@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasCode } from '../../../shared/errors.ts';
-import { parseMemory } from '../../../main/cli/commands/container-flags.ts';
+import { createOptionsFromFlags, parseMemory } from '../../../main/cli/commands/container-flags.ts';
+import type { CommandRun } from '../../../main/cli/command.ts';
 import { parseLogTime } from '../../../main/cli/commands/logs.ts';
 
 describe('parseMemory', () => {
@@ -34,5 +35,21 @@ describe('parseLogTime', () => {
 
   it('refuses anything else', () => {
     expect(() => parseLogTime('yesterday', now)).toThrow(expect.objectContaining({ code: 'ErrInvalidArg' }));
+  });
+});
+
+describe('createOptionsFromFlags', () => {
+  const run = (flags: CommandRun['flags'], args: string[]): CommandRun =>
+    ({ flags, args, global: { logLevel: 'warn' }, context: () => Promise.reject(new Error('no store')), io: { stdout: () => undefined, stderr: () => undefined, isTTY: false }, signal: new AbortController().signal }) as CommandRun;
+
+  it('passes each --network and -p on as given, and --pod as the container\'s pod', () => {
+    const input = createOptionsFromFlags(run({ network: ['back:ip=10.89.1.5,alias=db', 'bridge'], publish: ['8080:80', '127.0.0.1::53/udp'], pod: 'shop' }, ['busybox', 'true']));
+    expect(input).toMatchObject({ image: 'busybox', command: ['true'], network: ['back:ip=10.89.1.5,alias=db', 'bridge'], publish: ['8080:80', '127.0.0.1::53/udp'], pod: 'shop' });
+  });
+
+  it('leaves the network to the engine (the default bridge) when no --network is given', () => {
+    const input = createOptionsFromFlags(run({}, ['busybox']));
+    expect(input.network).toBeUndefined();
+    expect(input.publish).toBeUndefined();
   });
 });

@@ -13,7 +13,9 @@ const fake = vi.hoisted(() => {
     headers: undefined as Handler | undefined,
     sandboxed: false,
   };
+  const opened: string[] = [];
   const electron = {
+    shell: { openExternal: async (url: string) => void opened.push(url) },
     app: {
       on: (name: string, handler: Handler) => state.appHandlers.set(name, handler),
       enableSandbox: () => {
@@ -30,7 +32,7 @@ const fake = vi.hoisted(() => {
       },
     },
   };
-  return { state, electron };
+  return { state, electron, opened };
 });
 
 vi.mock('electron', () => fake.electron);
@@ -88,6 +90,14 @@ describe('setupSecurity', () => {
     const { openWindow } = createdContents();
     expect(openWindow('https://example.com/')).toEqual({ action: 'deny' });
     expect(openWindow(files.rendererUrl)).toEqual({ action: 'deny' });
+    expect(fake.opened).toEqual([]);
+  });
+
+  it('hands a published port\'s loopback link to the desktop browser, and nothing else', () => {
+    const { openWindow } = createdContents();
+    for (const url of ['http://127.0.0.1:8080/', 'http://[::1]:8443/x', 'http://localhost:3000/']) expect(openWindow(url)).toEqual({ action: 'deny' });
+    for (const url of ['https://127.0.0.1:8080/', 'http://127.0.0.1/', 'http://user:pw@127.0.0.1:8080/', 'http://10.0.0.1:8080/', 'file:///etc/passwd', 'javascript:alert(1)', 'http://127.0.0.1.evil.example:80/']) openWindow(url);
+    expect(fake.opened).toEqual(['http://127.0.0.1:8080/', 'http://[::1]:8443/x', 'http://localhost:3000/']);
   });
 
   it('prevents attaching webviews', () => {

@@ -81,6 +81,16 @@ describe('the Create dialog', () => {
     });
   });
 
+  it('passes the network picked and the published ports on, and refuses ports without a bridge network', () => {
+    expect(createInput({ ...emptyCreateForm, rootfs: '/r', network: 'backend', ports: '8080:80, 127.0.0.1::53/udp\n9000-9001:9000-9001' })).toEqual({
+      input: { rootfs: '/r', command: ['/bin/sh'], terminal: true, stdin: true, start: true, network: 'backend', publish: ['8080:80', '127.0.0.1::53/udp', '9000-9001:9000-9001'] },
+    });
+    const noNet = createInput({ ...emptyCreateForm, rootfs: '/r', network: 'none', ports: '80' });
+    expect('errors' in noNet && noNet.errors.ports).toBe('Ports cannot be published with network none: choose a bridge network');
+    const bad = createInput({ ...emptyCreateForm, rootfs: '/r', ports: '80:http' });
+    expect('errors' in bad && bad.errors.ports).toBe('“80:http” is not [ip:][hostPort:]containerPort[/protocol]');
+  });
+
   it('names each bad field', () => {
     const result = createInput({ ...emptyCreateForm, rootfs: 'relative', name: '-bad', command: '', env: 'NOEQUALS', workdir: 'app' });
     expect('errors' in result && Object.keys(result.errors).sort()).toEqual(['command', 'env', 'name', 'rootfs', 'workdir']);

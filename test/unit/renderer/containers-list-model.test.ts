@@ -26,6 +26,8 @@ function container(fields: Partial<ContainerListItem> & { name: string }): Conta
     labels: {},
     podId: null,
     podName: null,
+    ports: [],
+    networks: [],
     ...fields,
   };
 }
@@ -54,6 +56,14 @@ describe('containerEventEffect', () => {
     expect(containerEventEffect({ type: 'pod', action: 'rename', id: 'p'.repeat(64) }, state)).toEqual({ remove: [], refresh: [member.id] });
     expect(containerEventEffect({ type: 'pod', action: 'create', id: 'p'.repeat(64) }, state).refresh).toEqual([]);
     expect(containerEventEffect({ type: 'image', action: 'pull', id: 'i' }, state)).toEqual({ remove: [], refresh: [] });
+  });
+
+  it('fetches a container again when it is connected to or disconnected from a network', () => {
+    for (const action of ['connect', 'disconnect']) {
+      expect(containerEventEffect({ type: 'network', action, id: 'n'.repeat(64), attributes: { container: member.id } }, state)).toEqual({ remove: [], refresh: [member.id] });
+    }
+    expect(containerEventEffect({ type: 'network', action: 'connect', id: 'n', attributes: { container: 'unknown' } }, state).refresh).toEqual([]);
+    expect(containerEventEffect({ type: 'network', action: 'create', id: 'n', attributes: {} }, state).refresh).toEqual([]);
   });
 });
 

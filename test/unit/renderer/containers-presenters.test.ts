@@ -31,6 +31,8 @@ function container(name: string, fields: Partial<ContainerListItem> = {}): Conta
     labels: {},
     podId: null,
     podName: null,
+    ports: [],
+    networks: [],
     ...fields,
   };
 }

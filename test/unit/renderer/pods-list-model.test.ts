@@ -4,7 +4,7 @@ import { replaceAll } from '../../../renderer/src/containers/live-list-model.ts'
 import { comparePods, filterPods, podEventEffect, podListInput, podRows, toggleExpanded } from '../../../renderer/src/pods/pod-list-model.ts';
 
 function pod(name: string, fields: Partial<PodListItem> = {}): PodListItem {
-  return { id: name.padEnd(64, 'f'), name, status: 'Created', createdAt: '2026-11-28T10:00:00.000Z', labels: {}, infraContainerId: null, containers: [], ...fields };
+  return { id: name.padEnd(64, 'f'), name, status: 'Created', createdAt: '2026-11-28T10:00:00.000Z', labels: {}, infraContainerId: null, containers: [], ports: [], networks: [], ...fields };
 }
 
 const shop = pod('shop', {

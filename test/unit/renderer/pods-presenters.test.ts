@@ -11,6 +11,8 @@ function pod(name: string, states: PodListItem['containers'][number]['state'][])
     labels: {},
     infraContainerId: null,
     containers: states.map((state, i) => ({ id: `${name}-c${i}`, name: `${name}-c${i}`, state })),
+    ports: [],
+    networks: [],
   };
 }
 

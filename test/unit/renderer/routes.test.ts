@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { hashFor, nextNavIndex, routeFromHash, routes } from '../../../renderer/src/navigation/routes.ts';
 
 describe('routes', () => {
-  it('lists the seven pages in sidebar order', () => {
-    expect(routes.map((r) => r.label)).toEqual(['Containers', 'Pods', 'Images', 'Volumes', 'Registries', 'Events', 'System']);
+  it('lists the eight pages in sidebar order', () => {
+    expect(routes.map((r) => r.label)).toEqual(['Containers', 'Pods', 'Images', 'Networks', 'Volumes', 'Registries', 'Events', 'System']);
   });
 
   it('reads the page from the hash, with System as the default', () => {

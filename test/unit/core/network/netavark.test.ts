@@ -13,7 +13,7 @@ const options: NetavarkNetworkOptions = {
   container_id: 'c'.repeat(64),
   container_name: 'web',
   networks: { podbay: { interface_name: 'eth0', static_ips: ['10.88.0.2'] } },
-  network_info: { podbay: defaultNetworkConfig(new Date(0)) },
+  network_info: { podbay: defaultNetworkConfig('10.88.0.0/16', 'podbay0', 'podbay', new Date(0)) },
   port_mappings: [{ host_ip: '', container_port: 80, host_port: 8080, range: 1, protocol: 'tcp' }],
 };
 

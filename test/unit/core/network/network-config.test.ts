@@ -54,14 +54,16 @@ describe('network names', () => {
 
 describe('validateNetworkConfig', () => {
   it('accepts the default network and a well-formed one', () => {
-    expect(codeOf(() => validateNetworkConfig(defaultNetworkConfig(), []))).toBe('no error');
-    expect(codeOf(() => validateNetworkConfig(network(), [defaultNetworkConfig()]))).toBe('no error');
+    expect(codeOf(() => validateNetworkConfig(defaultNetworkConfig('10.89.0.0/24', 'podbay0'), []))).toBe('no error');
+    expect(codeOf(() => validateNetworkConfig(network(), [defaultNetworkConfig('10.88.0.0/16', 'podbay0')]))).toBe('no error');
   });
 
-  it('gives the default network podman-style fixed identity: podbay, podbay0, 10.88.0.0/16, id = sha256(name)', () => {
-    const d = defaultNetworkConfig();
-    expect([d.name, d.network_interface, d.subnets[0]?.subnet, d.subnets[0]?.gateway]).toEqual(['podbay', 'podbay0', '10.88.0.0/16', '10.88.0.1']);
+  it('gives the default network podman-style identity: id = sha256(name), gateway the first host, no DNS', () => {
+    const d = defaultNetworkConfig('10.89.0.0/24', 'podbay0');
+    expect([d.name, d.network_interface, d.subnets[0]?.subnet, d.subnets[0]?.gateway, d.dns_enabled]).toEqual(['podbay', 'podbay0', '10.89.0.0/24', '10.89.0.1', false]);
     expect(d.id).toBe(createHash('sha256').update('podbay').digest('hex'));
+    const other = defaultNetworkConfig('10.89.7.0/24', 'pbit0', 'podbay-it');
+    expect([other.name, other.network_interface, other.id]).toEqual(['podbay-it', 'pbit0', createHash('sha256').update('podbay-it').digest('hex')]);
   });
 
   it.each<[string, Partial<NetworkConfig>]>([

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../../shared/errors.ts';
 import { parseCidr } from '../../../../main/core/network/ip-address.ts';
 import { parsePublish } from '../../../../main/core/network/port-mappings.ts';
+import { currentProcessIdentity } from '../../../../main/core/lock/lock-manager.ts';
 import { fakeNetworkEnv, fakePortProbe, hexId } from '../../../helpers/network-fakes.ts';
 import type { FakeNetworkEnv } from '../../../helpers/network-fakes.ts';
 
@@ -26,9 +27,10 @@ describe('NetworkManager definitions', () => {
   });
   afterEach(() => env.cleanup());
 
-  it('creates the default network podbay on first use, once', () => {
+  it('creates the default network podbay on first use, once, in the first free subnet of the pool', () => {
     const list = env.manager.list();
-    expect(list.map((n) => [n.name, n.subnets])).toEqual([['podbay', ['10.88.0.0/16']]]);
+    expect(list.map((n) => [n.name, n.subnets])).toEqual([['podbay', ['10.89.0.0/24']]]);
+    expect(env.manager.get('podbay').network_interface).toBe('podbay0');
     expect(readdirSync(join(env.dir, 'graph', 'networks')).filter((f) => f.endsWith('.json'))).toEqual(['podbay.json']);
     const again = env.open().list();
     expect(again[0]?.id).toBe(list[0]?.id);
@@ -39,8 +41,10 @@ describe('NetworkManager definitions', () => {
     try {
       const a = env2.manager.create();
       const b = env2.manager.create();
-      expect([a.name, a.network_interface, a.subnets]).toEqual(['podbay1', 'podbay1', [{ subnet: '10.89.0.0/24', gateway: '10.89.0.1' }]]);
-      expect([b.name, b.network_interface, b.subnets[0]?.subnet]).toEqual(['podbay2', 'podbay2', '10.89.2.0/24']);
+      // The default network took 10.89.0.0/24 first; 10.89.1.0/24 is routed by the host.
+      expect(env2.manager.get('podbay').subnets[0]?.subnet).toBe('10.89.0.0/24');
+      expect([a.name, a.network_interface, a.subnets]).toEqual(['podbay1', 'podbay1', [{ subnet: '10.89.2.0/24', gateway: '10.89.2.1' }]]);
+      expect([b.name, b.network_interface, b.subnets[0]?.subnet]).toEqual(['podbay2', 'podbay2', '10.89.3.0/24']);
     } finally {
       env2.cleanup();
     }
@@ -62,8 +66,8 @@ describe('NetworkManager definitions', () => {
     expect(await codeOf(() => env.manager.create({ name: 'bad/name' }))).toBe('ErrInvalidArg');
     expect(await codeOf(() => env.manager.create({ name: 'x', subnets: [{ subnet: '10.89.60.0/24', gateway: '10.89.61.1' }] }))).toBe('ErrInvalidArg');
     expect(await codeOf(() => env.manager.create({ name: 'y', options: { nope: '1' } }))).toBe('ErrInvalidArg');
-    // Inside the default network's 10.88.0.0/16, even before the default was ever used.
-    expect(await codeOf(() => env.manager.create({ name: 'z', subnets: [{ subnet: '10.88.5.0/24' }] }))).toBe('ErrInvalidArg');
+    // Inside the default network's 10.89.0.0/24, even before the default was ever used.
+    expect(await codeOf(() => env.manager.create({ name: 'z', subnets: [{ subnet: '10.89.0.0/25' }] }))).toBe('ErrInvalidArg');
     expect(await codeOf(() => env.manager.get('missing'))).toBe('ErrNoSuchNetwork');
     expect(env.manager.list().map((n) => n.name)).toEqual(['one', 'podbay']);
   });
@@ -119,12 +123,12 @@ describe('NetworkManager connections and lifecycle', () => {
     expect(report.netnsPath).toMatch(new RegExp(`^${join(env.dir, 'run', 'netns')}/netns-[0-9a-f-]{36}$`));
     const [call] = env.host.netavarkCalls('setup');
     expect(call?.netns).toBe(report.netnsPath);
-    expect(call?.options.networks).toEqual({ podbay: { interface_name: 'eth0', static_ips: ['10.88.0.2'], aliases: ['www'] } });
+    expect(call?.options.networks).toEqual({ podbay: { interface_name: 'eth0', static_ips: ['10.89.0.2'], aliases: ['www'] } });
     expect(call?.options.network_info.podbay?.network_interface).toBe('podbay0');
     expect(call?.options.port_mappings).toEqual([{ host_ip: '127.0.0.1', container_port: 80, host_port: 8080, range: 1, protocol: 'tcp' }]);
-    expect(report.status.podbay?.interfaces?.eth0?.subnets?.[0]?.ipnet).toBe('10.88.0.2/16');
+    expect(report.status.podbay?.interfaces?.eth0?.subnets?.[0]?.ipnet).toBe('10.89.0.2/24');
     expect(env.manager.attachmentOf(web.id)?.phase).toBe('up');
-    expect(env.manager.inspect('podbay').containers[web.id]?.addresses).toEqual(['10.88.0.2/16']);
+    expect(env.manager.inspect('podbay').containers[web.id]?.addresses).toEqual(['10.89.0.2/24']);
     // Idempotent: a second setup returns the same namespace without running netavark again.
     expect((await env.manager.setup(web)).netnsPath).toBe(report.netnsPath);
     expect(env.host.netavarkCalls('setup')).toHaveLength(1);
@@ -205,9 +209,24 @@ describe('NetworkManager connections and lifecycle', () => {
     expect(env.host.bridges.has('podbay0')).toBe(false);
   });
 
+  it('keepBridge runs no netavark for a container without ports on a network without DNS: the namespace is all there is', async () => {
+    env.manager.create({ name: 'named', dnsEnabled: true });
+    await env.manager.connect(web, 'podbay');
+    const { netnsPath } = await env.manager.setup(web);
+    await env.manager.teardown(web.id, { keepBridge: true });
+    expect(env.host.netavarkCalls('teardown')).toEqual([]);
+    expect([env.host.mounts.has(netnsPath), env.manager.attachmentOf(web.id), env.manager.ipam.allocationsOf(web.id)]).toEqual([false, null, []]);
+    // With DNS, aardvark-dns holds the container's name: netavark must take it out.
+    const other = { id: hexId(2), name: 'other' };
+    await env.manager.connect(other, 'named');
+    await env.manager.setup(other);
+    await env.manager.teardown(other.id, { keepBridge: true });
+    expect(env.host.netavarkCalls('teardown')).toHaveLength(1);
+  });
+
   it('keepBridge still surfaces a firewall failure', async () => {
     await env.manager.connect(web, 'podbay');
-    await env.manager.setup(web);
+    await env.manager.setup(web, { portMappings: parsePublish('8080:80') });
     env.host.failNext.teardown = 'netavark encountered multiple errors:\n\t- failed to delete container veth eth0: Netlink error: No such device (os error 19)\n\t- iptables: Chain already exists';
     expect(await codeOf(env.manager.teardown(web.id, { keepBridge: true }))).toBe('ErrInternal');
   });
@@ -222,8 +241,12 @@ describe('NetworkManager connections and lifecycle', () => {
     expect(env.host.bridges.has('podbay1')).toBe(false);
   });
 
-  it('refuses setup for a container with no network, and a host port already taken', async () => {
-    expect(await codeOf(env.manager.setup(web))).toBe('ErrInvalidArg');
+  it('gives a container connected to no network a namespace with only loopback, and refuses a host port already taken', async () => {
+    const lone = await env.manager.setup(web, { portMappings: parsePublish('8080:80') });
+    expect([lone.status, lone.portMappings, env.host.mounts.has(lone.netnsPath)]).toEqual([{}, [], true]);
+    expect(env.host.netavarkCalls()).toEqual([]);
+    await env.manager.teardown(web.id);
+    expect(env.manager.netns.list()).toEqual([]);
     const env2 = fakeNetworkEnv({ portProbe: fakePortProbe([8080]) });
     try {
       await env2.manager.connect(web, 'podbay');
@@ -289,6 +312,40 @@ describe('NetworkManager connections and lifecycle', () => {
     expect(env.host.bridges.has('podbay0')).toBe(false);
     expect(env.manager.ipam.all()).toEqual([]);
     expect(env.manager.netns.list()).toEqual([]);
+  });
+
+  it('never sweeps a bridge of that name that carries another store\'s subnet', async () => {
+    const env2 = fakeNetworkEnv({ interfaceRoutes: (name) => (name === 'podbay0' ? [parseCidr('10.89.99.0/24')!] : []) });
+    try {
+      env2.manager.ensureDefault();
+      env2.host.bridges.add('podbay0');
+      const swept = await env2.manager.sweepIdleBridges();
+      expect(swept.bridgesRemoved).toEqual([]);
+      expect(swept.problems[0]).toContain('another store');
+      expect(env2.host.netavarkCalls()).toEqual([]);
+      expect(env2.host.bridges.has('podbay0')).toBe(true);
+    } finally {
+      env2.cleanup();
+    }
+  });
+
+  it('sweeps through a namespace of its own that no cleanup elsewhere mistakes for a stray, and removes one a killed sweep left', async () => {
+    env.manager.ensureDefault();
+    env.host.bridges.add('podbay0');
+    await env.manager.sweepIdleBridges();
+    const [setup] = env.host.netavarkCalls('setup');
+    expect(setup?.netns).toMatch(/\/netns-sweep-[0-9a-f-]{36}$/);
+    expect(env.manager.netns.listSweeps()).toEqual([]);
+    // A sweep killed half-way: its namespace goes at the next cleanup, once nobody holds the lease.
+    const left = await env.manager.netns.create(undefined, env.manager.netns.newSweepPath());
+    const held = env.manager.db.tryTakeLease('someone', currentProcessIdentity());
+    expect(held).toBe(true);
+    await env.open().cleanupStale({ isLive: () => false, sweep: false });
+    expect(env.manager.netns.listSweeps()).toEqual([left]);
+    env.manager.db.releaseLease('someone');
+    const report = await env.open().cleanupStale({ isLive: () => false, sweep: false });
+    expect(report.netnsRemoved).toEqual([left]);
+    expect(env.manager.netns.listSweeps()).toEqual([]);
   });
 
   it('serialises netavark runs: concurrent setups never overlap', async () => {
