@@ -51,4 +51,6 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'login', summary: 'Log in to a container registry', load: () => import('./commands/login.ts') },
   { name: 'logout', summary: 'Log out of a container registry', load: () => import('./commands/logout.ts') },
   { name: 'events', aliases: ['system events'], summary: 'Show podbay events', load: () => import('./commands/events.ts') },
+  { name: 'system check', summary: 'Check storage consistency and optionally repair it', load: () => import('./commands/system-check.ts') },
+  { name: 'system prune', summary: 'Remove unused data: stopped containers and pods, unused images', load: () => import('./commands/system-prune.ts') },
 ];

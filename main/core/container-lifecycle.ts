@@ -122,8 +122,9 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
   let created = state.status === 'created' ? { pid: state.pid, conmonPid: state.conmonPid ?? 0 } : null;
   try {
     if (!created) {
-      // An earlier run the exit command has not cleaned up yet would make `create` fail: delete it first.
-      if (state.status !== 'configured') await oci.deleteContainer(id, { force: true });
+      // An earlier run the exit command has not cleaned up yet would make `create` fail: delete it first
+      // (also for a configured one: a start killed after `<runtime> create` leaves the runtime's state).
+      if (state.status !== 'configured' || oci.hasState(id)) await oci.deleteContainer(id, { force: true });
       const namespaces = joinedNamespaces(ctx, config);
       created = await initContainer(ctx, config, oci, { ...(options.stdin ? { stdin: true } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(namespaces ? { namespaces } : {}) });
       state = { ...state, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: null };

@@ -19,6 +19,11 @@ export function removePodFilesSync(graphRoot: string, podId: string): void {
   rmSync(join(graphRoot, 'pods', podId), { recursive: true, force: true, maxRetries: 3 });
 }
 
+/** The infra container's minimal root: the mount points the runtime fills (also `system check --repair`). */
+export function makeInfraRootfs(rootfs: string): void {
+  for (const dir of ['dev', 'proc', 'sys', 'etc', 'tmp', 'run']) mkdirSync(join(rootfs, dir), { recursive: true, mode: 0o755 });
+}
+
 /** The infra's name, as podman names it: the first 12 characters of the pod id and `-infra`. */
 export function infraName(podId: string): string {
   return `${podId.slice(0, 12)}-infra`;
@@ -30,7 +35,7 @@ export function infraName(podId: string): string {
  */
 export function infraContainerRecord(pod: PodConfig, graphRoot: string, ociRuntime: string): ContainerRecord {
   const rootfs = join(podUserdataDir(graphRoot, pod.id), 'rootfs');
-  for (const dir of ['dev', 'proc', 'sys', 'etc', 'tmp', 'run']) mkdirSync(join(rootfs, dir), { recursive: true, mode: 0o755 });
+  makeInfraRootfs(rootfs);
   const config: ContainerConfig = {
     id: generateId(),
     name: infraName(pod.id),

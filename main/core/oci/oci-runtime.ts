@@ -2,6 +2,7 @@
 // through conmon (conmon.ts), the other verbs are short direct calls `<runtime> --root=<dir> start|
 // state|kill|pause|resume|delete <id>`. Nothing here holds container locks or touches the state
 // database: callers (container.ts) lock, call one of these, then save.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -203,6 +204,11 @@ export class OciRuntime {
   /** `<runtime> start <id>`: the created container's process runs its command. */
   async startContainer(id: string, signal?: AbortSignal): Promise<void> {
     await this.run(['start', id], `starting container ${id.slice(0, 12)}`, signal);
+  }
+
+  /** Whether the runtime keeps state for `id` (its directory under the state root): one stat, no process. */
+  hasState(id: string): boolean {
+    return existsSync(join(this.options.stateRoot, id));
   }
 
   /** `<runtime> state <id>`; null when the runtime does not know the container. */

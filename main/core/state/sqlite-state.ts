@@ -18,6 +18,7 @@ import type { ContainerState } from '../container-state.ts';
 import { idPrefixPattern } from '../names.ts';
 import type { PodConfig, PodState } from '../pod-config.ts';
 import { latestSchemaVersion, migrations } from './migrations/index.ts';
+import { sqliteIntegrityProblems } from './sqlite-integrity.ts';
 import type { Migration } from './migrations/migration.ts';
 import type { ContainerRecord, LockHolder, LockRow, PodRecord, State } from './state.ts';
 
@@ -119,6 +120,10 @@ interface LockDbRow {
 
 function toContainer(row: ContainerRow): ContainerRecord {
   return { config: JSON.parse(row.config) as ContainerConfig, state: JSON.parse(row.state_json) as ContainerState };
+}
+
+function toLockRow(r: LockDbRow): LockRow {
+  return { objectId: r.object_id, token: r.token, pid: r.pid, startTime: r.start_time, bootId: r.boot_id, acquiredAt: r.acquired_at };
 }
 
 function toPod(row: PodRow): PodRecord {
@@ -388,7 +393,16 @@ export class SqliteState implements State {
 
   locksOn(objectIds: readonly string[]): LockRow[] {
     const rows = this.sql('SELECT * FROM locks WHERE object_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(objectIds)) as LockDbRow[];
-    return rows.map((r) => ({ objectId: r.object_id, token: r.token, pid: r.pid, startTime: r.start_time, bootId: r.boot_id, acquiredAt: r.acquired_at }));
+    return rows.map(toLockRow);
+  }
+
+  allLocks(): LockRow[] {
+    return (this.sql('SELECT * FROM locks ORDER BY acquired_at').all() as LockDbRow[]).map(toLockRow);
+  }
+
+  integrityProblems(quick: boolean): string[] {
+    if (!this.db) throw new PodbayError('ErrInternal', `store ${this.path} is closed`);
+    return sqliteIntegrityProblems(this.db, quick);
   }
 
   insertLocks(objectIds: readonly string[], holder: LockHolder): void {
