@@ -11,6 +11,7 @@ import { createContainerHandlers } from './handlers/containers.ts';
 import { createPodHandlers } from './handlers/pods.ts';
 import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
+import { createSystemHandlers } from './handlers/system.ts';
 
 export interface HandlerDeps {
   /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
@@ -29,5 +30,6 @@ export function createHandlers(deps: HandlerDeps) {
     ...createPodHandlers(deps),
     ...createImageHandlers(deps),
     ...createConsoleHandlers(deps),
+    ...createSystemHandlers(deps),
   } satisfies Handlers<Contract>;
 }
