@@ -21,6 +21,7 @@ import { mergeImageConfig } from './oci/spec-generator.ts';
 import type { SpecNamespaces } from './oci/spec-generator.ts';
 import type { ResolvedRuntimeConfig } from './runtime-config.ts';
 import type { ContainerRecord, LockRow, State } from './state/state.ts';
+import { crashPoint } from './crash-point.ts';
 
 /** What the container verbs need of their runtime (implemented by Runtime; no import cycle). */
 export interface LifecycleContext {
@@ -175,6 +176,7 @@ export async function initContainer(ctx: LifecycleContext, config: ContainerConf
   if (config.rootfs) return initWithRootfs(ctx, config, config.rootfs, oci, options);
   if (!config.rootfsImage) throw new PodbayError('ErrInvalidArg', `container ${config.name} has neither a rootfs nor an image`);
   const rootfs = await mountRootfs(config, { graphRoot: settings.storage.graphRoot, driver: settings.storage.driver });
+  crashPoint('start.rootfs-mounted');
   try {
     return await initWithRootfs(ctx, config, rootfs, oci, options);
   } catch (error) {

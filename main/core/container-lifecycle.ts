@@ -25,6 +25,7 @@ import type { OciSpec } from './oci/spec.ts';
 import type { SpecNamespaces } from './oci/spec-generator.ts';
 import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
 import type { ContainerRecord } from './state/state.ts';
+import { crashPoint } from './crash-point.ts';
 
 function lockIds(record: ContainerRecord): string[] {
   return record.config.pod ? [record.config.pod, record.config.id] : [record.config.id];
@@ -127,10 +128,12 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
       if (state.status !== 'configured' || oci.hasState(id)) await oci.deleteContainer(id, { force: true });
       const namespaces = joinedNamespaces(ctx, config);
       created = await initContainer(ctx, config, oci, { ...(options.stdin ? { stdin: true } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(namespaces ? { namespaces } : {}) });
+      crashPoint('start.runtime-created');
       state = { ...state, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: null };
     }
     if (options.beforeStart) await options.beforeStart();
     await oci.startContainer(id, options.signal);
+    crashPoint('start.started');
   } catch (error) {
     // libpod cleans up the runtime side of a failed start; the container keeps its record and the error.
     if (created) await oci.deleteContainer(id, { force: true }).catch(() => undefined);

@@ -22,7 +22,8 @@ export function parseKillAt(value: string): { point: string; occurrence: number 
 
 type CrashPoint = (name: string) => void;
 
-function makeCrashPoint(env: NodeJS.ProcessEnv): CrashPoint {
+/** The crash point for `env`; `kill` is what reaching the kill point does (tests pass their own). */
+export function makeCrashPoint(env: NodeJS.ProcessEnv, kill: () => void = () => process.kill(process.pid, 'SIGKILL')): CrashPoint {
   const killAt = env[crashEnv.killAt] ? parseKillAt(env[crashEnv.killAt] as string) : null;
   const trace = env[crashEnv.trace] || null;
   if (!killAt && !trace) return () => undefined;
@@ -32,7 +33,7 @@ function makeCrashPoint(env: NodeJS.ProcessEnv): CrashPoint {
     if (!killAt || name !== killAt.point) return;
     const count = (seen.get(name) ?? 0) + 1;
     seen.set(name, count);
-    if (count === killAt.occurrence) process.kill(process.pid, 'SIGKILL');
+    if (count === killAt.occurrence) kill();
   };
 }
 

@@ -38,6 +38,7 @@ import type { RuntimePaths } from './runtime-paths.ts';
 import type { ResolvedRuntimeConfig, RuntimeDraft, RuntimeOption } from './runtime-config.ts';
 import { openSqliteState, stateFileName } from './state/sqlite-state.ts';
 import type { ContainerRecord, State } from './state/state.ts';
+import { crashPoint } from './crash-point.ts';
 
 export interface RuntimeDeps {
   /** The event log to write to; by default the config's `engine.eventsLogFile`. */
@@ -324,6 +325,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       return rec;
     }, wait);
     ctr.finalize(record);
+    crashPoint('create.recorded');
     this.emitContainer('create', record.config);
     return ctr;
   }
@@ -440,13 +442,16 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     }
     // After the commit: the runtime's state and our files of containers that have run. A crash here
     // leaves only garbage under the run and graph roots, never a record without its files.
+    crashPoint('remove.recorded');
     await Promise.all(runtimeLeftovers.map(async (record) => {
       if (record.state.status !== 'configured') {
         const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
         await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
+        crashPoint('remove.runtime-deleted');
       }
       // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
       if (record.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false))) return;
+      crashPoint('remove.rootfs-removed');
       removeContainerFilesSync(this, record.config.id);
     }));
     for (const ctr of ctrs) {
@@ -591,6 +596,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     );
     pod.invalidate();
     if (!result) throw new PodbayError('ErrPodRemoved', `pod ${id} has already been removed`);
+    crashPoint('pod-remove.recorded');
     for (const member of result.members) {
       if (member.state.status !== 'configured') {
         const oci = await this.ociRuntime(member.config.ociRuntime).catch(() => null);
@@ -599,6 +605,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
       if (member.config.rootfsImage && !(await removeRootfs(this.settings().storage.graphRoot, member.config.id).then(() => true, () => false))) continue;
       removeContainerFilesSync(this, member.config.id);
+      crashPoint('pod-remove.member-removed');
     }
     removePodFilesSync(this.settings().storage.graphRoot, id);
     for (const member of result.members) this.emitContainer('remove', member.config);

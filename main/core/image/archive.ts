@@ -32,6 +32,7 @@ import type { Descriptor, ImageConfig } from './manifest.ts';
 import type { PulledImage, PulledLayer } from './pull.ts';
 import { formatReference, parseNormalizedReference, withDefaultTag } from './reference.ts';
 import { readTar } from './tar-reader.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
 
@@ -134,6 +135,7 @@ export async function saveImages(store: ImageStore, images: { image: ImageRecord
     if (options.format === 'oci-archive') await writeOci(store, images, tar, options.signal);
     else await writeDocker(store, images, tar, options.signal);
     await tar.finish();
+    crashPoint('save.written');
     // Not fsynced: an exported archive is a user file like any other (podman does not sync it
     // either); the rename only guarantees no reader sees a half-written archive under its name.
     await handle.close();
@@ -240,6 +242,7 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
       const blob = blobNameRe.exec(name);
       if (blob) {
         await store.blobs.put(body, { digest: parseDigest(`sha256:${blob[1]}`), size: entry.size }, { signal });
+        crashPoint('load.blob-stored');
         contents.set(name, `sha256:${blob[1]}` as Digest);
       } else if (['index.json', 'oci-layout', 'manifest.json', 'repositories'].includes(name) || (name.endsWith('.json') && entry.size <= maxMetadataBytes && !name.includes('/'))) {
         if (entry.size > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `${name} is larger than ${maxMetadataBytes} bytes`);
@@ -248,6 +251,7 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
         metadata.set(name, Buffer.concat(chunks));
       } else if (name.endsWith('.tar') || name.endsWith('/layer.tar') || name.endsWith('.tar.gz')) {
         const info = await store.blobs.put(body, { size: entry.size }, { signal });
+        crashPoint('load.blob-stored');
         contents.set(name, info.digest);
       }
     }
@@ -375,6 +379,7 @@ async function storeImage(
       });
       if (hasher.result() !== diffId) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}) does not match the config's DiffID: expected ${diffId}, got ${hasher.result()}`);
       await store.layers.commit(temp.dir, diffId);
+      crashPoint('load.layer-committed');
       layers.push({ digest: d.digest, diffId, size: d.size, diffSize: hasher.bytes, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) });
     } catch (error) {
       await store.layers.discard(temp.dir);
@@ -393,5 +398,6 @@ async function storeImage(
     config,
   };
   store.recordPulledImage(pulled);
+  crashPoint('load.recorded');
   return pulled;
 }

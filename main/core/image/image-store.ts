@@ -33,6 +33,7 @@ import type { ImageRecordSink, PulledImage } from './pull.ts';
 import { defaultTag, parseUserReference, qualify } from './reference.ts';
 import { latestStoreVersion, storeMigrations } from './migrations/index.ts';
 import type { StoreMigration } from './migrations/migration.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export const storeFileName = 'storage.db';
 
@@ -245,7 +246,11 @@ export class ImageStore implements ImageRecordSink {
   private write<T>(fn: () => T): T {
     if (!this.db) throw new PodbayError('ErrInternal', `image store ${this.path} is closed`);
     try {
-      return this.db.transaction(fn).immediate();
+      return this.db.transaction(() => {
+        const result = fn();
+        crashPoint('images.before-commit'); // killed with the transaction's writes not yet committed
+        return result;
+      }).immediate();
     } catch (error) {
       if (error instanceof PodbayError) throw error;
       const code = (error as { code?: unknown })?.code;
@@ -532,6 +537,7 @@ export class ImageStore implements ImageRecordSink {
       this.recount(blobs, layers.map((l) => l.diff_id));
       return layers.filter((l) => l.refcount <= 1).reduce((n, l) => n + l.diff_size, 0);
     });
+    crashPoint('rmi.recorded');
     await this.collectGarbage();
     return { imageId, untagged: image.names, deleted: [imageId], reclaimedBytes };
   }
@@ -610,11 +616,13 @@ export class ImageStore implements ImageRecordSink {
       for (const blob of await this.blobs.list()) {
         if (referencedBlobs.has(blob.digest)) continue;
         await this.blobs.delete(blob.digest);
+        crashPoint('gc.removed');
         report.removedBlobs.push(blob.digest);
       }
       for (const diffId of this.layers.list()) {
         if (referencedLayers.has(diffId) || options.keepLayers?.has(diffId)) continue;
         this.layers.remove(diffId);
+        crashPoint('gc.removed');
         report.removedLayers.push(diffId);
       }
       // No pull is live anywhere, so every temp file is an interrupted write's leftover.

@@ -42,6 +42,7 @@ import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { throwIfAborted } from './blob-store.ts';
+import { crashPoint } from '../crash-point.ts';
 import { readTar } from './tar-reader.ts';
 import type { TarEntry } from './tar-reader.ts';
 import { execLayerFsOps } from './layer-fs-ops.ts';
@@ -308,6 +309,7 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
   async function extractAll(): Promise<void> {
     for await (const { entry, body } of readTar(source)) {
       throwIfAborted(options.signal, 'extracting layer');
+      crashPoint('extract.entry');
       if (++report.entries > maxEntries) throw refuse(entry.name, `the layer has more than ${maxEntries} members`);
       if (entry.size > maxBytes - report.fileBytes) throw refuse(entry.name, `the layer holds more than ${maxBytes} bytes`);
       const parts = cleanMemberName(entry.name);

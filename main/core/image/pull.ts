@@ -27,6 +27,7 @@ import { emptyRegistriesConf, pullSource, resolveShortName } from './registries-
 import type { RegistriesConf } from './registries-conf.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RegistryClientOptions } from './registry-client.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export interface PulledLayer {
   /** Compressed blob digest as in the manifest (kept in the content store). */
@@ -178,18 +179,21 @@ export async function pullReference(named: ImageReference, options: PullOptions)
     if (manifest.kind === 'index') {
       listDigest = fetched.digest;
       await blobs.putBytes(fetched.bytes, fetched.digest);
+      crashPoint('pull.index-stored');
       const chosen = choosePlatform(manifest, options.platform);
       fetched = await client.getManifest(repo, chosen.digest, { signal });
       manifest = parseManifest(fetched.bytes, fetched.mediaType);
       if (manifest.kind !== 'image') throw new PodbayError('ErrInvalidArg', `${shown}: the index entry ${chosen.digest} is itself an index`);
     }
     await blobs.putBytes(fetched.bytes, fetched.digest);
+    crashPoint('pull.manifest-stored');
     progress({ type: 'manifest', reference: shown, manifestDigest: fetched.digest, layers: manifest.layers.map((l) => ({ digest: l.digest, size: l.size })) });
 
     const configBytes = (await blobs.has(manifest.config.digest))
       ? await blobs.readBytes(manifest.config.digest, maxConfigBytes)
       : await client.getBlobBytes(repo, manifest.config, maxConfigBytes, signal);
     await blobs.putBytes(configBytes, manifest.config.digest);
+    crashPoint('pull.config-stored');
     const config = parseImageConfig(configBytes);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
@@ -222,7 +226,9 @@ export async function pullReference(named: ImageReference, options: PullOptions)
       layers: pulledLayers,
       config,
     };
+    crashPoint('pull.layers-done');
     await options.records?.recordPulledImage(image);
+    crashPoint('pull.recorded');
     progress({ type: 'done', reference: shown, imageId: image.id });
     return image;
   } catch (error) {
@@ -308,12 +314,14 @@ async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor
     throwIfAborted(signal, what);
     progress({ type: 'layer-verifying', digest: layer.digest });
     await writer.commit(); // verifies size and digest of the compressed blob
+    crashPoint('pull.layer-blob-committed');
     const actualDiffId = diffHasher.result();
     if (actualDiffId !== diffId) {
       await blobs.delete(layer.digest);
       throw new PodbayError('ErrInvalidArg', `${what} does not match the config's DiffID: expected ${diffId}, got ${actualDiffId}`);
     }
     await layers.commit(temp.dir, diffId);
+    crashPoint('pull.layer-committed');
     progress({ type: 'layer-done', digest: layer.digest, size: layer.size });
     return { ...base, diffSize: diffHasher.bytes };
   } catch (error) {

@@ -14,6 +14,7 @@ import { formatReference, withDefaultTag } from './reference.ts';
 import type { ImageReference } from './reference.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RegistryClientOptions } from './registry-client.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export interface PushOptions {
   graphRoot: string;
@@ -93,11 +94,14 @@ export async function pushImage(destination: ImageReference, options: PushOption
           onBytes: (done) => progress({ type: 'blob-bytes', digest: d.digest, done, total: d.size }),
         });
         report.uploaded.push(d.digest);
+        crashPoint('push.blob-uploaded');
         progress({ type: 'blob-done', digest: d.digest, size: d.size });
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 3, all.length) }, worker));
+    crashPoint('push.blobs-done');
     const digest = await client.putManifest(ref.path, ref.digest ?? ref.tag!, manifestBytes, manifest.mediaType, signal);
+    crashPoint('push.manifest-written');
     progress({ type: 'manifest-written', reference: shown, digest });
     progress.flush();
     return report;

@@ -21,6 +21,7 @@ import { latestSchemaVersion, migrations } from './migrations/index.ts';
 import { sqliteIntegrityProblems } from './sqlite-integrity.ts';
 import type { Migration } from './migrations/migration.ts';
 import type { ContainerRecord, LockHolder, LockRow, PodRecord, State } from './state.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export const stateFileName = 'podbay.db';
 
@@ -144,7 +145,11 @@ export class SqliteState implements State {
   constructor(path: string, db: Db) {
     this.path = path;
     this.db = db;
-    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+    this.runInTransaction = db.transaction((fn: () => unknown) => {
+      const result = fn();
+      crashPoint('state.before-commit'); // killed with the transaction's writes not yet committed
+      return result;
+    });
   }
 
   close(): void {
