@@ -84,6 +84,7 @@ export interface PullOptions {
   /** Injected for tests. */
   fetch?: typeof fetch;
   retry?: RegistryClientOptions['retry'];
+  stallTimeoutMs?: RegistryClientOptions['stallTimeoutMs'];
   certsDirs?: string[];
   sleep?: RegistryClientOptions['sleep'];
   clientFactory?: (options: RegistryClientOptions) => RegistryClient;
@@ -138,6 +139,7 @@ export async function pullAllTags(input: string, options: PullOptions): Promise<
     authFilePaths: options.authFilePaths,
     fetch: options.fetch,
     retry: options.retry,
+    stallTimeoutMs: options.stallTimeoutMs,
     sleep: options.sleep,
     certsDirs: options.certsDirs,
   });
@@ -164,6 +166,7 @@ export async function pullReference(named: ImageReference, options: PullOptions)
     authFilePaths: options.authFilePaths,
     fetch: options.fetch,
     retry: options.retry,
+    stallTimeoutMs: options.stallTimeoutMs,
     sleep: options.sleep,
     certsDirs: options.certsDirs,
   };

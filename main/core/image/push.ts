@@ -34,6 +34,7 @@ export interface PushOptions {
   onProgress?: ProgressSink<PushProgressEvent>;
   fetch?: typeof fetch;
   retry?: RegistryClientOptions['retry'];
+  stallTimeoutMs?: RegistryClientOptions['stallTimeoutMs'];
   certsDirs?: string[];
   sleep?: RegistryClientOptions['sleep'];
 }
@@ -59,6 +60,7 @@ export async function pushImage(destination: ImageReference, options: PushOption
     authFilePaths: options.authFilePaths,
     fetch: options.fetch,
     retry: options.retry,
+    stallTimeoutMs: options.stallTimeoutMs,
     sleep: options.sleep,
     certsDirs: options.certsDirs,
   });
