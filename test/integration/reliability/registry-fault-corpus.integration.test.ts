@@ -66,7 +66,7 @@ describe.skipIf(missing !== undefined)(`registry fault corpus${missing ? ` (skip
     } catch (error) {
       if (!(error instanceof PodbayError) || !Object.hasOwn(errorCodes, error.code)) {
         stats.untyped++;
-        throw new Error(`an untyped error escaped: ${String((error as Error)?.stack ?? error)}`);
+        throw new Error(`an untyped error escaped: ${String((error as Error)?.stack ?? error)}`, { cause: error });
       }
       stats.typed++;
       outcome = { ok: false, code: error.code, message: error.message };
@@ -189,7 +189,7 @@ describe.skipIf(missing !== undefined)(`registry fault corpus${missing ? ` (skip
     const huge = async function* () {
       for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
     };
-    for (const headers of [{ 'content-type': mediaTypes.ociManifest, 'content-length': String(size) }, { 'content-type': mediaTypes.ociManifest }]) {
+    for (const headers of [{ 'content-type': mediaTypes.ociManifest, 'content-length': String(size) }, { 'content-type': mediaTypes.ociManifest }] as Record<string, string>[]) {
       const run = await pullThrough((req) => (isManifest(req) ? { kind: 'serve', headers, body: huge } : { kind: 'pass' }));
       // Bounded memory: the proxy could write only what the client read before it let go (and socket buffers).
       expect(Math.max(...run.proxy.requests.map((r) => r.sent))).toBeLessThan(24 * 1024 * 1024);
