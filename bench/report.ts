@@ -43,6 +43,8 @@ export function machineFacts(): Record<string, string | number | null> {
     crun: firstLine(['crun', '--version']),
     runc: firstLine(['runc', '--version']),
     conmon: firstLine(['conmon', '--version']),
+    netavark: firstLine(['/usr/lib/podman/netavark', '--version']),
+    catatonit: firstLine(['/usr/libexec/podman/catatonit', '--version']),
   };
 }
 
@@ -50,13 +52,16 @@ export function machineFacts(): Record<string, string | number | null> {
  * Groups that did not run this time (`--only`) keep their previous results, so the file and the
  * README always hold the latest figure of every group; each result carries the date it was measured.
  */
-export function mergeResults(previous: BenchResult[], fresh: BenchResult[]): BenchResult[] {
+export function mergeResults(previous: BenchResult[], fresh: BenchResult[], knownGroups: readonly string[]): BenchResult[] {
   const ranGroups = new Set(fresh.map((r) => r.group));
-  // Rows written by an older bench (without a unit) are dropped rather than misread.
-  return [...previous.filter((r) => !ranGroups.has(r.group) && typeof r.unit === 'string'), ...fresh];
+  // Rows written by an older bench (without a unit, or of a group that no longer exists) are
+  // dropped rather than misread.
+  const kept = previous.filter((r) => !ranGroups.has(r.group) && typeof r.unit === 'string' && knownGroups.includes(r.group));
+  // In the bench's own group order, so the table reads the same whichever groups ran last.
+  return [...kept, ...fresh].sort((a, b) => knownGroups.indexOf(a.group) - knownGroups.indexOf(b.group));
 }
 
-export function writeResults(repoRoot: string, fresh: BenchResult[], runs: number): void {
+export function writeResults(repoRoot: string, fresh: BenchResult[], runs: number, knownGroups: readonly string[]): void {
   const dir = join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const facts = machineFacts();
@@ -66,7 +71,7 @@ export function writeResults(repoRoot: string, fresh: BenchResult[], runs: numbe
   } catch {
     // first run, or an unreadable file: start afresh
   }
-  const results = mergeResults(previous, fresh);
+  const results = mergeResults(previous, fresh, knownGroups);
   const document = { date: new Date().toISOString(), runs, machine: facts, results };
   const tmp = join(dir, 'latest.json.tmp');
   writeFileSync(tmp, `${JSON.stringify(document, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import type { BenchContext } from './context.ts';
 import type { Contender } from './measure.ts';
 
 /** One line of the results table: Podbay against its peer, with the goal from PERFORMANCE.md. */
@@ -37,5 +38,5 @@ export interface BenchResult {
 export interface BenchGroup {
   name: string;
   /** Sets up fixtures; returns the cases and a teardown. Throws with what is missing to run. */
-  setup(): Promise<{ cases: BenchCase[]; teardown(): Promise<void> }>;
+  setup(context: BenchContext): Promise<{ cases: BenchCase[]; teardown(): Promise<void> }>;
 }

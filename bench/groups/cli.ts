@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command } from '../measure.ts';
 import type { BenchGroup } from '../types.ts';
-import { cliPath } from '../paths.ts';
 
 export const cliGroup: BenchGroup = {
   name: 'cli',
-  async setup() {
+  async setup(context) {
     const dir = mkdtempSync(join(tmpdir(), 'podbay-bench-cli-'));
-    const podbay = (...args: string[]) => command([process.execPath, cliPath, '--root', join(dir, 'root'), '--runroot', join(dir, 'run'), ...args]);
+    const podbay = (...args: string[]) => context.podbay(['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), ...args]);
     const podman = (...args: string[]) => command(['podman', '--root', join(dir, 'podman-root'), '--runroot', join(dir, 'podman-run'), ...args]);
     return {
       cases: [

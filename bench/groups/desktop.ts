@@ -1,6 +1,7 @@
 // What a desktop user feels, measured in headless Chromium against `podbay serve` (no peer can run
 // here; goals from PERFORMANCE.md): the Containers page ready with 1,000 rows from navigation, a CLI
-// change reaching the open page, and the serving process's idle CPU and resident memory.
+// change reaching the open page, the serving process's idle CPU and resident memory, and how much
+// that memory grows while the user pulls `big` from the Pull dialog (streamed, never buffered).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,13 +10,15 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { withName, withRootFSFromPath } from '../../main/core/container-config.ts';
+import { parseNormalizedReference } from '../../main/core/image/reference.ts';
+import { pushImage } from '../../main/core/image/push.ts';
 import { Runtime } from '../../main/core/runtime.ts';
 import { defaultPaths, detectMode } from '../../main/core/runtime-paths.ts';
+import { bigLayers, busyboxLayer, buildImage, storeImage } from '../../test/helpers/image-builder.ts';
+import { startRegistry } from '../../test/helpers/registry-server.ts';
 import { cliPath } from '../paths.ts';
 import type { BenchCase, BenchGroup } from '../types.ts';
 
-const count = 1000;
-const idleSeconds = Number(process.env.PODBAY_BENCH_IDLE_SECONDS ?? 60);
 const clockTicks = 100; // USER_HZ on Linux
 
 function cpuTicks(pid: number): number {
@@ -29,8 +32,8 @@ function residentMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
-async function startServe(globals: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cliPath, ...globals, 'serve', '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServe(argv: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -45,7 +48,9 @@ async function startServe(globals: string[]): Promise<{ child: ChildProcess; url
 
 export const desktopGroup: BenchGroup = {
   name: 'desktop',
-  async setup() {
+  async setup(context) {
+    const count = context.scale(1000);
+    const idleSeconds = context.idleSeconds(Number(process.env.PODBAY_BENCH_IDLE_SECONDS ?? 60));
     const dir = mkdtempSync(join(tmpdir(), 'podbay-bench-desktop-'));
     const rootfs = join(dir, 'rootfs');
     mkdirSync(rootfs);
@@ -57,21 +62,41 @@ export const desktopGroup: BenchGroup = {
     for (let i = 0; i < count; i++) await runtime.newContainer({ process: { args: ['true'] } }, [withName(`desk-${i}`), withRootFSFromPath(rootfs)]);
     runtime.shutdown(true);
 
-    const { child, url } = await startServe(globals);
-    const browser: Browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    const containersUrl = `${url}#/containers`;
+    // `big` on a loopback registry, for the pull the memory row watches.
+    const registry = await startRegistry();
+    const big = buildImage([busyboxLayer(), ...bigLayers(4, context.smoke ? 1024 * 1024 : 25 * 1024 * 1024)]);
+    const sourceRoot = join(dir, 'source');
+    await storeImage(sourceRoot, big);
+    const bigRef = `${registry.host}/bench/big:latest`;
+    await pushImage(parseNormalizedReference(bigRef), { graphRoot: sourceRoot, manifestDigest: big.manifestDigest, tlsVerify: false });
+
     // The toolbar's count ("1,000 containers") appears once the list is loaded and rendered.
     const rowsShown = (page: Page) => page.getByText(`${count.toLocaleString('en-US')} containers`, { exact: false }).first().waitFor({ timeout: 30_000 });
-
-    // One window stays open on the Containers page, as a user would leave it.
-    const openContext = await browser.newContext();
-    const openPage = await openContext.newPage();
-    await openPage.goto(containersUrl);
-    await rowsShown(openPage);
-
+    const { child, url } = await startServe(context.podbayArgv([...globals, 'serve', '--port', '0', '--no-open']));
+    const containersUrl = `${url}#/containers`;
+    let browser: Browser | null = null;
+    const teardown = async () => {
+      await browser?.close();
+      child.kill('SIGTERM');
+      await registry.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    };
+    let openPage: Page;
+    try {
+      browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      });
+      // One window stays open on the Containers page, as a user would leave it.
+      openPage = await (await browser.newContext()).newPage();
+      await openPage.goto(containersUrl);
+      await rowsShown(openPage);
+    } catch (error) {
+      // A setup that fails half-way must not leave `podbay serve` or Chromium running.
+      await teardown();
+      throw error;
+    }
+    const windows: Browser = browser;
     let created = 0;
     const cases: BenchCase[] = [
       {
@@ -80,11 +105,11 @@ export const desktopGroup: BenchGroup = {
         podbay: {
           label: 'Chromium, fresh context',
           run: async () => {
-            const context = await browser.newContext();
-            const page = await context.newPage();
+            const fresh = await windows.newContext();
+            const page = await fresh.newPage();
             await page.goto(containersUrl);
             await rowsShown(page);
-            await context.close();
+            await fresh.close();
           },
         },
         goalMax: 1000,
@@ -134,14 +159,42 @@ export const desktopGroup: BenchGroup = {
         runs: 1,
         warmups: 0,
       },
+      {
+        group: 'desktop',
+        work: 'resident memory growth of the serving process while the Pull dialog pulls `big`',
+        unit: 'MB',
+        podbay: {
+          label: 'podbay serve',
+          measure: async () => {
+            const images = await windows.newContext();
+            const page = await images.newPage();
+            await page.goto(`${url}#/images`);
+            const dialog = page.getByRole('dialog');
+            await page.getByRole('button', { name: 'Pull image' }).click();
+            await dialog.getByRole('textbox', { name: 'Image' }).fill(bigRef);
+            await dialog.getByRole('checkbox', { name: /Skip TLS verification/ }).check();
+            const before = residentMb(child.pid!);
+            let peak = before;
+            const sampler = setInterval(() => (peak = Math.max(peak, residentMb(child.pid!))), 20);
+            try {
+              await dialog.getByRole('button', { name: 'Pull', exact: true }).click();
+              await dialog.getByRole('heading', { name: /^Pulled / }).waitFor({ timeout: 120_000 });
+            } finally {
+              clearInterval(sampler);
+            }
+            await images.close();
+            return peak - before;
+          },
+          run: () => undefined,
+        },
+        goalMax: 64,
+        runs: 1,
+        warmups: 0,
+      },
     ];
     return {
       cases,
-      teardown: async () => {
-        await browser.close();
-        child.kill('SIGTERM');
-        rmSync(dir, { recursive: true, force: true });
-      },
+      teardown,
     };
   },
 };

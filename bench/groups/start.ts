@@ -2,10 +2,8 @@
 // process (create → start → wait → remove) against podman's REST API — what Podman Desktop drives —
 // and against the bare OCI runtime, `create`, and `start` of a pre-created container. Both tools run
 // the same busybox rootfs directory (`--rootfs`), so image storage does not enter these figures.
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContainer } from '../../main/core/container-create.ts';
@@ -13,50 +11,26 @@ import { Runtime } from '../../main/core/runtime.ts';
 import { defaultPaths, detectMode } from '../../main/core/runtime-paths.ts';
 import { makeBusyboxRootfs } from '../../test/helpers/oci-rootfs.ts';
 import { command } from '../measure.ts';
+import { podmanService } from '../podman-service.ts';
+import { podmanUlimits } from './container-fixtures.ts';
 import { cliPath } from '../paths.ts';
 import type { BenchCase, BenchGroup } from '../types.ts';
 
-/** podman cannot apply its default rlimits without CAP_SYS_RESOURCE here (PERFORMANCE.md). */
-const podmanUlimits = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 
-function rest(socket: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request({ socketPath: socket, method, path, headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : null });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function waitForSocket(path: string): Promise<void> {
-  for (let i = 0; i < 100 && !existsSync(path); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!existsSync(path)) throw new Error(`podman system service did not create ${path}`);
-}
 
 export const startGroup: BenchGroup = {
   name: 'start',
-  async setup() {
+  async setup(context) {
     const dir = mkdtempSync(join(tmpdir(), 'podbay-bench-start-'));
     const rootfs = makeBusyboxRootfs(join(dir, 'rootfs'));
     const podbayGlobals = ['--root', join(dir, 'root'), '--runroot', join(dir, 'run')];
     const podmanGlobals = ['--root', join(dir, 'podman-root'), '--runroot', join(dir, 'podman-run')];
-    const podbay = (...args: string[]) => command([process.execPath, cliPath, ...podbayGlobals, ...args]);
+    const podbay = (...args: string[]) => context.podbay([...podbayGlobals, ...args]);
     const podman = (...args: string[]) => command(['podman', ...podmanGlobals, ...args]);
 
     const runtime = Runtime.forPaths({ ...defaultPaths(detectMode()), graphRoot: join(dir, 'root'), runRoot: join(dir, 'run') });
 
-    // podman's REST API on a unix socket, as Podman Desktop uses it.
-    const socket = join(dir, 'podman.sock');
-    const service: ChildProcess = spawn('podman', [...podmanGlobals, 'system', 'service', '--time=0', `unix://${socket}`], { stdio: 'ignore' });
-    await waitForSocket(socket);
-    const api = '/v4.0.0/libpod';
+    const service = await podmanService(podmanGlobals, dir);
 
     // The floor: the bare runtime on a bundle of the same rootfs.
     const bundle = join(dir, 'bundle');
@@ -78,7 +52,7 @@ export const startGroup: BenchGroup = {
       await runtime.removeContainer(ctr, true);
     };
     const overRest = async () => {
-      const created = await rest(socket, 'POST', `${api}/containers/create`, {
+      const created = (await service.expect(201, 'POST', '/containers/create', {
         rootfs,
         command: ['/bin/true'],
         netns: { nsmode: 'none' },
@@ -86,13 +60,10 @@ export const startGroup: BenchGroup = {
           { type: 'nofile', hard: 1024, soft: 1024 },
           { type: 'nproc', hard: 1024, soft: 1024 },
         ],
-      });
-      const id = (created.json as { Id?: string } | null)?.Id;
-      if (created.status !== 201 || !id) throw new Error(`podman REST create answered ${created.status}: ${JSON.stringify(created.json)}`);
-      const started = await rest(socket, 'POST', `${api}/containers/${id}/start`);
-      if (started.status !== 204) throw new Error(`podman REST start answered ${started.status}: ${JSON.stringify(started.json)}`);
-      await rest(socket, 'POST', `${api}/containers/${id}/wait`);
-      await rest(socket, 'DELETE', `${api}/containers/${id}?force=true`);
+      })) as { Id: string };
+      await service.expect(204, 'POST', `/containers/${created.Id}/start`);
+      await service.call('POST', `/containers/${created.Id}/wait`);
+      await service.call('DELETE', `/containers/${created.Id}?force=true`);
     };
     const floor = () => {
       const id = `floor-${process.pid}-${floorSerial++}`;
@@ -162,7 +133,7 @@ export const startGroup: BenchGroup = {
         spawnSync(process.execPath, [cliPath, ...podbayGlobals, 'rm', '-f', '-a'], { stdio: 'ignore' });
         runtime.shutdown(true);
         closeSync(floorErrors);
-        service.kill('SIGTERM');
+        service.stop();
         spawnSync('podman', [...podmanGlobals, 'rm', '-f', '-a'], { stdio: 'ignore' });
         spawnSync('umount', ['-R', join(dir, 'podman-root', 'overlay')], { stdio: 'ignore' });
         rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,6 @@ import { startRegistry } from '../../test/helpers/registry-server.ts';
 import type { RegistryServer } from '../../test/helpers/registry-server.ts';
 import { command } from '../measure.ts';
 import type { Contender } from '../measure.ts';
-import { cliPath } from '../paths.ts';
 import type { BenchCase, BenchGroup } from '../types.ts';
 
 interface Store {
@@ -24,7 +23,7 @@ interface Store {
 
 export const transferGroup: BenchGroup = {
   name: 'transfer',
-  async setup() {
+  async setup(context) {
     const base = mkdtempSync(join(tmpdir(), 'podbay-bench-transfer-'));
     let serial = 0;
     const stores: Store[] = [];
@@ -43,7 +42,7 @@ export const transferGroup: BenchGroup = {
       spawnSync('umount', ['-R', join(store.dir, 'podman-root', 'overlay')], { stdio: 'ignore' });
       rmSync(store.dir, { recursive: true, force: true });
     };
-    const podbay = (store: Store, ...args: string[]) => command([process.execPath, cliPath, ...store.podbay, ...args]);
+    const podbay = (store: Store, ...args: string[]) => context.podbay([...store.podbay, ...args]);
     const podman = (store: Store, ...args: string[]) => command(['podman', ...store.podman, ...args]);
 
     const registries: RegistryServer[] = [];
@@ -52,14 +51,16 @@ export const transferGroup: BenchGroup = {
     process.stdout.write('building and pushing busybox, big and 50 images sharing a layer…\n');
     const source = newStore();
     const busybox = buildImage([busyboxLayer()]);
-    const big = buildImage([busyboxLayer(), ...bigLayers(4, 25 * 1024 * 1024)]);
+    // A smoke run keeps the shape (5 layers) at a fraction of the bytes.
+    const big = buildImage([busyboxLayer(), ...bigLayers(4, context.smoke ? 1024 * 1024 : 25 * 1024 * 1024)]);
+    const manyCount = context.scale(50, 5);
     const sourceRoot = join(source.dir, 'root');
     for (const [image, ref] of [[busybox, 'bench/busybox:latest'], [big, 'bench/big:latest']] as const) {
       await storeImage(sourceRoot, image);
       await pushImage(parseNormalizedReference(`${registry.host}/${ref}`), { graphRoot: sourceRoot, manifestDigest: image.manifestDigest, tlsVerify: false });
     }
     const shared = busyboxLayer();
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < manyCount; i++) {
       const image = buildImage([shared, layerFromMembers([{ name: `img${i}.txt`, data: `image ${i}\n` }])]);
       await storeImage(sourceRoot, image);
       await pushImage(parseNormalizedReference(`${registry.host}/perf/many:t${i}`), { graphRoot: sourceRoot, manifestDigest: image.manifestDigest, tlsVerify: false });
@@ -70,7 +71,7 @@ export const transferGroup: BenchGroup = {
     // A store of each tool holding the 50 images, and one holding `big` for push/save.
     const many = newStore();
     podbay(many, 'pull', '--all-tags', '-q', '--tls-verify=false', `${registry.host}/perf/many`)();
-    for (let i = 0; i < 50; i++) podman(many, 'pull', '-q', '--tls-verify=false', `${registry.host}/perf/many:t${i}`)();
+    for (let i = 0; i < manyCount; i++) podman(many, 'pull', '-q', '--tls-verify=false', `${registry.host}/perf/many:t${i}`)();
     const holding = newStore();
     podbay(holding, 'pull', '-q', '--tls-verify=false', bigRef)();
     podman(holding, 'pull', '-q', '--tls-verify=false', bigRef)();
@@ -109,7 +110,7 @@ export const transferGroup: BenchGroup = {
     const cases: BenchCase[] = [
       {
         group: 'transfer',
-        work: '`images`, 50 images sharing one layer',
+        work: `\`images\`, ${manyCount} images sharing one layer`,
         podbay: { label: 'podbay images', run: podbay(many, 'images') },
         peer: { label: 'podman images', run: podman(many, 'images') },
         goalRatio: 0.12,
