@@ -210,7 +210,7 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   const timeout = options.timeout ?? config.stopTimeout ?? 10;
   let stopError: unknown = null;
   try {
-    await oci.stopContainer(id, pid, config.stopSignal, timeout, options.signal);
+    await oci.stopContainer(id, pid, config.stopSignal, timeout, options.signal, record.state.conmonPid ?? 0);
   } catch (error) {
     stopError = error;
   }

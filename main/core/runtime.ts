@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import { Container } from './container.ts';
-import { observeRuntime, removeContainerFilesSync, syncRecords } from './container-internal.ts';
+import { conmonAliveSync, observeRuntime, removeContainerFilesSync, syncRecords } from './container-internal.ts';
 import { applyImage, foldProcess, removeRootfs } from './container-rootfs.ts';
 import type { ImageRuntime } from './image/image-runtime.ts';
 import type { LifecycleContext } from './container-internal.ts';
@@ -115,16 +115,17 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
 
   /**
    * libpod refresh(): `<runRoot>/alive` lives on the run root (a tmpfs), so its absence means the host
-   * rebooted (or the run root was wiped): no conmon of ours survives, so every container a conmon
-   * supervised is marked exited (created ones go back to configured, as podman's do), then the file is
-   * written. Costs one stat when the file is there.
+   * rebooted (or the run root was wiped): every container a conmon supervised is marked exited (created
+   * ones go back to configured, as podman's do), then the file is written. A container whose conmon
+   * still runs survived a wiped run root, not a reboot: it is left running (stop still reaches it).
+   * Costs one stat when the file is there.
    */
   private refreshAfterReboot(): void {
     const config = this.#config as ResolvedRuntimeConfig;
     const alive = join(config.storage.runRoot, 'alive');
     if (existsSync(alive)) return;
     const state = this.#state as State;
-    const stale = state.containersWithStatus(['created', 'running', 'paused', 'stopping']);
+    const stale = state.containersWithStatus(['created', 'running', 'paused', 'stopping']).filter((r) => !conmonAliveSync(r.state.conmonPid ?? 0));
     if (stale.length > 0) {
       const now = this.#now().toISOString();
       state.writeTransaction(() => {
