@@ -31,6 +31,7 @@ import { layerCompression, maxConfigBytes, maxManifestBytes, mediaTypes, parseIm
 import type { Descriptor, ImageConfig } from './manifest.ts';
 import type { PulledImage, PulledLayer } from './pull.ts';
 import { formatReference, parseNormalizedReference, withDefaultTag } from './reference.ts';
+import { RatioGuard, defaultBombSlackBytes, defaultMaxRatio } from './ratio-guard.ts';
 import { readTar } from './tar-reader.ts';
 import { crashPoint } from '../crash-point.ts';
 
@@ -218,6 +219,9 @@ export interface LoadOptions {
   extract?: Omit<ExtractOptions, 'signal'>;
   /** Layers the store already has (and so need no extraction). */
   knownLayer?: (diffId: Digest) => { diffSize: number } | undefined;
+  /** Decompression-bomb limits (ratio-guard.ts); tests lower them. */
+  maxRatio?: number;
+  bombSlackBytes?: number;
 }
 
 const blobNameRe = /^blobs\/sha256\/([a-f0-9]{64})$/;
@@ -373,7 +377,9 @@ async function storeImage(
     try {
       const hasher = new HashingStream();
       const source = store.blobs.read(d.digest, { highWaterMark: 1024 * 1024 });
-      const stages: Transform[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), hasher] : [hasher];
+      // The blob is on disk whole: its size bounds what it may expand to (the same guard as a pull).
+      const guard = new RatioGuard(() => d.size, options.maxRatio ?? defaultMaxRatio, options.bombSlackBytes ?? defaultBombSlackBytes, `layer ${i} (blob ${d.digest})`);
+      const stages: Transform[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), guard, hasher] : [hasher];
       await pipeline(source, ...(stages as [Transform]), async (tarStream: AsyncIterable<Buffer>) => {
         await extractLayer(tarStream, temp.diff, { ...options.extract, signal: options.signal });
       });
@@ -383,6 +389,8 @@ async function storeImage(
       layers.push({ digest: d.digest, diffId, size: d.size, diffSize: hasher.bytes, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) });
     } catch (error) {
       await store.layers.discard(temp.dir);
+      const zlibCode = (error as { code?: unknown }).code;
+      if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}): invalid gzip data: ${(error as Error).message}`, { cause: error });
       throw error;
     }
   }

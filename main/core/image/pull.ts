@@ -6,8 +6,8 @@
 // Up to six layers download at once. Nothing is buffered whole except manifests and configs
 // (4 MiB limits). The image record itself belongs to the state layer: pull returns a `PulledImage`
 // and, when given a sink, hands it over in one call.
-import { Readable, Transform } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PodbayError, hasCode, wrap } from '../../../shared/errors.ts';
@@ -17,6 +17,7 @@ import type { Digest } from './digest.ts';
 import { extractLayer } from './layer-extract.ts';
 import type { ExtractOptions } from './layer-extract.ts';
 import { LayerStore } from './layer-store.ts';
+import { RatioGuard, defaultBombSlackBytes, defaultMaxRatio } from './ratio-guard.ts';
 import { choosePlatform, layerCompression, maxConfigBytes, parseImageConfig, parseManifest } from './manifest.ts';
 import type { Descriptor, ImageConfig, Platform } from './manifest.ts';
 import { coalesceProgress } from './progress.ts';
@@ -250,23 +251,6 @@ interface LayerContext {
   options: PullOptions;
 }
 
-/** Refuses decompressed output that outgrows the compressed input by more than `ratio`. */
-class RatioGuard extends Transform {
-  private out = 0;
-  constructor(private readonly compressedBytes: () => number, private readonly ratio: number, private readonly slack: number, private readonly what: string) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.out += chunk.length;
-    if (this.out > this.slack && this.out > this.ratio * Math.max(1, this.compressedBytes())) {
-      callback(new PodbayError('ErrInvalidArg', `${this.what}: decompresses to more than ${this.ratio}× its compressed size (a decompression bomb?)`));
-      return;
-    }
-    callback(null, chunk);
-  }
-}
-
 async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor, diffId: Digest, ctx: LayerContext): Promise<PulledLayer> {
   const { blobs, layers, progress, signal, options } = ctx;
   const base = { digest: layer.digest, diffId, size: layer.size, mediaType: layer.mediaType, diffPath: layers.diffPath(diffId) };
@@ -309,7 +293,7 @@ async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor
       if (batched > 0) yield await emit();
     };
     const diffHasher = new HashingStream();
-    const guard = new RatioGuard(() => writer.bytes, options.maxRatio ?? 250, options.bombSlackBytes ?? 128 * 1024 * 1024, what);
+    const guard = new RatioGuard(() => writer.bytes, options.maxRatio ?? defaultMaxRatio, options.bombSlackBytes ?? defaultBombSlackBytes, what);
     const stages: NodeJS.ReadWriteStream[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), guard, diffHasher] : [guard, diffHasher];
     await pipeline(Readable.from(download(), { objectMode: false, highWaterMark: 1 }), ...(stages as [Transform]), async (source: AsyncIterable<Buffer>) => {
       await extractLayer(source, temp.diff, { ...options.extract, signal });
