@@ -11,6 +11,7 @@ import { errorCodes } from '../../shared/errors.ts';
 import type { ServerMessage } from '../../shared/wire.ts';
 import { serveConnection } from '../../main/ipc/connection.ts';
 import { createRouter } from '../../main/ipc/router.ts';
+import { hostileValues, shapedPayload } from '../helpers/hostile-payloads.ts';
 import { recordSoak, scale } from '../helpers/soak.ts';
 
 const paths = Object.keys(contract) as (keyof Contract & string)[];
@@ -36,22 +37,8 @@ const stubHandlers = new Proxy(
   },
 ) as Handlers<Contract>;
 
-/** Hostile values: deep, odd prototypes, huge strings, numbers at the edges, prototype-pollution keys. */
-const hostile = fc.oneof(
-  fc.anything({ maxDepth: 4, withBigInt: false, withNullPrototype: true, withObjectString: true, withBoxedValues: true, withTypedArray: true, withSparseArray: true }),
-  fc.string({ maxLength: 20_000 }),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER + 2, 2 ** 53, -(2 ** 31)),
-  fc.constantFrom({ __proto__: { polluted: true } }, JSON.parse('{"__proto__":{"polluted":true}}'), { constructor: { prototype: { polluted: true } } }),
-);
-
-/** An object with the schema's own top-level keys (when it has a shape), each a hostile value. */
-function shaped(path: string): fc.Arbitrary<unknown> {
-  const shape = (contract[path as keyof Contract].input as unknown as { shape?: Record<string, unknown> }).shape;
-  const keys = shape ? Object.keys(shape) : [];
-  if (keys.length === 0) return hostile;
-  const value = fc.oneof(hostile, fc.string({ maxLength: 300 }), fc.array(fc.string({ maxLength: 80 }), { maxLength: 20 }), fc.integer(), fc.boolean(), fc.constantFrom('../../etc/passwd', '/', 'a'.repeat(70_000), '\u0000', 'busybox; rm -rf /', '$(reboot)'));
-  return fc.dictionary(fc.constantFrom(...keys, 'extra', '__proto__'), value, { maxKeys: keys.length + 2 });
-}
+const hostile = hostileValues;
+const shaped = (path: string) => shapedPayload(contract[path as keyof Contract], hostileValues);
 
 describe('every IPC input schema', () => {
   afterAll(() => {
