@@ -23,6 +23,7 @@ export const requiredPackages = {
   skopeo: 'reference images and digests',
   podman: 'reference behaviour and benchmarks',
   chromium: 'browser end-to-end tests',
+  python3: 'a real pseudo-terminal (its pty module) for the run -it / attach tests',
 };
 
 const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

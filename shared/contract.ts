@@ -6,6 +6,7 @@ import { containerProcedures } from './contract/containers.ts';
 import { podProcedures } from './contract/pods.ts';
 import { imageProcedures } from './contract/images.ts';
 import { consoleProcedures } from './contract/console.ts';
+import { volumeProcedures } from './contract/volumes.ts';
 
 export const contract = {
   ...systemProcedures,
@@ -13,6 +14,7 @@ export const contract = {
   ...podProcedures,
   ...imageProcedures,
   ...consoleProcedures,
+  ...volumeProcedures,
 } satisfies ContractShape;
 
 export type Contract = typeof contract;

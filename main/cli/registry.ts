@@ -53,4 +53,10 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'events', aliases: ['system events'], summary: 'Show podbay events', load: () => import('./commands/events.ts') },
   { name: 'system check', summary: 'Check storage consistency and optionally repair it', load: () => import('./commands/system-check.ts') },
   { name: 'system prune', summary: 'Remove unused data: stopped containers and pods, unused images', load: () => import('./commands/system-prune.ts') },
+  { name: 'volume create', summary: 'Create a new volume', load: () => import('./commands/volume-create.ts') },
+  { name: 'volume ls', aliases: ['volume list'], summary: 'List volumes', load: () => import('./commands/volume-ls.ts') },
+  { name: 'volume inspect', summary: 'Display detailed information on one or more volumes', load: () => import('./commands/volume-inspect.ts') },
+  { name: 'volume rm', aliases: ['volume remove'], summary: 'Remove one or more volumes', load: () => import('./commands/volume-rm.ts') },
+  { name: 'volume prune', summary: 'Remove all unused volumes', load: () => import('./commands/volume-prune.ts') },
+  { name: 'volume exists', summary: 'Check if a volume exists', load: () => import('./commands/volume-exists.ts') },
 ];

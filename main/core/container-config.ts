@@ -93,14 +93,62 @@ export interface ContainerConfig {
   ociRuntime?: string;
   /** Default none: a private network namespace with only loopback. */
   networkMode?: ContainerNetworkMode;
-  /** The image's VOLUME paths (podman backs them with anonymous volumes; noted here until volumes exist). */
+  /** The image's VOLUME paths: each gets an anonymous volume at creation unless a user mount covers it. */
   imageVolumes?: string[];
+  // Storage and keep-running settings (container-mounts.ts has the options that set them).
+  /** Host bind mounts and tmpfs mounts (libpod's spec mounts), destinations clean and absolute. */
+  mounts?: ContainerMount[];
+  /** Named volumes, including the anonymous ones made for image VOLUMEs (libpod NamedVolumes). */
+  namedVolumes?: ContainerNamedVolume[];
+  /** podman --read-only: the rootfs is mounted read-only. */
+  readOnlyRootfs?: boolean;
+  /** podman --read-only-tmpfs (default true): with a read-only rootfs, tmpfs on /tmp, /var/tmp and /run. */
+  readOnlyTmpfs?: boolean;
+  /** podman --restart; absent means no (libpod RestartPolicy). */
+  restartPolicy?: RestartPolicy;
+  /** on-failure only: at most this many restarts; 0 or absent = no limit (libpod RestartRetries). */
+  restartRetries?: number;
+  /** Bytes after which conmon truncates the log (--log-opt max-size, --log-size-max); absent: the runtime config's. */
+  logSizeMax?: number;
   /** A pod's infra container (libpod IsInfra): runs `catatonit -P`, bound in from the host. */
   isInfra?: boolean;
   /** Namespaces joined from another container: kind → that container's id. */
   sharedNamespaces: Partial<Record<NamespaceKind, string>>;
   /** RFC 3339. */
   createdAt: string;
+}
+
+/** podman's restart policies (`unless-stopped` behaves as `always`: Podbay has no boot-time restart service). */
+export const restartPolicies = ['no', 'on-failure', 'always', 'unless-stopped'] as const;
+export type RestartPolicy = (typeof restartPolicies)[number];
+
+/** A bind or tmpfs mount of the container (an OCI spec mount before its destination is resolved in the rootfs). */
+export interface ContainerMount {
+  type: 'bind' | 'tmpfs';
+  /** Bind: an absolute host path that existed when the container was created. */
+  source?: string;
+  destination: string;
+  /** podman's processed options (rw/ro, propagation, rbind, nosuid…; for tmpfs size=, mode=). */
+  options: string[];
+}
+
+/** A named volume mounted into the container (libpod ContainerNamedVolume). */
+export interface ContainerNamedVolume {
+  name: string;
+  destination: string;
+  options: string[];
+  /** A path inside the volume to mount instead of its root (podman --mount subpath=). */
+  subPath?: string;
+  /**
+   * Made for this container alone (an image VOLUME, `-v /dst`, a kube emptyDir; libpod IsAnonymous):
+   * created with it, and removed with it by `rm -v` and `--rm`.
+   */
+  anonymous?: boolean;
+}
+
+/** The distinct names of the volumes a container uses. */
+export function volumeNames(config: Pick<ContainerConfig, 'namedVolumes'>): string[] {
+  return [...new Set((config.namedVolumes ?? []).map((v) => v.name))];
 }
 
 /** The containers this one needs to exist first: those whose namespaces it joins. */
@@ -136,7 +184,8 @@ export function newContainerDraft(spec: ContainerSpec): ContainerConfigDraft {
   };
 }
 
-function editable(target: ContainerDraft): ContainerConfigDraft {
+/** The draft an option may change → ErrCtrFinalized once the container is in the store. */
+export function editable(target: ContainerDraft): ContainerConfigDraft {
   if (target.finalized) throw new PodbayError('ErrCtrFinalized', 'container already created: its configuration cannot change');
   return target.draft;
 }

@@ -20,6 +20,7 @@ import {
   withStopTimeout,
 } from './container-config.ts';
 import type { ContainerOption, ContainerSpec } from './container-config.ts';
+import { storageOptions } from './container-mounts.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -49,6 +50,7 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   if (input.stdin) options.push(withStdin());
   if (input.autoRemove) options.push(withAutoRemove());
   if (input.network !== undefined) options.push(withNetworkMode(input.network));
+  options.push(...storageOptions(input));
   return { spec, options };
 }
 
@@ -100,7 +102,7 @@ export async function createContainer(runtime: Runtime, input: ContainerCreateOp
     try {
       await ctr.start(wait.signal ? { signal: wait.signal } : {});
     } catch (error) {
-      if (input.autoRemove) await runtime.removeContainer(ctr, true).catch(() => undefined);
+      if (input.autoRemove) await runtime.removeContainer(ctr, true, { volumes: true }).catch(() => undefined);
       throw error;
     }
   }

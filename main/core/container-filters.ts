@@ -22,7 +22,8 @@ export function parseFilterArgs(args: readonly string[]): Record<string, string[
   return out;
 }
 
-function regex(value: string, key: string): RegExp {
+/** A filter value as a regular expression → ErrInvalidArg naming the filter when it is not one. */
+export function regex(value: string, key: string): RegExp {
   try {
     return new RegExp(value);
   } catch {

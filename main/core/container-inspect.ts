@@ -1,8 +1,10 @@
 // What list and inspect report about containers (libpod/container_inspect.go, podman ps), built from
 // store records in one pass: listing 1,000 containers is one query and no per-container lookup.
-import type { ContainerInspect, ContainerListItem } from '../../shared/types/containers.ts';
+import type { ContainerInspect, ContainerInspectMount, ContainerListItem } from '../../shared/types/containers.ts';
 import type { Container } from './container.ts';
 import { dependencies } from './container-config.ts';
+import type { ContainerConfig } from './container-config.ts';
+import { volumeMountPoint } from './volume.ts';
 import type { Runtime } from './runtime.ts';
 import type { State } from './state/state.ts';
 
@@ -31,7 +33,8 @@ export function podNameMap(state: State): Map<string, string> {
   return new Map(state.allPods().map((p) => [p.config.id, p.config.name]));
 }
 
-export function inspectContainer(ctr: Container, state: State, paths?: { logPath: string }): ContainerInspect {
+export function inspectContainer(ctr: Container, state: State, paths?: { logPath: string; graphRoot?: string }): ContainerInspect {
+  const graphRoot = paths?.graphRoot;
   const current = ctr.sync();
   const config = ctr.configuration();
   const names = config.pod ? new Map([[config.pod, state.pod(config.pod).config.name]]) : new Map<string, string>();
@@ -59,7 +62,34 @@ export function inspectContainer(ctr: Container, state: State, paths?: { logPath
     pidsLimit: config.resources?.pidsLimit ?? null,
     init: config.init ?? false,
     logPath: paths?.logPath ?? '',
+    mounts: inspectMounts(config, graphRoot),
+    readOnly: config.readOnlyRootfs ?? false,
+    restartPolicy: { name: config.restartPolicy ?? 'no', maximumRetryCount: config.restartRetries ?? 0 },
+    restartCount: current.restartCount ?? 0,
+    logSizeMax: config.logSizeMax ?? -1,
   };
+}
+
+const propagationWords = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave', 'unbindable', 'runbindable'];
+
+/** podman inspect's Mounts: binds, tmpfs and volumes, in the order they were given. */
+export function inspectMounts(config: Pick<ContainerConfig, 'mounts' | 'namedVolumes'>, graphRoot: string | undefined): ContainerInspectMount[] {
+  const view = (type: ContainerInspectMount['type'], source: string, destination: string, options: readonly string[]): ContainerInspectMount => ({
+    type,
+    source,
+    destination,
+    options: options.filter((o) => !propagationWords.includes(o) && o !== 'rw' && o !== 'ro'),
+    rw: !options.includes('ro'),
+    propagation: type === 'tmpfs' ? '' : (options.find((o) => propagationWords.includes(o)) ?? 'rprivate'),
+  });
+  return [
+    ...(config.mounts ?? []).map((m) => view(m.type, m.type === 'bind' ? (m.source ?? '') : 'tmpfs', m.destination, m.options)),
+    ...(config.namedVolumes ?? []).map((v) => ({
+      ...view('volume', graphRoot ? volumeMountPoint(graphRoot, v.name) : '', v.destination, v.options),
+      name: v.name,
+      ...(v.anonymous ? { anonymous: true } : {}),
+    })),
+  ];
 }
 
 export interface ListContainersOptions {

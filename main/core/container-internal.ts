@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig } from './container-config.ts';
+import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
 import { envRecord, mountRootfs, unmountRootfs } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
@@ -18,7 +19,8 @@ import type { LockManager, ProcessIdentity } from './lock/lock-manager.ts';
 import type { ContainerPaths, CreatedContainer, OciRuntime } from './oci/oci-runtime.ts';
 import { prepareSpec } from './oci/prepare-spec.ts';
 import { mergeImageConfig } from './oci/spec-generator.ts';
-import type { SpecNamespaces } from './oci/spec-generator.ts';
+import type { SpecMount, SpecNamespaces } from './oci/spec-generator.ts';
+import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
 import type { ResolvedRuntimeConfig } from './runtime-config.ts';
 import type { ContainerRecord, LockRow, State } from './state/state.ts';
 import { crashPoint } from './crash-point.ts';
@@ -190,10 +192,9 @@ export async function initContainer(ctx: LifecycleContext, config: ContainerConf
  * (a start by another process cannot slip in between). Its writable layer stays for the next start.
  */
 export async function unmountIfStopped(ctx: LifecycleContext, config: ContainerConfig, locked: boolean): Promise<void> {
-  if (!config.rootfsImage) return;
-  const graphRoot = ctx.settings().storage.graphRoot;
+  if (!config.rootfsImage && !hasVolumeMounts(config)) return;
   if (locked) {
-    await unmountRootfs(graphRoot, config.id);
+    await unmountStorage(ctx, config);
     return;
   }
   const store = ctx.state();
@@ -202,10 +203,16 @@ export async function unmountIfStopped(ctx: LifecycleContext, config: ContainerC
   try {
     if (!store.hasContainer(config.id)) return;
     const [record] = syncRecords(ctx, [store.container(config.id)], handle.token);
-    if (record && !hasMonitor(record.state.status)) await unmountRootfs(graphRoot, config.id);
+    if (record && !hasMonitor(record.state.status)) await unmountStorage(ctx, config);
   } finally {
     handle.release();
   }
+}
+
+/** The rootfs unmounted, then the volumes no running container needs any more (libpod cleanupStorage). */
+async function unmountStorage(ctx: LifecycleContext, config: ContainerConfig): Promise<void> {
+  if (config.rootfsImage) await unmountRootfs(ctx.settings().storage.graphRoot, config.id);
+  await releaseContainerVolumes(ctx, config);
 }
 
 /** The host's catatonit, which an infra container runs (bound at /catatonit). */
@@ -233,6 +240,7 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
   }
   const paths = ctx.containerPaths(config.id);
   const resources = config.resources ?? {};
+  const storageMounts = await containerStorageMounts(ctx, config, rootfs, merged.user);
   const spec = await prepareSpec({
     id: config.id,
     name: config.name,
@@ -249,18 +257,29 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     ...(resources.cpus !== undefined ? { cpus: resources.cpus } : {}),
     ...(initPath ? { initPath } : {}),
     ...(config.networkMode === 'host' || options.namespaces ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces } } : {}),
-    ...(config.isInfra ? { mounts: [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] } : {}),
+    ...(config.isInfra || storageMounts.length ? { mounts: [...(config.isInfra ? [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] : []), ...storageMounts] } : {}),
+    ...(config.readOnlyRootfs ? { readOnlyRootfs: true, readOnlyTmpfs: config.readOnlyTmpfs !== false } : {}),
   });
   const exitCommand = ctx.exitCommand(config.id);
+  const logSizeMax = config.logSizeMax ?? settings.containers.logSizeMax;
   return oci.createContainer({
     id: config.id,
     name: config.name,
     spec,
     ...paths,
+    ...(logSizeMax > 0 ? { logSizeMax } : {}),
     stdin: options.stdin ?? config.stdin ?? false,
     ...(exitCommand ? { exitCommand } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+/** The spec mounts of the container's binds, tmpfs and volumes (container-volumes.ts), for its resolved user. */
+async function containerStorageMounts(ctx: LifecycleContext, config: ContainerConfig, rootfs: string, userName: string): Promise<SpecMount[]> {
+  if (!config.mounts?.length && !config.namedVolumes?.length && !config.readOnlyRootfs) return [];
+  const { passwd, group } = await readRootfsUserFiles(rootfs);
+  const user = resolveUser(userName, passwd, group);
+  return prepareContainerMounts(ctx, config, rootfs, { uid: user.uid, gid: user.gid });
 }
 
 /** Removes the container's bundle (graph root) and run dir, and conmon's files for it. */

@@ -11,7 +11,7 @@ import { dependencies, parseSignal } from './container-config.ts';
 import type { NamespaceKind } from './container-config.ts';
 import { initContainer, readExitFileSync, removeExitFilesSync, syncRecords, unmountIfStopped } from './container-internal.ts';
 import type { LifecycleContext } from './container-internal.ts';
-import { hasMonitor, isActive, stateInvalid } from './container-state.ts';
+import { hasMonitor, isActive, shouldRestart, stateInvalid } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
 import type { LockHandle, LockWaitOptions } from './lock/lock-manager.ts';
 import { attachContainer } from './oci/attach.ts';
@@ -90,6 +90,8 @@ export interface StartOptions {
   beforeStart?: () => Promise<void>;
   /** Keep a stdin pipe for attach (-i) even if the container was created without one. */
   stdin?: boolean;
+  /** A start by the restart policy: the restart count is kept (a user's start resets it, as libpod init). */
+  byRestartPolicy?: boolean;
   signal?: AbortSignal;
   wait?: LockWaitOptions;
 }
@@ -156,7 +158,16 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
     }
     throw error;
   }
-  const running: ContainerState = { ...state, status: 'running', startedAt: ctx.now().toISOString(), finishedAt: null, oomKilled: false, error: null };
+  const running: ContainerState = {
+    ...state,
+    status: 'running',
+    startedAt: ctx.now().toISOString(),
+    finishedAt: null,
+    oomKilled: false,
+    error: null,
+    stoppedByUser: false,
+    restartCount: options.byRestartPolicy ? (state.restartCount ?? 0) : 0,
+  };
   saveAndRelease(ctx, handle, id, running);
   ctx.emitContainer('start', config);
   return { config, state: running };
@@ -192,7 +203,7 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   if (!((record.state.conmonPid ?? 0) > 0) && !pidAlive(record.state.pid)) {
     // A record no conmon supervises (written before the lifecycle existed) whose process is gone:
     // nothing will write an exit file, so the stop is only recorded.
-    const stopped: ContainerState = { ...record.state, status: 'exited', pid: 0, exitCode: record.state.exitCode ?? -1, finishedAt: ctx.now().toISOString() };
+    const stopped: ContainerState = { ...record.state, status: 'exited', pid: 0, exitCode: record.state.exitCode ?? -1, finishedAt: ctx.now().toISOString(), stoppedByUser: true };
     saveAndRelease(ctx, handle, id, stopped);
     ctx.emitContainer('stop', config);
     return { config, state: stopped };
@@ -206,7 +217,8 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
     throw error;
   }
   const pid = record.state.pid;
-  saveAndRelease(ctx, handle, id, { ...record.state, status: 'stopping' });
+  // A user's stop: the restart policy must leave it stopped (libpod sets StoppedByUser in stop).
+  saveAndRelease(ctx, handle, id, { ...record.state, status: 'stopping', stoppedByUser: true });
   const timeout = options.timeout ?? config.stopTimeout ?? 10;
   let stopError: unknown = null;
   try {
@@ -336,24 +348,38 @@ export async function waitContainer(ctx: LifecycleContext, id: string, options: 
 
 /**
  * What conmon's exit command runs (`podbay container cleanup <id>`, libpod Cleanup): records the exit,
- * deletes the container from the OCI runtime, and removes it when it was created with --rm. A container
- * that is running again (restarted meanwhile) or already removed is left alone. Returns whether it was removed.
+ * deletes the container from the OCI runtime, then either starts it again as its restart policy says
+ * (libpod handleRestartPolicy: the restart count goes up first, under the lease), or removes it when it
+ * was created with --rm. A container that is running again (restarted meanwhile) or already removed is
+ * left alone. Says what it did; a failed restart is recorded on the container and rethrown.
  */
-export async function cleanupContainer(ctx: LifecycleContext, id: string, removeFn: (id: string) => Promise<void>): Promise<'removed' | 'cleaned' | 'skipped'> {
+export async function cleanupContainer(ctx: LifecycleContext, id: string, removeFn: (id: string) => Promise<void>): Promise<'removed' | 'cleaned' | 'restarted' | 'skipped'> {
   const store = ctx.state();
   if (!store.hasContainer(id)) return 'skipped';
   // Under the lease: a restart by another process cannot slip between the check and the delete.
   const { handle, record } = await lease(ctx, id, {});
+  let restart: boolean;
   try {
     if (hasMonitor(record.state.status)) return 'skipped';
     const oci = await ctx.ociRuntime(record.config.ociRuntime);
     await oci.deleteContainer(id).catch(() => undefined);
+    restart = shouldRestart(record.config, record.state);
+    if (restart) saveAndRelease(ctx, handle, id, { ...record.state, restartCount: (record.state.restartCount ?? 0) + 1 });
     // An --rm container's removal below unmounts it anyway: the lease is held no longer than needed.
-    if (!record.config.autoRemove) await unmountIfStopped(ctx, record.config, true);
+    else if (!record.config.autoRemove) await unmountIfStopped(ctx, record.config, true);
   } finally {
     handle.release();
   }
   ctx.emitContainer('cleanup', record.config);
+  if (restart) {
+    try {
+      await startContainer(ctx, id, { byRestartPolicy: true });
+    } catch (error) {
+      if (hasCode(error, 'ErrCtrRemoved')) return 'skipped';
+      throw error;
+    }
+    return 'restarted';
+  }
   if (record.config.autoRemove) {
     try {
       await removeFn(id);
@@ -449,10 +475,45 @@ export async function execInContainer(ctx: LifecycleContext, id: string, options
   return session;
 }
 
+/** An attach session that knows which run it is attached to. */
+export interface ContainerAttachSession extends AttachSession {
+  /**
+   * Once the session ended with 'exited': the exit code of the run it was attached to, even when the
+   * container is already running again (a restart, the restart policy); null if it cannot be known
+   * within `timeoutMs` (default 10 s) or the container was removed without one.
+   */
+  exitCode(options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<number | null>;
+}
+
 /** Connects to a running container's attach socket (libpod Attach). Not running → ErrCtrStateInvalid. */
-export async function attachToContainer(ctx: LifecycleContext, id: string, options: Omit<AttachOptions, 'bundleDir'>): Promise<AttachSession> {
+export async function attachToContainer(ctx: LifecycleContext, id: string, options: Omit<AttachOptions, 'bundleDir'>): Promise<ContainerAttachSession> {
   const record = requireRunning(ctx, id, 'attach to it');
+  const conmonPid = record.state.conmonPid ?? 0;
   const session = await attachContainer({ ...options, bundleDir: ctx.containerPaths(id).bundleDir });
   ctx.emitContainer('attach', record.config);
-  return session;
+  return Object.assign(session, { exitCode: (wait: { signal?: AbortSignal; timeoutMs?: number } = {}) => runExitCode(ctx, id, conmonPid, wait) });
+}
+
+/**
+ * The exit code of the run that conmon `conmonPid` supervised. It is known once that run's exit is
+ * recorded (by this process's sync, the exit command or a stop): then the record shows another conmon
+ * (or none), and `exitCode` still holds that run's code until a newer run ends — a start keeps it.
+ * Waiting for the container to stop instead (libpod Wait) would wait for the *next* run after a
+ * restart, which is how a console missed its exit line when a Restart raced the exit file.
+ */
+export async function runExitCode(ctx: LifecycleContext, id: string, conmonPid: number, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<number | null> {
+  const store = ctx.state();
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    options.signal?.throwIfAborted();
+    if (!store.hasContainer(id)) return store.removedExitCode(id);
+    const record = syncRecords(ctx, [store.container(id)])[0] as ContainerRecord;
+    if (!hasMonitor(record.state.status) || (record.state.conmonPid ?? 0) !== conmonPid) return record.state.exitCode;
+    const left = deadline - Date.now();
+    if (left <= 0) return null;
+    const oci = await ctx.ociRuntime(record.config.ociRuntime);
+    await oci.waitForExit(id, { timeoutMs: Math.min(1_000, left), ...(options.signal ? { signal: options.signal } : {}) }).catch((error: unknown) => {
+      if (hasCode(error, 'ErrCanceled')) throw error;
+    });
+  }
 }

@@ -140,7 +140,7 @@ function run(file: string, args: readonly string[], cwd?: string): Promise<{ cod
 }
 
 /** Octal escapes of mountinfo (`\040` for a space). */
-function unescapeMountinfo(field: string): string {
+export function unescapeMountinfo(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
@@ -272,6 +272,15 @@ function vfsCopy(lowersTopFirst: readonly string[], paths: RootfsPaths): void {
     applyTree(layer, paths.merged, '', opaque);
   }
   writeFileSync(marker, '');
+}
+
+/**
+ * Copies the tree under `source` into the existing directory `target`, keeping ownership, modes and
+ * times and never following a symlink (links are copied as links): a volume's copy-up of the image
+ * content at its destination (libpod copyUp). Device nodes and FIFOs are skipped.
+ */
+export function copyTree(source: string, target: string): void {
+  applyTree(source, target, '', new Set());
 }
 
 /** Dirs of `layer` (relative, '' = its root) marked opaque, from one `getfattr -R` run. */

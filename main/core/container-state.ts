@@ -35,6 +35,10 @@ export interface ContainerState {
   oomKilled?: boolean;
   /** Why the last run ended abnormally (conmon died, the runtime failed…), or null. */
   error?: string | null;
+  /** Restarts made by the restart policy since the user last started it (libpod RestartCount). */
+  restartCount?: number;
+  /** The last run was ended by a user's stop: the restart policy leaves it stopped (libpod StoppedByUser). */
+  stoppedByUser?: boolean;
 }
 
 export function initialContainerState(): ContainerState {
@@ -69,4 +73,23 @@ export function displayStatus(status: ContainerStatus): string {
 /** For verbs that need a state the container is not in: the message names the current state. */
 export function stateInvalid(id: string, status: ContainerStatus, doing: string): PodbayError {
   return new PodbayError('ErrCtrStateInvalid', `container ${id} is ${status}: cannot ${doing}`);
+}
+
+/**
+ * libpod handleRestartPolicy's decision, once a run has ended: never after a user's stop or with policy
+ * no; on-failure only for a non-zero exit and while the count is below its retries (0: no limit);
+ * always and unless-stopped every time.
+ */
+export function shouldRestart(config: { restartPolicy?: string | undefined; restartRetries?: number | undefined }, state: ContainerState): boolean {
+  if (state.stoppedByUser || state.status !== 'exited') return false;
+  switch (config.restartPolicy) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      if (state.exitCode === 0 || state.exitCode === null) return false;
+      return !config.restartRetries || (state.restartCount ?? 0) < config.restartRetries;
+    default:
+      return false;
+  }
 }

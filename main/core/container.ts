@@ -19,9 +19,9 @@ import {
   unpauseContainer,
   waitContainer,
 } from './container-lifecycle.ts';
-import type { ExecOptions, LogsOptions, StartOptions, StopOptions } from './container-lifecycle.ts';
+import type { ContainerAttachSession, ExecOptions, LogsOptions, StartOptions, StopOptions } from './container-lifecycle.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
-import type { AttachOptions, AttachSession } from './oci/attach.ts';
+import type { AttachOptions } from './oci/attach.ts';
 import type { ExecSession } from './oci/exec-session.ts';
 import type { LogLine } from './oci/k8s-file-log.ts';
 import type { ContainerRecord, State } from './state/state.ts';
@@ -185,7 +185,7 @@ export class Container implements ContainerDraft {
     return execInContainer(this.#runtime, this.id(), options);
   }
 
-  attach(options: Omit<AttachOptions, 'bundleDir'>): Promise<AttachSession> {
+  attach(options: Omit<AttachOptions, 'bundleDir'>): Promise<ContainerAttachSession> {
     return attachToContainer(this.#runtime, this.id(), options);
   }
 

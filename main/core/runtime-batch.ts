@@ -6,7 +6,7 @@ import type { PodRemoveReport } from '../../shared/types/pods.ts';
 import type { Runtime } from './runtime.ts';
 
 /** Resolves every name first, then removes the found ones together (Runtime.removeContainers). */
-export async function removeContainers(runtime: Runtime, nameOrIds: readonly string[], force: boolean, signal?: AbortSignal, timeout?: number): Promise<ContainerRemoveReport[]> {
+export async function removeContainers(runtime: Runtime, nameOrIds: readonly string[], force: boolean, signal?: AbortSignal, timeout?: number, volumes = false): Promise<ContainerRemoveReport[]> {
   const resolved = nameOrIds.map((nameOrId) => {
     try {
       return { nameOrId, ctr: runtime.lookupContainer(nameOrId), error: null };
@@ -18,7 +18,7 @@ export async function removeContainers(runtime: Runtime, nameOrIds: readonly str
   let outcome = new Map<string, PodbayError | null>();
   let batchError: unknown = null;
   try {
-    if (found.length > 0) outcome = await runtime.removeContainers(found, force, { signal, ...(timeout !== undefined ? { timeout } : {}) });
+    if (found.length > 0) outcome = await runtime.removeContainers(found, force, { signal, ...(timeout !== undefined ? { timeout } : {}), ...(volumes ? { volumes } : {}) });
   } catch (error) {
     batchError = signal?.aborted ? new PodbayError('ErrCanceled', 'canceled') : error;
   }

@@ -7,7 +7,7 @@
 // to a runtime that is already finalized they throw ErrRuntimeFinalized.
 //
 // The file is containers.conf-shaped TOML:
-//   [containers] pids_limit = 2048, label = true (SELinux)
+//   [containers] pids_limit = 2048, label = true (SELinux), log_size_max = -1 (bytes)
 //   [engine]     runtime = "crun" (a name from [engine.runtimes] or an absolute path),
 //                conmon_path = [...], conmon_env_vars = [...], cgroup_manager = "cgroupfs",
 //                image_default_transport = "docker://", events_logfile_path = "..."
@@ -61,6 +61,8 @@ export interface RuntimeConfig {
     selinux: boolean;
     /** Default pids limit of a container; 0 or -1 mean unlimited. */
     pidsLimit: number;
+    /** containers.conf log_size_max: bytes after which conmon truncates a container's log; -1 unlimited. */
+    logSizeMax: number;
   };
 }
 
@@ -234,7 +236,7 @@ export function defaultRuntimeConfig(mode: RuntimeMode): RuntimeConfig {
       cgroupManager: null,
       eventsLogFile: null,
     },
-    containers: { selinux: false, pidsLimit: 2048 },
+    containers: { selinux: false, pidsLimit: 2048, logSizeMax: -1 },
   };
 }
 
@@ -243,6 +245,7 @@ type Kind = 'string' | 'strings' | 'boolean' | 'integer' | 'table-of-strings';
 const fileSchema: Record<string, Record<string, [keyof RuntimeConfig, string, Kind]>> = {
   containers: {
     pids_limit: ['containers', 'pidsLimit', 'integer'],
+    log_size_max: ['containers', 'logSizeMax', 'integer'],
     label: ['containers', 'selinux', 'boolean'],
   },
   engine: {
@@ -376,6 +379,7 @@ export function resolveRuntimeConfig(target: RuntimeDraft['draft']): ResolvedRun
 
   if (!Number.isInteger(containers.pidsLimit) || containers.pidsLimit < -1) throw fail(`pids limit ${containers.pidsLimit} must be an integer, -1 or more`);
   if (typeof containers.selinux !== 'boolean') throw fail('SELinux setting must be true or false');
+  if (!Number.isSafeInteger(containers.logSizeMax) || containers.logSizeMax < -1) throw fail(`log size max ${containers.logSizeMax} must be an integer, -1 (unlimited) or more`);
 
   return {
     ...config,

@@ -19,7 +19,15 @@ import { stopContainer } from './container-lifecycle.ts';
 import { OciRuntime, findOciRuntime } from './oci/oci-runtime.ts';
 import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
+import { volumeNames } from './container-config.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
+import { completeStorage } from './container-mounts.ts';
+import { emitVolume, ensureVolumeDirs, missingVolumes, newVolume, pruneVolumes, removeVolume } from './runtime-volume.ts';
+import type { RemoveVolumeOptions } from './runtime-volume.ts';
+import type { VolumeOption, VolumeRecord } from './volume-config.ts';
+import { volumeFilters } from './volume-filters.ts';
+import { Volume } from './volume.ts';
+import type { VolumePruneReport } from '../../shared/types/volumes.ts';
 import { containerFilters } from './container-filters.ts';
 import type { ContainerFilter } from './container-filters.ts';
 import { hasMonitor, initialContainerState, isActive } from './container-state.ts';
@@ -39,6 +47,14 @@ import type { ResolvedRuntimeConfig, RuntimeDraft, RuntimeOption } from './runti
 import { openSqliteState, stateFileName } from './state/sqlite-state.ts';
 import type { ContainerRecord, State } from './state/state.ts';
 import { crashPoint } from './crash-point.ts';
+
+/** How removeContainer(s) wait and what goes with the containers. */
+export interface RemoveContainerOptions extends LockWaitOptions {
+  /** Seconds a forced removal waits after the stop signal before SIGKILL; default each container's. */
+  timeout?: number;
+  /** Remove the containers' anonymous volumes too (podman rm -v, and --rm). */
+  volumes?: boolean;
+}
 
 export interface RuntimeDeps {
   /** The event log to write to; by default the config's `engine.eventsLogFile`. */
@@ -306,6 +322,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     } else if (draft.spec.process.entrypoint) {
       foldProcess(draft, null);
     }
+    completeStorage(draft);
     const state = this.state();
     if (draft.pod) {
       // A member joins what its pod's infra container holds, unless it chose a source itself.
@@ -313,7 +330,12 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       const join = memberNamespaces(podRecord.config, podRecord.state.infraContainerId);
       if (join) for (const kind of join.kinds) draft.sharedNamespaces[kind] ??= join.from;
     }
+    let newVolumes: VolumeRecord[] = [];
     const record = await this.locks().runLocked(draft.pod ? [draft.pod] : [], () => {
+      // Volumes it names that do not exist yet are created with it, in the same transaction (podman
+      // creates `-v name:/dst` volumes on demand, and an anonymous one per image VOLUME).
+      newVolumes = missingVolumes(state, draft.namedVolumes ?? [], this.#now());
+      for (const volume of newVolumes) state.addVolume(volume);
       const config: ContainerConfig = {
         ...structuredClone(draft),
         id: generateId(),
@@ -327,7 +349,18 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     }, wait);
     ctr.finalize(record);
     crashPoint('create.recorded');
-    this.emitContainer('create', record.config);
+    for (const volume of newVolumes) {
+      // Made again at first use if this fails: the record is what counts.
+      try {
+        ensureVolumeDirs(this.settings().storage.graphRoot, volume.config, true);
+      } catch {
+        // left for the container's start
+      }
+      emitVolume(this, 'create', volume.config);
+    }
+    // The volumes it uses ride on the event, so a volume list can show the new user without a re-list.
+    const used = volumeNames(record.config);
+    this.emitContainer('create', record.config, used.length ? { volumes: used.join(',') } : {});
     return ctr;
   }
 
@@ -372,7 +405,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    * runtime state, bundle and run dir go too. Other containers joining its namespaces → ErrCtrExists.
    * Already removed → ErrCtrRemoved.
    */
-  async removeContainer(ctr: Container, force: boolean, wait: LockWaitOptions & { timeout?: number } = {}): Promise<void> {
+  async removeContainer(ctr: Container, force: boolean, wait: RemoveContainerOptions = {}): Promise<void> {
     const [error] = (await this.removeContainers([ctr], force, wait)).values();
     if (error) throw error;
   }
@@ -381,9 +414,10 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    * Removes several containers in one write transaction — one disk sync for the lot, which is what
    * makes `rm -a` of a thousand containers fast — each in its own savepoint with its own outcome, as
    * removeContainer would give it. A container that others in the set depend on is retried after
-   * them. Returns each container's id → null (removed) or its error.
+   * them. With `volumes`, the anonymous volumes of the removed containers go too (podman rm -v),
+   * unless another container still uses one. Returns each container's id → null (removed) or its error.
    */
-  async removeContainers(ctrs: readonly Container[], force: boolean, wait: LockWaitOptions & { timeout?: number } = {}): Promise<Map<string, PodbayError | null>> {
+  async removeContainers(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions = {}): Promise<Map<string, PodbayError | null>> {
     this.ensureAlive();
     const state = this.state();
     const stopErrors = new Map<string, PodbayError>();
@@ -462,7 +496,66 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
         this.emitContainer('remove', result.config);
       }
     }
+    if (wait.volumes) {
+      const removed = ctrs.flatMap((c) => {
+        const result = outcome.get(c.id());
+        return result && !(result instanceof PodbayError) ? [result.config] : [];
+      });
+      await this.removeAnonymousVolumes(removed);
+    }
     return out;
+  }
+
+  /** libpod removeContainer(removeVolume): each anonymous volume no other container uses; failures only logged by podman, ignored here. */
+  private async removeAnonymousVolumes(configs: readonly ContainerConfig[]): Promise<void> {
+    const state = this.state();
+    for (const name of new Set(configs.flatMap((c) => (c.namedVolumes ?? []).filter((v) => v.anonymous).map((v) => v.name)))) {
+      if (!state.hasVolume(name) || state.volumeUsers(name).length > 0) continue;
+      await removeVolume(this, this.getVolume(name), false).catch(() => undefined);
+    }
+  }
+
+  // Volumes (runtime-volume.ts has the verbs)
+
+  /** Creates a named volume (libpod NewVolume); see runtime-volume.ts newVolume. */
+  newVolume(options: readonly VolumeOption[] = [], extra: { ignoreIfExists?: boolean } = {}): Promise<Volume> {
+    this.ensureAlive();
+    return newVolume(this, options, extra);
+  }
+
+  /** By exact name → ErrNoSuchVolume. */
+  getVolume(name: string): Volume {
+    return new Volume(this, this.state().volume(name));
+  }
+
+  /** By exact name or unique name prefix (State.lookupVolumeName for the errors). */
+  lookupVolume(nameOrPrefix: string): Volume {
+    const state = this.state();
+    return new Volume(this, state.volume(state.lookupVolumeName(nameOrPrefix)));
+  }
+
+  hasVolume(name: string): boolean {
+    return this.state().hasVolume(name);
+  }
+
+  /** Every volume passing podman's `volume ls` filters (volume-filters.ts), oldest first. */
+  listVolumes(filters: Record<string, readonly string[]> = {}): Volume[] {
+    const state = this.state();
+    const tests = volumeFilters(filters, { lookup: (name) => state.volume(state.lookupVolumeName(name)) });
+    const users = tests.length > 0 ? state.allVolumeUsers() : new Map<string, string[]>();
+    return state.allVolumes().filter((r) => tests.every((t) => t(r, users.get(r.config.name) ?? []))).map((r) => new Volume(this, r));
+  }
+
+  /** Removes a volume (libpod RemoveVolume): in use without force → ErrVolumeBeingUsed; see runtime-volume.ts. */
+  removeVolume(vol: Volume, force: boolean, options: RemoveVolumeOptions = {}): Promise<string[]> {
+    this.ensureAlive();
+    return removeVolume(this, vol, force, options);
+  }
+
+  /** Removes the volumes no container uses (libpod PruneVolumes), filtered by label, label! and until. */
+  pruneVolumes(filters: Record<string, readonly string[]> = {}): Promise<VolumePruneReport> {
+    this.ensureAlive();
+    return pruneVolumes(this, filters);
   }
 
   /** Inside the write transaction: sync, check, remove. */

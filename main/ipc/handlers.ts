@@ -12,6 +12,7 @@ import { createPodHandlers } from './handlers/pods.ts';
 import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
 import { createSystemHandlers } from './handlers/system.ts';
+import { createVolumeHandlers } from './handlers/volumes.ts';
 
 export interface HandlerDeps {
   /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
@@ -31,5 +32,6 @@ export function createHandlers(deps: HandlerDeps) {
     ...createImageHandlers(deps),
     ...createConsoleHandlers(deps),
     ...createSystemHandlers(deps),
+    ...createVolumeHandlers(deps),
   } satisfies Handlers<Contract>;
 }

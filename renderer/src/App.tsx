@@ -13,6 +13,7 @@ import { EventsPage } from './pages/EventsPage.tsx';
 import { ImagesPage } from './pages/ImagesPage.tsx';
 import { PodsPage } from './pages/PodsPage.tsx';
 import { SystemPage } from './pages/SystemPage.tsx';
+import { VolumesPage } from './pages/VolumesPage.tsx';
 import { describeConnection } from './presenters/connection-presenters.ts';
 import { engineStatus } from './presenters/system-presenters.ts';
 import { useCall } from './query/use-call.ts';
@@ -34,6 +35,8 @@ function Page({ route }: { route: RouteInfo }) {
       return <PodsPage />;
     case 'images':
       return <ImagesPage />;
+    case 'volumes':
+      return <VolumesPage />;
     case 'events':
       return <EventsPage />;
     case 'system':

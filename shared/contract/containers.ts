@@ -8,6 +8,16 @@ const nameOrId = z.string().min(1).max(256);
 const batch = z.strictObject({ nameOrIds: z.array(nameOrId).min(1).max(1000) });
 const filters = z.record(z.string().min(1).max(32), z.array(z.string().max(512)).max(64));
 
+/** One podman --mount, split into its fields (ContainerMountSpec). */
+const mountSpec = z.strictObject({
+  type: z.enum(['bind', 'volume', 'tmpfs']),
+  source: z.string().min(1).max(4096).optional(),
+  destination: z.string().min(1).max(4096),
+  readOnly: z.boolean().optional(),
+  options: z.array(z.string().min(1).max(256)).max(64).optional(),
+  subPath: z.string().min(1).max(4096).optional(),
+});
+
 export const containerProcedures = {
   /** Containers of the store, oldest first. `all: false` keeps only running ones (podman ps without -a). */
   'containers.list': call<ContainerListItem[]>()(
@@ -25,6 +35,8 @@ export const containerProcedures = {
       force: z.boolean().default(false),
       /** Seconds a forced removal waits after the stop signal before SIGKILL; default the container's. */
       timeout: z.number().int().min(0).max(86_400).optional(),
+      /** Remove the containers' anonymous volumes too (podman rm -v). */
+      volumes: z.boolean().default(false),
     }),
   ),
   /**
@@ -60,6 +72,15 @@ export const containerProcedures = {
         autoRemove: z.boolean().optional(),
         network: z.enum(['none', 'host']).optional(),
         start: z.boolean().optional(),
+        // Storage and restart: the core checks every path and option word (container-mounts.ts).
+        volumes: z.array(z.string().min(1).max(8192)).max(256).optional(),
+        mounts: z.array(mountSpec).max(256).optional(),
+        tmpfs: z.array(z.string().min(1).max(8192)).max(256).optional(),
+        readOnly: z.boolean().optional(),
+        readOnlyTmpfs: z.boolean().optional(),
+        restartPolicy: z.enum(['no', 'on-failure', 'always', 'unless-stopped']).optional(),
+        restartRetries: z.number().int().min(0).max(1_000_000).optional(),
+        logSizeMax: z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER).optional(),
       })
       .superRefine((input, ctx) => {
         if ((input.rootfs === undefined) === (input.image === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of image and rootfs', path: ['image'] });

@@ -55,6 +55,30 @@ export interface ContainerInspect extends ContainerListItem {
   pidsLimit: number | null;
   init: boolean;
   logPath: string;
+  // Storage and restart (absent in answers from before volumes existed).
+  /** Bind, tmpfs and volume mounts as podman inspect's Mounts lists them. */
+  mounts?: ContainerInspectMount[];
+  readOnly?: boolean;
+  restartPolicy?: { name: string; maximumRetryCount: number };
+  /** Restarts the restart policy made since the user last started it. */
+  restartCount?: number;
+  /** conmon's --log-size-max in bytes, or -1 for no limit. */
+  logSizeMax?: number;
+}
+
+/** One of a container's mounts (podman InspectMount). */
+export interface ContainerInspectMount {
+  type: 'bind' | 'tmpfs' | 'volume';
+  /** The volume's name (volume mounts only). */
+  name?: string;
+  /** The host path: the bind source, the volume's _data, or "tmpfs". */
+  source: string;
+  destination: string;
+  options: string[];
+  rw: boolean;
+  /** rprivate, rshared… ("" for tmpfs). */
+  propagation: string;
+  anonymous?: boolean;
 }
 
 /** One per container named in a batch verb: its own success or error (podman RmReport, StopReport…). */
@@ -111,6 +135,36 @@ export interface ContainerCreateOptions {
   pod?: string | undefined;
   /** Start it as well (run -d). */
   start?: boolean | undefined;
+  // What the container stores and how it keeps running (volumes, mounts, restart policy).
+  /** podman -v: `[SRC:]DST[:OPTS]`; SRC a host path (absolute) or a volume name (created when missing); DST alone: an anonymous volume. */
+  volumes?: string[] | undefined;
+  /** podman --mount, already split into its fields. */
+  mounts?: ContainerMountSpec[] | undefined;
+  /** podman --tmpfs: `DST[:OPTS]`, e.g. `/scratch:size=64m,mode=1777`. */
+  tmpfs?: string[] | undefined;
+  /** podman --read-only: the root filesystem cannot be written. */
+  readOnly?: boolean | undefined;
+  /** podman --read-only-tmpfs (default true): with readOnly, writable tmpfs on /tmp, /var/tmp and /run. */
+  readOnlyTmpfs?: boolean | undefined;
+  /** podman --restart: no (default), on-failure, always or unless-stopped. */
+  restartPolicy?: 'no' | 'on-failure' | 'always' | 'unless-stopped' | undefined;
+  /** podman --restart on-failure:N: at most N restarts (on-failure only; 0 = no limit). */
+  restartRetries?: number | undefined;
+  /** podman --log-opt max-size: bytes after which the log file is truncated. */
+  logSizeMax?: number | undefined;
+}
+
+/** One podman --mount (type=bind|volume|tmpfs,source=…,destination=…,ro,…). */
+export interface ContainerMountSpec {
+  type: 'bind' | 'volume' | 'tmpfs';
+  /** bind: an absolute host path that must exist; volume: a volume name (absent: an anonymous volume); tmpfs: none. */
+  source?: string | undefined;
+  destination: string;
+  readOnly?: boolean | undefined;
+  /** Option words as -v takes them: U, nocopy, rshared, nosuid, noexec, size=64m, mode=1777, … */
+  options?: string[] | undefined;
+  /** volume only: mount this path inside the volume instead of its root. */
+  subPath?: string | undefined;
 }
 
 export interface ContainerCreateReport {

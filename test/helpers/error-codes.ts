@@ -10,3 +10,13 @@ export async function rejectionCode(promise: Promise<unknown>): Promise<ErrorCod
     return error instanceof PodbayError ? error.code : 'not-a-podbay-error';
   }
 }
+
+/** Runs `fn`, expected to throw, and returns the error's code (undefined when it did not throw). */
+export function thrownCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+}

@@ -69,14 +69,14 @@ export function bigLayers(count: number, size: number): BuiltLayer[] {
   });
 }
 
-export function buildImage(layers: BuiltLayer[], options: { oci?: boolean; architecture?: string; variant?: string } = {}): BuiltImage {
+export function buildImage(layers: BuiltLayer[], options: { oci?: boolean; architecture?: string; variant?: string; config?: Record<string, unknown> } = {}): BuiltImage {
   const config = Buffer.from(
     JSON.stringify({
       architecture: options.architecture ?? 'amd64',
       ...(options.variant ? { variant: options.variant } : {}),
       os: 'linux',
       created: '2024-01-01T00:00:00Z',
-      config: { Cmd: ['/bin/sh'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
+      config: { Cmd: ['/bin/sh'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ...options.config },
       rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
       history: layers.map(() => ({ created: '2024-01-01T00:00:00Z', created_by: 'podbay test' })),
     }),

@@ -38,7 +38,8 @@ export const command: CommandSpec = {
         disconnect();
       }
       if (end !== 'exited') return 0;
-      return await ctr.wait({ signal: run.signal });
+      // The code of the run it was attached to, even if its restart policy already started the next.
+      return (await session.exitCode({ signal: run.signal })) ?? (await ctr.wait({ signal: run.signal }));
     } finally {
       runtime.shutdown(true);
     }

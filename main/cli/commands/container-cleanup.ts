@@ -25,7 +25,7 @@ export const command: CommandSpec = {
       for (const id of run.args) {
         try {
           const full = runtime.state().lookupContainerId(id);
-          await cleanupContainer(runtime, full, async (target) => runtime.removeContainer(runtime.getContainer(target), false));
+          await cleanupContainer(runtime, full, async (target) => runtime.removeContainer(runtime.getContainer(target), false, { volumes: true }));
         } catch (error) {
           if (hasCode(error, 'ErrNoSuchCtr') || hasCode(error, 'ErrCtrRemoved')) continue;
           run.io.stderr(`Error: ${(error as Error).message}\n`);

@@ -3,7 +3,9 @@
 // SetInterspersed(false).
 import { PodbayError } from '../../../shared/errors.ts';
 import type { ContainerCreateOptions } from '../../../shared/types/containers.ts';
+import { resolve } from 'node:path';
 import type { CreateHooks } from '../../core/container-create.ts';
+import { absoluteVolumeFlag, parseLogOptions, parseMountFlag, parseRestartPolicy } from '../../core/container-mounts.ts';
 import type { CommandRun, FlagSpec } from '../command.ts';
 import { stringList } from './ps.ts';
 
@@ -30,7 +32,47 @@ export const containerCreateFlags: Record<string, FlagSpec> = {
   init: { type: 'boolean', description: 'Run an init inside the container that forwards signals and reaps processes' },
   rm: { type: 'boolean', description: 'Remove the container when it exits' },
   network: { type: 'string', description: 'Network mode: none (default) or host', valueName: 'MODE' },
+  // Storage and restart
+  volume: { type: 'string', short: 'v', multiple: true, description: 'Bind mount a host path or mount a named volume (created if missing): [SRC:]DST[:OPTS]', valueName: 'VOLUME' },
+  mount: { type: 'string', multiple: true, description: 'Attach a filesystem mount: type=bind|volume|tmpfs,source=…,destination=…[,ro]', valueName: 'MOUNT' },
+  tmpfs: { type: 'string', multiple: true, description: 'Mount a tmpfs: DST[:OPTS] (default options rw,noexec,nosuid,nodev)', valueName: 'TMPFS' },
+  'read-only': { type: 'boolean', description: "Make the container's root filesystem read-only" },
+  'read-only-tmpfs': { type: 'string', description: 'With --read-only, mount writable tmpfs on /run, /tmp and /var/tmp (default true)', valueName: 'BOOL' },
+  restart: { type: 'string', description: 'Restart policy when the container exits: no, on-failure[:MAX], always, unless-stopped', valueName: 'POLICY' },
+  'log-opt': { type: 'string', multiple: true, description: 'Logging option: max-size=SIZE (the log is truncated past it)', valueName: 'OPT' },
 };
+
+/** -v, --mount, --tmpfs, --read-only, --restart and --log-opt → their create options; relative host paths against `cwd`. */
+export function storageFlags(run: CommandRun, args: string[], cwd = process.cwd()): Partial<ContainerCreateOptions> {
+  const { flags } = run;
+  const volumes = stringList(flags.volume).map((v) => absoluteVolumeFlag(v, cwd));
+  const mounts = stringList(flags.mount).map((m) => {
+    const spec = parseMountFlag(m);
+    return spec.source?.startsWith('.') && spec.type === 'bind' ? { ...spec, source: resolve(cwd, spec.source) } : spec;
+  });
+  const tmpfs = stringList(flags.tmpfs);
+  let readOnlyTmpfs: boolean | undefined;
+  const rot = flags['read-only-tmpfs'];
+  if (typeof rot === 'string') {
+    // Like --pull: a bare flag before IMAGE got the next word, which is put back.
+    if (rot === 'false') readOnlyTmpfs = false;
+    else {
+      readOnlyTmpfs = true;
+      if (rot !== 'true' && rot !== '') args.unshift(rot);
+    }
+  }
+  const restart = typeof flags.restart === 'string' ? parseRestartPolicy(flags.restart) : undefined;
+  const { logSizeMax } = parseLogOptions(stringList(flags['log-opt']));
+  return {
+    ...(volumes.length ? { volumes } : {}),
+    ...(mounts.length ? { mounts } : {}),
+    ...(tmpfs.length ? { tmpfs } : {}),
+    ...(flags['read-only'] ? { readOnly: true } : {}),
+    ...(readOnlyTmpfs !== undefined ? { readOnlyTmpfs } : {}),
+    ...(restart ? { restartPolicy: restart.policy, ...(restart.retries !== undefined ? { restartRetries: restart.retries } : {}) } : {}),
+    ...(logSizeMax !== undefined ? { logSizeMax } : {}),
+  };
+}
 
 /** podman's KEY=VALUE list flags (--label, --annotation): a bare KEY means an empty value. */
 export function keyValues(values: readonly string[], flag: string): Record<string, string> {
@@ -106,6 +148,7 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
   const { flags } = run;
   const rootfs = flags.rootfs as string | undefined;
   const { pull, tlsVerify, args: positional } = pullFlags(run);
+  const storage = storageFlags(run, positional);
   let args = positional;
   let image: string | undefined;
   if (!rootfs) {
@@ -145,6 +188,7 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
     ...(flags['stop-timeout'] !== undefined ? { stopTimeout: integer(flags['stop-timeout'] as string, 'stop-timeout', 0) } : {}),
     ...(flags.rm ? { autoRemove: true } : {}),
     ...(network ? { network } : {}),
+    ...storage,
   };
 }
 

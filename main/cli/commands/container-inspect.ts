@@ -37,6 +37,16 @@ function toPodmanInspect(c: ContainerInspect) {
     LogPath: c.logPath,
     Dependencies: c.dependencies,
     Namespaces: c.sharedNamespaces,
+    RestartCount: c.restartCount ?? 0,
+    Mounts: (c.mounts ?? []).map((m) => ({
+      Type: m.type,
+      ...(m.name !== undefined ? { Name: m.name, Driver: 'local' } : {}),
+      Source: m.source,
+      Destination: m.destination,
+      Options: m.options,
+      RW: m.rw,
+      Propagation: m.propagation,
+    })),
     Config: {
       Hostname: c.hostname ?? '',
       Env: c.env,
@@ -55,6 +65,11 @@ function toPodmanInspect(c: ContainerInspect) {
       NanoCpus: c.cpus === null ? 0 : Math.round(c.cpus * 1e9),
       PidsLimit: c.pidsLimit ?? 0,
       Init: c.init,
+      ReadonlyRootfs: c.readOnly ?? false,
+      RestartPolicy: { Name: c.restartPolicy?.name === 'no' ? '' : (c.restartPolicy?.name ?? ''), MaximumRetryCount: c.restartPolicy?.maximumRetryCount ?? 0 },
+      LogConfig: { Type: 'k8s-file', Path: c.logPath, Size: c.logSizeMax !== undefined && c.logSizeMax > 0 ? String(c.logSizeMax) : '0B' },
+      Binds: (c.mounts ?? []).filter((m) => m.type !== 'tmpfs').map((m) => `${m.name ?? m.source}:${m.destination}:${[m.rw ? 'rw' : 'ro', m.propagation, ...m.options].filter(Boolean).join(',')}`),
+      Tmpfs: Object.fromEntries((c.mounts ?? []).filter((m) => m.type === 'tmpfs').map((m) => [m.destination, [m.rw ? 'rw' : 'ro', ...m.options].join(',')])),
     },
   };
 }
@@ -70,6 +85,6 @@ export const command: CommandSpec = {
   examples: ['podbay container inspect web'],
   run: (run) => inspectEach(run, (runtime, nameOrId) => {
     const ctr = runtime.lookupContainer(nameOrId);
-    return toPodmanInspect(inspectContainer(ctr, runtime.state(), runtime.containerPaths(ctr.id())));
+    return toPodmanInspect(inspectContainer(ctr, runtime.state(), { ...runtime.containerPaths(ctr.id()), graphRoot: runtime.settings().storage.graphRoot }));
   }),
 };

@@ -16,8 +16,9 @@ export const command: CommandSpec = {
     all: { type: 'boolean', short: 'a', description: 'Remove all containers' },
     force: { type: 'boolean', short: 'f', description: 'Force removal of a running or unusable container (stops it first)' },
     time: { type: 'string', short: 't', description: 'Seconds to wait for stop before killing the container (with --force)', valueName: 'SECONDS' },
+    volumes: { type: 'boolean', short: 'v', description: 'Remove the anonymous volumes of the container' },
   },
-  examples: ['podbay rm web', 'podbay rm -f 3f2a', 'podbay rm -a'],
+  examples: ['podbay rm web', 'podbay rm -f 3f2a', 'podbay rm -v web', 'podbay rm -a'],
   async run(run) {
     const { flags, args, io } = run;
     const all = flags.all === true;
@@ -27,7 +28,7 @@ export const command: CommandSpec = {
     let reports;
     try {
       const names = all ? runtime.containers().map((c) => c.id()) : args;
-      reports = await removeContainers(runtime, names, flags.force === true, run.signal, timeoutFlag(flags.time));
+      reports = await removeContainers(runtime, names, flags.force === true, run.signal, timeoutFlag(flags.time), flags.volumes === true);
     } finally {
       runtime.shutdown(true);
     }

@@ -7,6 +7,7 @@ import { PodbayError, hasCode } from '../../../shared/errors.ts';
 import { withAnnotations, withPod } from '../../core/container-config.ts';
 import type { ContainerOption } from '../../core/container-config.ts';
 import { createContainer } from '../../core/container-create.ts';
+import { runExitCode } from '../../core/container-lifecycle.ts';
 import { attachContainer } from '../../core/oci/attach.ts';
 import type { AttachSession } from '../../core/oci/attach.ts';
 import { execExitCode } from '../../core/oci/exec-session.ts';
@@ -62,7 +63,7 @@ export const command: CommandSpec = {
         });
       } catch (error) {
         (session as AttachSession | null)?.close();
-        if (input.autoRemove) await runtime.removeContainer(ctr, true).catch(() => undefined);
+        if (input.autoRemove) await runtime.removeContainer(ctr, true, { volumes: true }).catch(() => undefined);
         io.stderr(`Error: ${(error as Error).message}\n`);
         return execExitCode(error);
       }
@@ -80,18 +81,19 @@ export const command: CommandSpec = {
         // conmon wrote the exit file before it closed the attach socket: the removal records the exit
         // as it removes (one commit); the exit command may have removed it already.
         try {
-          await runtime.removeContainer(ctr, false);
+          await runtime.removeContainer(ctr, false, { volumes: true });
         } catch (error) {
           if (hasCode(error, 'ErrCtrStateInvalid')) {
             await ctr.wait({ signal: run.signal });
-            await runtime.removeContainer(ctr, false).catch(() => undefined);
+            await runtime.removeContainer(ctr, false, { volumes: true }).catch(() => undefined);
           } else if (!hasCode(error, 'ErrCtrRemoved') && !hasCode(error, 'ErrNoSuchCtr')) throw error;
         }
         const code = runtime.state().removedExitCode(ctr.id());
         if (code !== null) return code;
       }
-      // Awaited here: the finally below closes the store the wait reads.
-      return await ctr.wait({ signal: run.signal });
+      // Awaited here: the finally below closes the store the wait reads. The run's own code, even if
+      // its restart policy already started the next run (podman run returns the first exit).
+      return (await runExitCode(runtime, ctr.id(), ctr.cachedState().conmonPid ?? 0, { signal: run.signal })) ?? (await ctr.wait({ signal: run.signal }));
     } finally {
       runtime.shutdown(true);
     }

@@ -56,25 +56,33 @@ export interface ReadLogOptions {
 
 /**
  * Yields log lines in file order. Without `follow` it reads to the end; a missing file yields nothing.
- * With `follow`, a file that shrinks (conmon truncates it at --log-size-max) is read again from the start.
+ * With `follow`, a file that shrinks or is replaced (conmon truncates it at --log-size-max) is read
+ * again from the start.
  */
 export async function* readLog(path: string, options: ReadLogOptions = {}): AsyncGenerator<LogLine> {
   const pollMs = options.pollMs ?? 100;
   let offset = 0;
   let pending = '';
   let first = true;
+  let inode: number | null = null;
   for (;;) {
     options.signal?.throwIfAborted();
     let size = 0;
+    let ino: number | null = null;
     try {
-      size = (await stat(path)).size;
+      const st = await stat(path);
+      size = st.size;
+      ino = st.ino;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    if (size < offset) {
+    // conmon 2.1.6 truncates by writing `<log>.tmp` and renaming it over the log: a new inode (or a
+    // shorter file) means a new file, read from its start, and a fragment kept from the old one is dropped.
+    if (size < offset || (inode !== null && ino !== null && ino !== inode)) {
       offset = 0;
       pending = '';
     }
+    if (ino !== null) inode = ino;
     // Read in bounded chunks (a container may have logged gigabytes), and yield as we go — except for
     // `tail` on the first pass, which needs the whole list to pick its end.
     const tailing = first && options.tail !== undefined;

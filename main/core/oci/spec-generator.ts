@@ -59,6 +59,8 @@ export interface SpecGeneratorOptions {
   /** Absolute path of the mounted root filesystem. */
   rootfs: string;
   readOnlyRootfs?: boolean;
+  /** podman --read-only-tmpfs: with a read-only rootfs, /dev stays writable (the caller adds the tmpfs dirs). */
+  readOnlyTmpfs?: boolean;
   /** Where /etc/hosts, /etc/resolv.conf, /etc/hostname and /run/.containerenv are bound from. */
   userdataDir: string;
   /** Final argv, after `mergeImageConfig`. */
@@ -240,7 +242,7 @@ function buildMounts(options: SpecGeneratorOptions, namespaces: OciNamespace[]):
   const ro = options.readOnlyRootfs ?? false;
   const mounts: OciMount[] = [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'noexec', 'strictatime', 'mode=755', 'size=65536k', ...(ro ? ['ro'] : [])] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'noexec', 'strictatime', 'mode=755', 'size=65536k', ...(ro && !options.readOnlyTmpfs ? ['ro'] : [])] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     options.shmDir

@@ -11,12 +11,13 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
-import { dependencies } from '../container-config.ts';
+import { dependencies, volumeNames } from '../container-config.ts';
 import type { ContainerConfig } from '../container-config.ts';
 import { statusToInt } from '../container-state.ts';
 import type { ContainerState } from '../container-state.ts';
 import { idPrefixPattern } from '../names.ts';
 import type { PodConfig, PodState } from '../pod-config.ts';
+import type { VolumeRecord, VolumeState } from '../volume-config.ts';
 import { latestSchemaVersion, migrations } from './migrations/index.ts';
 import { sqliteIntegrityProblems } from './sqlite-integrity.ts';
 import type { Migration } from './migrations/migration.ts';
@@ -263,6 +264,10 @@ export class SqliteState implements State {
       JSON.stringify(state),
     );
     for (const dep of deps) this.sql('INSERT INTO container_dependencies (id, dependency_id) VALUES (?, ?)').run(config.id, dep);
+    for (const volume of volumeNames(config)) {
+      if (!this.hasVolume(volume)) throw new PodbayError('ErrNoSuchVolume', `container ${config.name} uses volume ${volume}, which does not exist`);
+      this.sql('INSERT INTO container_volumes (container_id, volume_name) VALUES (?, ?)').run(config.id, volume);
+    }
   }
 
   removeContainer(id: string): void {
@@ -277,6 +282,7 @@ export class SqliteState implements State {
   }
 
   private deleteContainerRows(id: string): void {
+    this.sql('DELETE FROM container_volumes WHERE container_id = ?').run(id);
     this.sql('DELETE FROM container_dependencies WHERE id = ?').run(id);
     this.sql('DELETE FROM containers WHERE id = ?').run(id);
     this.sql('DELETE FROM namespace WHERE id = ?').run(id);
@@ -388,6 +394,81 @@ export class SqliteState implements State {
 
   allPods(): PodRecord[] {
     return (this.sql('SELECT config, state FROM pods ORDER BY created_at, rowid').all() as PodRow[]).map(toPod);
+  }
+
+  // Volumes
+
+  volume(name: string): VolumeRecord {
+    const row = this.sql('SELECT config, state FROM volumes WHERE name = ?').get(name) as { config: string; state: string } | undefined;
+    if (!row) throw new PodbayError('ErrNoSuchVolume', `no volume with name "${name}" found: no such volume`);
+    return { config: JSON.parse(row.config) as VolumeRecord['config'], state: JSON.parse(row.state) as VolumeState };
+  }
+
+  lookupVolumeName(nameOrPrefix: string): string {
+    if (typeof nameOrPrefix !== 'string' || nameOrPrefix === '') throw new PodbayError('ErrInvalidArg', 'must provide a non-empty volume name');
+    if (this.hasVolume(nameOrPrefix)) return nameOrPrefix;
+    // A range scan on the primary key: names are compared as stored, without LIKE's wildcards.
+    const rows = this.sql("SELECT name FROM volumes WHERE name >= ? AND name < ? || char(1114111) ORDER BY name LIMIT 11").all(nameOrPrefix, nameOrPrefix) as { name: string }[];
+    if (rows.length === 1) return (rows[0] as { name: string }).name;
+    if (rows.length > 1) {
+      const shown = rows.slice(0, 10).map((r) => r.name);
+      if (rows.length > 10) shown.push('…');
+      throw new PodbayError('ErrInvalidArg', `more than one volume matches "${nameOrPrefix}": ${shown.join(', ')}`);
+    }
+    throw new PodbayError('ErrNoSuchVolume', `no volume with name "${nameOrPrefix}" found: no such volume`);
+  }
+
+  hasVolume(name: string): boolean {
+    return this.sql('SELECT 1 FROM volumes WHERE name = ?').get(name) !== undefined;
+  }
+
+  addVolume({ config, state }: VolumeRecord): void {
+    this.writeTransaction(() => {
+      if (this.hasVolume(config.name)) throw new PodbayError('ErrVolumeExists', `volume with name ${config.name} already exists: volume already exists`);
+      this.sql('INSERT INTO volumes (name, created_at, anonymous, config, state) VALUES (?, ?, ?, ?, ?)').run(
+        config.name,
+        Date.parse(config.createdAt),
+        config.anonymous ? 1 : 0,
+        JSON.stringify(config),
+        JSON.stringify(state),
+      );
+    });
+  }
+
+  removeVolume(name: string): void {
+    this.writeTransaction(() => {
+      if (!this.hasVolume(name)) throw new PodbayError('ErrNoSuchVolume', `no volume with name "${name}" found: no such volume`);
+      const users = this.volumeUsers(name);
+      if (users.length > 0) throw new PodbayError('ErrVolumeBeingUsed', `volume ${name} is being used by the following container(s): ${users.join(', ')}: volume is being used`);
+      this.sql('DELETE FROM volumes WHERE name = ?').run(name);
+      this.sql('DELETE FROM locks WHERE object_id = ?').run(`volume:${name}`);
+    });
+  }
+
+  saveVolume(name: string, state: VolumeState): void {
+    this.writeTransaction(() => {
+      const result = this.sql('UPDATE volumes SET state = ? WHERE name = ?').run(JSON.stringify(state), name);
+      if (result.changes === 0) throw new PodbayError('ErrNoSuchVolume', `no volume with name "${name}" found: no such volume`);
+    });
+  }
+
+  allVolumes(): VolumeRecord[] {
+    const rows = this.sql('SELECT config, state FROM volumes ORDER BY created_at, rowid').all() as { config: string; state: string }[];
+    return rows.map((row) => ({ config: JSON.parse(row.config) as VolumeRecord['config'], state: JSON.parse(row.state) as VolumeState }));
+  }
+
+  volumeUsers(name: string): string[] {
+    return (this.sql('SELECT container_id FROM container_volumes WHERE volume_name = ? ORDER BY container_id').all(name) as { container_id: string }[]).map((r) => r.container_id);
+  }
+
+  allVolumeUsers(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const row of this.sql('SELECT volume_name, container_id FROM container_volumes ORDER BY volume_name, container_id').all() as { volume_name: string; container_id: string }[]) {
+      const list = out.get(row.volume_name);
+      if (list) list.push(row.container_id);
+      else out.set(row.volume_name, [row.container_id]);
+    }
+    return out;
   }
 
   nameInUse(name: string): boolean {

@@ -7,6 +7,7 @@
 import type { ContainerConfig } from '../container-config.ts';
 import type { ContainerState } from '../container-state.ts';
 import type { PodConfig, PodState } from '../pod-config.ts';
+import type { VolumeRecord, VolumeState } from '../volume-config.ts';
 
 export interface ContainerRecord {
   config: ContainerConfig;
@@ -55,7 +56,8 @@ export interface State {
   hasContainer(id: string): boolean;
   /**
    * Adds a container: its name or id in use by any container or pod → ErrCtrExists; its pod gone →
-   * ErrNoSuchPod; a dependency missing → ErrNoSuchCtr or in another pod → ErrInvalidArg.
+   * ErrNoSuchPod; a dependency missing → ErrNoSuchCtr or in another pod → ErrInvalidArg; a named
+   * volume missing → ErrNoSuchVolume (its uses are recorded: volumeUsers).
    */
   addContainer(record: ContainerRecord): void;
   /** Removes one container → ErrNoSuchCtr if absent; other containers depending on it → ErrCtrExists. */
@@ -87,6 +89,27 @@ export interface State {
   removePodContainers(podId: string): void;
   podContainers(podId: string): ContainerRecord[];
   allPods(): PodRecord[];
+
+  // Volumes (libpod State AddVolume, RemoveVolume, Volume, LookupVolume, VolumeInUse). Names are their own
+  // namespace: a volume may share a name with a container.
+
+  /** The volume of this exact name → ErrNoSuchVolume. */
+  volume(name: string): VolumeRecord;
+  /** An exact name, else a unique name prefix (libpod LookupVolume) → ErrNoSuchVolume; ambiguous → ErrInvalidArg. */
+  lookupVolumeName(nameOrPrefix: string): string;
+  hasVolume(name: string): boolean;
+  /** Name taken → ErrVolumeExists. */
+  addVolume(record: VolumeRecord): void;
+  /** Absent → ErrNoSuchVolume; used by a container → ErrVolumeBeingUsed naming them. */
+  removeVolume(name: string): void;
+  /** Absent → ErrNoSuchVolume. */
+  saveVolume(name: string, state: VolumeState): void;
+  /** Oldest first. */
+  allVolumes(): VolumeRecord[];
+  /** Ids of the containers that use the volume, sorted (libpod VolumeInUse). */
+  volumeUsers(name: string): string[];
+  /** Every used volume → its users' ids, in one query (for lists). */
+  allVolumeUsers(): Map<string, string[]>;
 
   /** Whether any container or pod has this name. */
   nameInUse(name: string): boolean;

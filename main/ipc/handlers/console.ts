@@ -137,7 +137,8 @@ async function* attachStream(
     void attach.done.then(() => live.close());
     yield* live.drain();
     if ((await attach.done) === 'exited' && !signal.aborted) {
-      yield { type: 'exit', exitCode: await exitCodeOf(() => ctr.wait({ signal }), 5_000) };
+      // The code of the run this session watched, even if a restart already runs the next one.
+      yield { type: 'exit', exitCode: await attach.exitCode({ signal }).catch(() => null) };
     }
   } finally {
     sessions.delete(session.id);

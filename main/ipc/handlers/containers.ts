@@ -15,9 +15,9 @@ export function createContainerHandlers(deps: RuntimeDeps) {
     'containers.inspect': async (input) => {
       const runtime = runtimeFor(deps);
       const ctr = runtime.lookupContainer(input.nameOrId);
-      return inspectContainer(ctr, runtime.state(), runtime.containerPaths(ctr.id()));
+      return inspectContainer(ctr, runtime.state(), { ...runtime.containerPaths(ctr.id()), graphRoot: runtime.settings().storage.graphRoot });
     },
-    'containers.remove': async (input, { signal }) => removeContainers(runtimeFor(deps), input.nameOrIds, input.force, signal, input.timeout),
+    'containers.remove': async (input, { signal }) => removeContainers(runtimeFor(deps), input.nameOrIds, input.force, signal, input.timeout, input.volumes),
     'containers.create': async (input, { signal }) => {
       const ctr = await createContainer(runtimeFor(deps), input, [], { signal });
       return { id: ctr.id(), name: ctr.name() };

@@ -2,9 +2,12 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ContainerCreateReport } from '../../../shared/types/containers.ts';
 import { createInput, emptyCreateForm } from '../containers/container-actions.ts';
 import type { CreateForm } from '../containers/container-actions.ts';
+import { emptyStorageForm, storageInput } from '../containers/storage-form.ts';
+import type { StorageErrors, StorageForm } from '../containers/storage-form.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { ActionIcon } from './ActionIcon.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
+import { StorageFields } from './StorageFields.tsx';
 
 /**
  * "Create container" from a root filesystem directory (image-based runs come from the Images page):
@@ -20,6 +23,8 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
   const [errors, setErrors] = useState<Partial<Record<keyof CreateForm, string>>>({});
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
+  const [storage, setStorage] = useState<StorageForm>(emptyStorageForm);
+  const [storageErrors, setStorageErrors] = useState<StorageErrors>({});
 
   useEffect(() => {
     const dialog = ref.current;
@@ -36,15 +41,18 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
 
   const submit = async () => {
     const result = createInput(form);
+    const stored = storageInput(storage);
+    setStorageErrors('errors' in stored ? stored.errors : {});
     if ('errors' in result) {
       setErrors(result.errors);
       return;
     }
     setErrors({});
+    if ('errors' in stored) return;
     setBusy(true);
     setFailure(null);
     try {
-      const report = await client.call('containers.create', result.input);
+      const report = await client.call('containers.create', { ...result.input, ...stored.input });
       onCreated(report, form.start);
     } catch (error) {
       setFailure(error);
@@ -130,6 +138,7 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
             <textarea id={env.id} className="input textarea mono" rows={3} placeholder={'NAME=value, one per line'} value={form.env} onChange={(e) => set('env', e.target.value)} aria-invalid={env['aria-invalid']} aria-describedby={env['aria-describedby']} />
             {fieldError('env')}
           </label>
+          <StorageFields form={storage} errors={storageErrors} onChange={setStorage} />
           <div className="create-wide create-checks">
             <label className="check-row">
               <input type="checkbox" checked={form.tty} onChange={(e) => set('tty', e.target.checked)} />

@@ -15,7 +15,7 @@ export const routes: readonly RouteInfo[] = [
   { id: 'containers', label: 'Containers', coming: null },
   { id: 'pods', label: 'Pods', coming: null },
   { id: 'images', label: 'Images', coming: null },
-  { id: 'volumes', label: 'Volumes', coming: 'Create, inspect and remove named volumes — arriving with the volumes issue.' },
+  { id: 'volumes', label: 'Volumes', coming: null },
   { id: 'registries', label: 'Registries', coming: 'Add registries and credentials (auth.json), test reachability, login and push access — arriving with the registries issue.' },
   { id: 'events', label: 'Events', coming: null },
   { id: 'system', label: 'System', coming: null },

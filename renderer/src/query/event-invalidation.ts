@@ -22,6 +22,11 @@ export const invalidationRules: readonly InvalidationRule[] = [
   // The Images list updates row by row too (images/image-list-model.ts); an open image Inspect
   // panel reads the image again when it is tagged, untagged or pulled anew.
   { type: 'image', paths: ['images.inspect'] },
+  // The Volumes list updates row by row (volumes/volume-list-model.ts); an open volume Inspect panel
+  // reads it again when it or a container using it changes (its "used by"); the Run dialog's
+  // volume picker lists volumes afresh.
+  { type: 'volume', paths: ['volumes.inspect', 'volumes.list'] },
+  { type: 'container', actions: ['create', 'remove'], paths: ['volumes.inspect', 'volumes.list'] },
 ];
 
 /** The contract paths to refetch after `event`, without duplicates. */

@@ -118,6 +118,20 @@ describe.skipIf(skip !== null)(`console procedures${skip ? ` (skipped: ${skip})`
     expect(again.frames.at(-1)).toEqual({ type: 'exit', exitCode: 7 });
   });
 
+  it('ends an attach with the exit code of the run it watched, even when a restart already runs the next one', async () => {
+    const a = pair();
+    const con = openConsole(a, 'console.attach', { nameOrId: 'con' });
+    const sessionId = await con.sessionId();
+    await a.client.call('console.input', { sessionId, data: 'echo before-restart\r' });
+    await con.waitFor(/before-restart\r\n/);
+    // sh as PID 1 ignores SIGTERM: the restart's stop ends in SIGKILL (137), then the next run starts at
+    // once — before the stream has asked for the code (the race that once produced "[ended]").
+    await call('containers.restart', { nameOrIds: ['con'], timeout: 0 });
+    expect(await con.ended).toEqual({ type: 'end' });
+    expect(con.frames.at(-1)).toEqual({ type: 'exit', exitCode: 137 });
+    expect((await call<ContainerInspect>('containers.inspect', { nameOrId: 'con' })).state).toBe('running');
+  });
+
   it('refuses another connection’s session, bad sizes and oversized input', async () => {
     const a = pair();
     const b = pair();

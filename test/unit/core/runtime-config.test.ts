@@ -53,7 +53,7 @@ describe('runtime configuration', () => {
     expect(config.engine.ociRuntimePath).toBe('/usr/bin/crun');
     expect(config.engine.cgroupManager).toBe('cgroupfs');
     expect(config.engine.eventsLogFile).toBe('/run/podbay/events/events.log');
-    expect(config.containers).toEqual({ selinux: false, pidsLimit: 2048 });
+    expect(config.containers).toEqual({ selinux: false, pidsLimit: 2048, logSizeMax: -1 });
   });
 
   it('falls back to vfs without overlay and picks systemd only where PID 1 is systemd', () => {
@@ -76,9 +76,9 @@ describe('runtime configuration', () => {
     const system = join(store.dir, 'system.conf');
     const user = join(store.dir, 'user.conf');
     writeFileSync(system, '[containers]\npids_limit = 100\nlabel = true\n[engine]\nruntime = "runc"\n[registries]\nsearch = ["quay.io"]\n');
-    writeFileSync(user, '[containers]\npids_limit = 200\n[engine.runtimes]\nyouki = ["/usr/bin/youki"]\n[storage]\ndriver = "vfs"\n');
+    writeFileSync(user, '[containers]\npids_limit = 200\nlog_size_max = 4096\n[engine.runtimes]\nyouki = ["/usr/bin/youki"]\n[storage]\ndriver = "vfs"\n');
     const config = resolve([withConfigFiles([system, user, join(store.dir, 'absent.conf')]), withPidsLimit(300), withOCIRuntime('youki')]);
-    expect(config.containers).toEqual({ selinux: true, pidsLimit: 300 });
+    expect(config.containers).toEqual({ selinux: true, pidsLimit: 300, logSizeMax: 4096 });
     expect(config.image.searchRegistries).toEqual(['quay.io']);
     expect(config.engine.ociRuntime).toBe('youki');
     expect(config.engine.ociRuntimes.crun).toBeDefined();
@@ -102,7 +102,7 @@ describe('runtime configuration', () => {
     expect(config.image).toEqual({ defaultTransport: 'oci-archive:', insecureRegistries: ['localhost:5000'], searchRegistries: ['registry.example.com/team'], signaturePolicyPath: '/etc/podbay/policy.json' });
     expect(config.engine.conmon).toBe('/opt/conmon');
     expect(config.engine.conmonEnv).toEqual(['PATH=/bin', 'FOO=bar']);
-    expect(config.containers).toEqual({ selinux: true, pidsLimit: -1 });
+    expect(config.containers).toEqual({ selinux: true, pidsLimit: -1, logSizeMax: -1 });
   });
 
   it.each([

@@ -7,7 +7,7 @@ describe('routes', () => {
   });
 
   it('gives every unfinished page its one line, and the real pages none', () => {
-    for (const route of routes) expect(route.coming === null).toBe(['containers', 'pods', 'images', 'events', 'system'].includes(route.id));
+    for (const route of routes) expect(route.coming === null).toBe(['containers', 'pods', 'images', 'volumes', 'events', 'system'].includes(route.id));
   });
 
   it('reads the page from the hash, with System as the default', () => {

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -109,6 +109,23 @@ describe('readLog', () => {
     done = true;
     await reading;
     expect(seen).toEqual(['first-long-line', 'new']);
+  });
+
+  it('reads a log that conmon replaced by rename from its start, even when the new file is already longer', async () => {
+    writeFileSync(path, `${t(1)} stdout F a\n`);
+    let done = false;
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const line of readLog(path, { follow: true, pollMs: 10, isDone: () => done })) seen.push(line.text);
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    // conmon 2.1.6 --log-size-max: `<log>.tmp` written with O_TRUNC, then renamed over the log.
+    writeFileSync(`${path}.tmp`, `${t(2)} stdout F after-truncation-1\n${t(3)} stdout F after-truncation-2\n`);
+    renameSync(`${path}.tmp`, path);
+    await new Promise((r) => setTimeout(r, 50));
+    done = true;
+    await reading;
+    expect(seen).toEqual(['a', 'after-truncation-1', 'after-truncation-2']);
   });
 
   it('stops following on abort', async () => {
