@@ -1,25 +1,13 @@
 // `podbay system prune [-a] [--volumes] [-f]` (podman system prune): removes stopped pods and
 // containers, dangling images (every unused one with -a) and the content nothing references. Without
 // -f it asks first, as podman does; an answer other than y (or no terminal to answer on) changes nothing.
-import { createInterface } from 'node:readline';
 import { PodbayError } from '../../../shared/errors.ts';
 import { humanSize } from '../../../shared/types/images.ts';
 import type { SystemPruneReport } from '../../../shared/types/system-check.ts';
 import { pruneSystem } from '../../core/system/system-prune.ts';
 import type { CommandSpec } from '../command.ts';
+import { confirmed } from '../confirm.ts';
 import { openCliRuntime } from './ps.ts';
-
-async function confirmed(question: string): Promise<boolean> {
-  if (!process.stdin.readable) return false;
-  const lines = createInterface({ input: process.stdin });
-  process.stderr.write(question);
-  try {
-    for await (const line of lines) return /^y(es)?$/i.test(line.trim());
-    return false;
-  } finally {
-    lines.close();
-  }
-}
 
 export function formatPruneReport(report: SystemPruneReport): string {
   const section = (title: string, items: string[]) => (items.length ? `Deleted ${title}\n${items.map((i) => `${i}\n`).join('')}` : '');

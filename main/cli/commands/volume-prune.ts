@@ -1,22 +1,9 @@
 // `podbay volume prune [-f] [--filter K=V]` (podman volume prune): removes every volume no container
 // uses and prints the names removed. Without --force it asks first, as podman does.
-import { createInterface } from 'node:readline';
 import { parseFilterArgs } from '../../core/container-filters.ts';
 import type { CommandSpec } from '../command.ts';
+import { confirmed } from '../confirm.ts';
 import { openCliRuntime, stringList } from './ps.ts';
-
-async function confirmed(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await new Promise<string>((resolve) => {
-      rl.question(question, resolve);
-      rl.once('close', () => resolve(''));
-    });
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 export const command: CommandSpec = {
   name: 'volume prune',

@@ -32,6 +32,8 @@ import type { ImageRecord } from '../image/image-store.ts';
 import { currentProcessIdentity, holderAlive } from '../lock/lock-manager.ts';
 import { makeInfraRootfs, removePodFilesSync } from '../pod-infra.ts';
 import { removeContainers } from '../runtime-batch.ts';
+import { deleteVolumeDir, ensureVolumeDirs } from '../runtime-volume.ts';
+import { volumeDir, volumeMountPoint } from '../volume.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ContainerRecord } from '../state/state.ts';
 
@@ -46,6 +48,7 @@ export interface SystemCheckOptions {
 }
 
 const idPattern = /^[a-f0-9]{64}$/;
+const volumeNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /** A line of text for the report from anything thrown. */
 function reason(error: unknown): string {
@@ -220,10 +223,22 @@ class Checker {
     }
     if (this.repair) current = this.runtime.state().allContainers();
 
+    // Volumes whose directory is gone (killed between the record and its directory): made again, empty.
+    for (const volume of this.runtime.state().allVolumes()) {
+      if (existsSync(volumeMountPoint(graphRoot, volume.config.name))) continue;
+      const issue = this.add({ kind: 'missing-files', subject: volume.config.name, problem: `the directory of volume ${volume.config.name} is missing`, repairable: true });
+      await this.fix(issue, () => {
+        ensureVolumeDirs(graphRoot, volume.config);
+        return 'recreated (empty)';
+      });
+    }
+
     // 5. Files with no record, read inside one write transaction (see the header).
     const state = this.runtime.state();
     const orphans = state.writeTransaction(() => {
-      const found: { kind: 'container' | 'pod' | 'run' | 'exit'; id: string; path: string }[] = [];
+      const found: { kind: 'container' | 'pod' | 'run' | 'exit' | 'volume'; id: string; path: string }[] = [];
+      // A volume's record is written before its directory and deleted before it: a directory alone is a removal's leftover.
+      for (const name of entries(join(graphRoot, 'volumes'))) if (volumeNamePattern.test(name) && !state.hasVolume(name)) found.push({ kind: 'volume', id: name, path: volumeDir(graphRoot, name) });
       for (const id of entries(join(graphRoot, 'containers'))) if (idPattern.test(id) && !state.hasContainer(id)) found.push({ kind: 'container', id, path: join(graphRoot, 'containers', id) });
       for (const id of entries(join(graphRoot, 'pods'))) if (idPattern.test(id) && !state.hasPod(id)) found.push({ kind: 'pod', id, path: join(graphRoot, 'pods', id) });
       for (const id of entries(join(runRoot, 'containers'))) if (idPattern.test(id) && !state.hasContainer(id)) found.push({ kind: 'run', id, path: join(runRoot, 'containers', id) });
@@ -234,7 +249,15 @@ class Checker {
     });
     for (const orphan of orphans) {
       if (leased.has(orphan.id)) continue;
-      const what = { container: 'container files', pod: 'pod files', run: 'container run files', exit: 'conmon exit files' }[orphan.kind];
+      const what = { container: 'container files', pod: 'pod files', run: 'container run files', exit: 'conmon exit files', volume: 'the directory of removed volume' }[orphan.kind];
+      if (orphan.kind === 'volume') {
+        const issue = this.add({ kind: 'orphan-files', subject: orphan.path, problem: `${what} ${orphan.id}, which is not in the store`, repairable: true });
+        await this.fix(issue, () => {
+          deleteVolumeDir(graphRoot, orphan.id);
+          return 'deleted';
+        });
+        continue;
+      }
       const mounted = orphan.kind === 'container' && isMounted(rootfsPaths(graphRoot, orphan.id).merged);
       const issue = this.add({ kind: 'orphan-files', subject: orphan.path, problem: `${what} of ${shortId(orphan.id)}, which is not in the store${mounted ? ' (its root filesystem still mounted)' : ''}`, repairable: true });
       await this.fix(issue, async () => {

@@ -1,5 +1,6 @@
-// `podbay system prune [-a] [--volumes]` (podman's SystemPrune): stopped pods, stopped containers and
-// unused images, then the content nothing references, in podman's order (pods, containers, images), so
+// `podbay system prune [-a] [--volumes]` (podman's SystemPrune): stopped pods, stopped containers,
+// unused volumes (with --volumes) and unused images, then the content nothing references, in podman's
+// order (pods, containers, volumes, images), so
 // what a removed container used becomes unused for the image step. Each removal is the verb's own
 // (one transaction each): an item that cannot go is reported and the rest carry on.
 import { toErrorData } from '../../../shared/errors.ts';
@@ -44,6 +45,14 @@ export async function pruneSystem(runtime: Runtime, options: SystemPruneOptions 
     const name = names.get(result.nameOrId) ?? result.nameOrId;
     if (result.error) report.errors.push({ subject: name, code: result.error.code, message: result.error.message });
     else report.containers.push(name);
+  }
+
+  // Volumes no container uses (podman system prune --volumes), once the containers above are gone.
+  if (options.volumes) {
+    signal?.throwIfAborted();
+    const volumes = await runtime.pruneVolumes();
+    report.volumes.push(...volumes.removed);
+    for (const failure of volumes.errors) report.errors.push({ subject: failure.name, code: failure.error.code, message: failure.error.message });
   }
 
   // Images no container uses (dangling only, unless `all`), then everything nothing references.

@@ -10,6 +10,7 @@ import { unresolvedIssues } from '../../../../shared/types/system-check.ts';
 import { withName, withRootFSFromImage, withRootFSFromPath } from '../../../../main/core/container-config.ts';
 import { digestOf } from '../../../../main/core/image/digest.ts';
 import { withPodInfra, withPodName } from '../../../../main/core/pod-config.ts';
+import { withVolumeName } from '../../../../main/core/volume-config.ts';
 import type { Runtime } from '../../../../main/core/runtime.ts';
 import { checkSystem } from '../../../../main/core/system/system-check.ts';
 import { buildImage, installImage, layerFromMembers } from '../../../helpers/image-builder.ts';
@@ -172,6 +173,17 @@ describe('checkSystem', () => {
     rmSync(rootfs, { recursive: true });
     await repairs(['missing-files']);
     expect(existsSync(join(rootfs, 'proc'))).toBe(true);
+  });
+
+  it('recreates the directory of a volume whose record outlived it, and deletes one whose record is gone', async () => {
+    await runtime.newVolume([withVolumeName('data')]);
+    rmSync(join(store.graphRoot, 'volumes', 'data'), { recursive: true });
+    mkdirSync(join(store.graphRoot, 'volumes', 'leftover', '_data'), { recursive: true });
+    writeFileSync(join(store.graphRoot, 'volumes', 'leftover', '_data', 'file'), 'x');
+    const report = await repairs(['missing-files', 'orphan-files']);
+    expect(report.issues.map((i) => i.repaired).sort()).toEqual(['deleted', 'recreated (empty)']);
+    expect(existsSync(join(store.graphRoot, 'volumes', 'data', '_data'))).toBe(true);
+    expect(existsSync(join(store.graphRoot, 'volumes', 'leftover'))).toBe(false);
   });
 
   it('reports a damaged database without touching it', async () => {

@@ -4,7 +4,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withName, withPod, withRootFSFromImage, withRootFSFromPath } from '../../../../main/core/container-config.ts';
+import { withNamedVolumes } from '../../../../main/core/container-mounts.ts';
 import { withPodName } from '../../../../main/core/pod-config.ts';
+import { withVolumeName } from '../../../../main/core/volume-config.ts';
 import type { Runtime } from '../../../../main/core/runtime.ts';
 import { pruneSystem } from '../../../../main/core/system/system-prune.ts';
 import { buildImage, installImage, layerFromMembers } from '../../../helpers/image-builder.ts';
@@ -47,6 +49,20 @@ describe('pruneSystem', () => {
     const all = await pruneSystem(runtime, { all: true });
     expect(all.images).toEqual([unusedId]);
     expect(all.reclaimedBytes).toBeGreaterThan(0);
+  });
+
+  it('removes unused volumes only with volumes, after the containers that used them', async () => {
+    await runtime.newVolume([withVolumeName('unused')]);
+    await runtime.newContainer(sleepSpec, [withName('user'), withRootFSFromPath(store.rootfs), withNamedVolumes([{ name: 'used', destination: '/data', options: [] }])]);
+    const plain = await pruneSystem(runtime);
+    expect(plain).toMatchObject({ containers: ['user'], volumes: [] });
+    expect(runtime.listVolumes().map((v) => v.name()).sort()).toEqual(['unused', 'used']);
+    await runtime.newContainer(sleepSpec, [withName('user2'), withRootFSFromPath(store.rootfs), withNamedVolumes([{ name: 'used', destination: '/data', options: [] }])]);
+    // The stopped container goes first; then its volume is unused too, and goes in the same run.
+    const report = await pruneSystem(runtime, { volumes: true });
+    expect(report.containers).toEqual(['user2']);
+    expect(report.volumes.sort()).toEqual(['unused', 'used']);
+    expect(runtime.listVolumes()).toEqual([]);
   });
 
   it('leaves nothing unreferenced behind', async () => {
