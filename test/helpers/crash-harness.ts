@@ -30,6 +30,7 @@ export interface StoreFacts {
   containers: Map<string, string>;
   pods: Map<string, string>;
   images: Map<string, string[]>;
+  volumes: Set<string>;
 }
 
 export interface CrashScenario {
@@ -45,7 +46,7 @@ export interface CrashScenario {
   /** The operation's end state, checked after the repeat; throws when it is not reached. */
   verify: (store: CrashStore, facts: StoreFacts) => void;
   /** Records the operation is meant to remove: not counted as lost. */
-  removes?: (kind: 'container' | 'pod' | 'image', name: string) => boolean;
+  removes?: (kind: 'container' | 'pod' | 'image' | 'volume', name: string) => boolean;
 }
 
 export interface CrashReport {
@@ -82,13 +83,14 @@ export function mustCli(store: CrashStore, args: readonly string[]): string {
 
 /** Reads the store without repairing anything (no image runtime recovery, no sync). */
 export function readFacts(store: CrashStore): StoreFacts {
-  const facts: StoreFacts = { containers: new Map(), pods: new Map(), images: new Map() };
+  const facts: StoreFacts = { containers: new Map(), pods: new Map(), images: new Map(), volumes: new Set() };
   const dbPath = join(store.root, 'podbay.db');
   if (existsSync(dbPath)) {
     const state = openSqliteState(dbPath);
     try {
       for (const c of state.allContainers()) facts.containers.set(c.config.name, c.config.id);
       for (const p of state.allPods()) facts.pods.set(p.config.name, p.config.id);
+      for (const v of state.allVolumes()) facts.volumes.add(v.config.name);
     } finally {
       state.close();
     }
@@ -109,6 +111,7 @@ export function lostFacts(before: StoreFacts, after: StoreFacts, removes: CrashS
   const lost: string[] = [];
   for (const [name, id] of before.containers) if (after.containers.get(name) !== id && !removes('container', name)) lost.push(`container ${name}`);
   for (const [name, id] of before.pods) if (after.pods.get(name) !== id && !removes('pod', name)) lost.push(`pod ${name}`);
+  for (const name of before.volumes) if (!after.volumes.has(name) && !removes('volume', name)) lost.push(`volume ${name}`);
   for (const [id, names] of before.images) {
     const now = after.images.get(id);
     if (removes('image', names[0] ?? id)) continue;

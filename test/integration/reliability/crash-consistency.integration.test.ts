@@ -172,6 +172,35 @@ describe.skipIf(skip !== null)(`crash consistency${skip ? ` (skipped: ${skip})` 
       },
     },
     {
+      name: 'volume create',
+      fast: 1,
+      operation: () => ['volume', 'create', 'fresh-volume'],
+      repeatOk: (r) => r.code === 0 || /already exists/.test(r.stderr),
+      verify: (_s, facts) => {
+        if (!facts.volumes.has('fresh-volume')) throw new Error('volume fresh-volume does not exist');
+      },
+    },
+    {
+      name: 'volume rm',
+      fast: 1,
+      setup: () => [['volume', 'create', 'doomed-volume']],
+      operation: () => ['volume', 'rm', 'doomed-volume'],
+      repeatOk: (r) => r.code === 0 || /no such volume/.test(r.stderr),
+      removes: (kind, name) => kind === 'volume' && name === 'doomed-volume',
+      verify: (_s, facts) => {
+        if (facts.volumes.has('doomed-volume')) throw new Error('the volume is still there');
+      },
+    },
+    {
+      name: 'create -v (a new named volume)',
+      fast: 1,
+      operation: () => ['create', '--network', 'none', '-v', 'made-with:/data', '--name', 'with-volume', 'localhost/busybox', 'sleep', '1000'],
+      repeatOk: (r) => r.code === 0 || /already in use/.test(r.stderr),
+      verify: (_s, facts) => {
+        if (!facts.containers.has('with-volume') || !facts.volumes.has('made-with')) throw new Error('the container or its volume does not exist');
+      },
+    },
+    {
       name: 'pod create',
       fast: 1,
       operation: () => ['pod', 'create', '--name', 'newpod'],
