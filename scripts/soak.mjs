@@ -20,6 +20,7 @@ const suites = {
   unit: [
     'test/contract/schemas.fuzz.test.ts',
     'test/unit/core/image/layer-extract.test.ts',
+    'test/unit/core/image/archive.test.ts',
     'test/unit/core/image/readers.fuzz.test.ts',
     'test/unit/core/oci/k8s-file-log.fuzz.test.ts',
     'test/unit/core/runtime-config.fuzz.test.ts',
