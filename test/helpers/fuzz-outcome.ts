@@ -1,6 +1,10 @@
 // What a fuzzed reader may do with a hostile input: return, or refuse with a PodbayError whose code
 // is one of the contract's. Anything else (a TypeError, a RangeError, a string) is an escape of an
 // untyped exception: the property fails on it. Counts go to the soak summary.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { PodbayError, errorCodes } from '../../shared/errors.ts';
 
 export interface FuzzCounts {
@@ -27,4 +31,20 @@ export async function typedOrValue<T>(counts: FuzzCounts, read: () => T | Promis
     }
     throw new Error(`an untyped exception escaped: ${String((error as Error)?.stack ?? error)}`, { cause: error });
   }
+}
+
+/**
+ * A scratch directory for one fuzz suite (files the reader under test is pointed at), and a report of
+ * what the suite tried to the soak summary when it ends.
+ */
+export function useFuzzDir(prefix: string, report: () => void): () => string {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    report();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
 }

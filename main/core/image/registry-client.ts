@@ -5,7 +5,7 @@
 // honour `Retry-After` on 429/5xx, and push (HEAD, cross-repo mount, upload, manifest PUT).
 // Every call takes an AbortSignal; a canceled call rejects with ErrCanceled.
 import { PodbayError } from '../../../shared/errors.ts';
-import { basicAuthorization, fetchBearerToken, lookupAuth, parseChallenges } from './auth.ts';
+import { basicAuthorization, fetchBearerToken, lookupAuth, parseChallenges, readLimited } from './auth.ts';
 import type { Challenge, StoredAuth } from './auth.ts';
 import { digestOf, parseDigest } from './digest.ts';
 import type { Digest } from './digest.ts';
@@ -115,24 +115,21 @@ function describeError(error: unknown): string {
   return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }
 
-/** A whole small body, at most `limit` bytes (refused by its Content-Length or as it grows), with the stall timeout. */
+/** A whole small body, at most `limit` bytes (auth.ts readLimited), read with the stall timeout and the signal. */
 async function readBody(response: Response, limit: number, what: string, signal: AbortSignal | undefined, stallTimeoutMs = defaultStallTimeoutMs): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel();
-    throw new PodbayError('ErrInvalidArg', `${what} of ${declared} bytes exceeds the ${limit}-byte limit`);
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body) {
-    for await (const chunk of abortableChunks(response.body, signal, stallTimeoutMs)) {
-      size += chunk.length;
-      // Leaving the loop cancels the body: nothing more is read or held.
-      if (size > limit) throw new PodbayError('ErrInvalidArg', `${what} exceeds the ${limit}-byte limit`);
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks);
+  if (!response.body) return readLimited(response, limit, what);
+  const chunks = abortableChunks(response.body, signal, stallTimeoutMs);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return readLimited(new Response(body, { headers: response.headers }), limit, what);
 }
 
 /** Registry error bodies: `{"errors":[{"code","message"}]}`. Read with a small limit. */

@@ -15,6 +15,7 @@ import { Runtime } from '../../../main/core/runtime.ts';
 import { withConfigFiles, withHostProbe, withMode, withStorageConfig } from '../../../main/core/runtime-config.ts';
 import { checkSystem } from '../../../main/core/system/system-check.ts';
 import { podbay } from '../../helpers/cli.ts';
+import { rejection } from '../../helpers/error-codes.ts';
 import { fakeProbe, sleepSpec } from '../../helpers/core-store.ts';
 import { bigLayers, buildImage, layerFromMembers, storeImage } from '../../helpers/image-builder.ts';
 import { registryMissing, startRegistry } from '../../helpers/registry-server.ts';
@@ -22,15 +23,6 @@ import type { RegistryServer } from '../../helpers/registry-server.ts';
 import { recordSoak } from '../../helpers/soak.ts';
 
 const skip = process.getuid?.() !== 0 ? 'mounting a tmpfs needs root' : (registryMissing() ?? null);
-
-async function errorOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe.skipIf(skip !== null)(`a full disk under the store${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let dir: string;
@@ -73,7 +65,7 @@ describe.skipIf(skip !== null)(`a full disk under the store${skip ? ` (skipped: 
   it('ends a pull bigger than the disk in ErrNoSpace, keeps no partial image and gives the space back', async () => {
     const before = freeBytes();
     const images = await runtime.images();
-    const error = await errorOf(images.pull(`${registry.host}/full/big:1`, { tlsVerify: false }));
+    const error = await rejection(images.pull(`${registry.host}/full/big:1`, { tlsVerify: false }));
     expect(error).toBeInstanceOf(PodbayError);
     expect((error as PodbayError).code, String(error)).toBe('ErrNoSpace');
     expect((error as PodbayError).category).toBe('resource-exhausted');
@@ -113,7 +105,7 @@ describe.skipIf(skip !== null)(`a full disk under the store${skip ? ` (skipped: 
     // SQLite may still have room in pages it holds: create until it has none.
     let refusal: unknown;
     for (let i = 0; i < 500 && refusal === undefined; i++) {
-      refusal = await errorOf(runtime.newContainer(sleepSpec, [withName(`filler-${i}`), withRootFSFromImage(`${registry.host}/full/small:1`, true)]));
+      refusal = await rejection(runtime.newContainer(sleepSpec, [withName(`filler-${i}`), withRootFSFromImage(`${registry.host}/full/small:1`, true)]));
     }
     expect(hasCode(refusal, 'ErrNoSpace'), String(refusal)).toBe(true);
     typed++;

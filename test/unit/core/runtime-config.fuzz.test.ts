@@ -1,14 +1,13 @@
 // The containers.conf-style config reader (podbay.conf) fuzzed: random text, and TOML made of its
 // own sections and keys with values of every type. It yields overrides or refuses with ErrInvalidArg
 // naming the file, and what it accepts resolves to a configuration or a typed refusal.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readConfigFile, resolveRuntimeConfig } from '../../../main/core/runtime-config.ts';
 import { fakeProbe } from '../../helpers/core-store.ts';
-import { fuzzCounts, typedOrValue } from '../../helpers/fuzz-outcome.ts';
+import { fuzzCounts, typedOrValue, useFuzzDir } from '../../helpers/fuzz-outcome.ts';
 import { recordSoak, scale } from '../../helpers/soak.ts';
 
 const sections: Record<string, string[]> = {
@@ -37,19 +36,12 @@ const tomlDocument = fc
 
 const fuzzTimeout = scale(30_000, 1_800_000);
 describe('the podbay.conf reader', () => {
-  let dir: string;
   const counts = fuzzCounts();
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'podbay-conf-fuzz-'));
-  });
-  afterAll(() => {
-    recordSoak({ suite: 'fuzz: podbay.conf (containers.conf) reader', hostileInputs: counts.inputs, typedErrors: counts.typed, crashes: 0 });
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useFuzzDir('podbay-conf-fuzz-', () => recordSoak({ suite: 'fuzz: podbay.conf (containers.conf) reader', hostileInputs: counts.inputs, typedErrors: counts.typed, crashes: 0 }));
 
   const readAndResolve = (text: string) =>
     typedOrValue(counts, () => {
-      const path = join(dir, 'podbay.conf');
+      const path = join(dir(), 'podbay.conf');
       writeFileSync(path, text);
       readConfigFile(path);
       return resolveRuntimeConfig({ mode: 'rootful', configFiles: [path], probe: fakeProbe, overrides: {}, busyTimeoutMs: null });

@@ -1,31 +1,23 @@
 // The auth.json reader fuzzed (what `podbay login` writes and podman and skopeo share): random bytes,
 // random JSON, and auths maps with hostile keys and base64. lookupAuth returns credentials or nothing,
 // or refuses with a typed error naming the file; normalizeAuthKey takes any string.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lookupAuth, normalizeAuthKey } from '../../../../main/core/image/auth.ts';
-import { fuzzCounts, typedOrValue } from '../../../helpers/fuzz-outcome.ts';
+import { fuzzCounts, typedOrValue, useFuzzDir } from '../../../helpers/fuzz-outcome.ts';
 import { recordSoak, scale } from '../../../helpers/soak.ts';
 
 
 const fuzzTimeout = scale(30_000, 1_800_000);
 describe('the auth.json reader', () => {
-  let dir: string;
   const counts = fuzzCounts();
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'podbay-auth-fuzz-'));
-  });
-  afterAll(() => {
-    recordSoak({ suite: 'fuzz: auth.json reader', hostileInputs: counts.inputs, typedErrors: counts.typed, crashes: 0 });
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useFuzzDir('podbay-auth-fuzz-', () => recordSoak({ suite: 'fuzz: auth.json reader', hostileInputs: counts.inputs, typedErrors: counts.typed, crashes: 0 }));
 
   const lookup = (content: string | Buffer, registry: string, repository: string) =>
     typedOrValue(counts, () => {
-      const path = join(dir, 'auth.json');
+      const path = join(dir(), 'auth.json');
       writeFileSync(path, content);
       return lookupAuth(registry, repository, [path]);
     });
