@@ -388,11 +388,6 @@ export async function readConmonPid(runDir: string): Promise<number> {
   return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
 
-/**
- * Whether `pid` is still a conmon (not a recycled pid): what a re-sync after Podbay restarts uses to
- * tell a container whose monitor died (mark it exited, as podman does for a missing exit file) from one
- * still supervised.
- */
 /** Whether `pid` is a child of the live conmon `conmonPid` (field 4 of /proc/<pid>/stat is the parent). */
 async function childOfConmon(pid: number, conmonPid: number): Promise<boolean> {
   try {
@@ -404,6 +399,11 @@ async function childOfConmon(pid: number, conmonPid: number): Promise<boolean> {
   }
 }
 
+/**
+ * Whether `pid` is still a conmon (not a recycled pid): what a re-sync after Podbay restarts uses to
+ * tell a container whose monitor died (mark it exited, as podman does for a missing exit file) from one
+ * still supervised.
+ */
 export async function conmonAlive(pid: number, procRoot = '/proc'): Promise<boolean> {
   if (!(pid > 0)) return false;
   const comm = await readFile(join(procRoot, String(pid), 'comm'), 'utf8').catch(() => '');

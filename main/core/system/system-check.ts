@@ -103,11 +103,14 @@ class Checker {
     }
   }
 
-  /** Containers another live process holds a lease on: it is acting on them right now. */
+  /**
+   * Objects a live holder leases — another process, or another request of this one (a web host serves
+   * many): something is acting on them right now. The check itself holds no lease.
+   */
   private leasedByOthers(): Set<string> {
     const ids = new Set<string>();
     for (const lock of this.runtime.state().allLocks()) {
-      if (lock.pid !== process.pid && holderAlive(lock, this.self)) ids.add(lock.objectId);
+      if (holderAlive(lock, this.self)) ids.add(lock.objectId);
     }
     return ids;
   }
