@@ -6,6 +6,7 @@ import { containerProcedures } from './contract/containers.ts';
 import { podProcedures } from './contract/pods.ts';
 import { imageProcedures } from './contract/images.ts';
 import { consoleProcedures } from './contract/console.ts';
+import { registryProcedures } from './contract/registries.ts';
 import { volumeProcedures } from './contract/volumes.ts';
 
 export const contract = {
@@ -14,6 +15,7 @@ export const contract = {
   ...podProcedures,
   ...imageProcedures,
   ...consoleProcedures,
+  ...registryProcedures,
   ...volumeProcedures,
 } satisfies ContractShape;
 

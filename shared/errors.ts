@@ -48,6 +48,8 @@ export const errorCodes = {
   ErrOCIRuntimeNotFound: 'unavailable',
   ErrOCIRuntimeUnavailable: 'unavailable',
   ErrConmonNotFound: 'unavailable',
+  /** Podbay's own: a registry did not answer (connection refused, DNS, TLS handshake), as opposed to refusing credentials. */
+  ErrRegistryUnreachable: 'unavailable',
   ErrUnauthorized: 'permission-denied',
   ErrPermission: 'permission-denied',
   ErrStoreCorrupt: 'internal',

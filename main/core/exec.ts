@@ -2,7 +2,10 @@
 // AbortSignal and bounded output. Injected so unit tests can swap it (lazydocker's OSCommand).
 // Built on node:child_process rather than execa, which the guide suggests: execa's module graph
 // costs ~50 ms to load, more than everything else `podbay info` does, and we need none of its extras.
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
+
+/** Loaded on the first run: `podbay images` and friends never spawn, and node:child_process (with node:net) costs ~4 ms to load. */
+let spawnProcess: typeof Spawn | undefined;
 
 export interface ExecResult {
   exitCode: number;
@@ -21,8 +24,10 @@ export interface ExecOptions {
 export type Exec = (file: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
 /** Runs `file args…`; a non-zero exit is a result, not an exception. Spawn failures and timeouts reject. */
-export const realExec: Exec = (file, args, options = {}) =>
-  new Promise((resolve, reject) => {
+export const realExec: Exec = async (file, args, options = {}) => {
+  spawnProcess ??= (await import('node:child_process')).spawn;
+  const spawn = spawnProcess;
+  return new Promise((resolve, reject) => {
     const limit = options.maxOutputBytes ?? 4 * 1024 * 1024;
     const child = spawn(file, [...args], {
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -53,3 +58,4 @@ export const realExec: Exec = (file, args, options = {}) =>
       resolve({ exitCode: code, stdout: stdout(), stderr: stderr() });
     });
   });
+};

@@ -206,6 +206,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
         graphRoot: config.storage.graphRoot,
         events: this.events(),
         registriesConf: () => imageRegistriesConf(config.image),
+        signaturePolicyPath: config.image.signaturePolicyPath,
         isInUse: (id) => containerImageUsers(() => this, images.store).isInUse(id),
         removeUsers: (id) => containerImageUsers(() => this, images.store).removeUsers(id),
       });

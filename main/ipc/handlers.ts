@@ -12,6 +12,9 @@ import { createPodHandlers } from './handlers/pods.ts';
 import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
 import { createSystemHandlers } from './handlers/system.ts';
+import { createRegistryHandlers } from './handlers/registries.ts';
+import type { RegistryFiles } from '../core/image/registry-settings.ts';
+import type { TransferStore } from '../core/transfer-store.ts';
 import { createVolumeHandlers } from './handlers/volumes.ts';
 
 export interface HandlerDeps {
@@ -21,6 +24,10 @@ export interface HandlerDeps {
   exec: Exec;
   events: EventLog;
   defaultRuntime: string;
+  /** registries.conf, auth.json and certs.d paths; default: the user's (tests use a temp dir). */
+  registryFiles?: RegistryFiles;
+  /** Uploads and downloads of the web host (save/load/import in a browser); absent elsewhere. */
+  transfers?: TransferStore;
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -32,6 +39,7 @@ export function createHandlers(deps: HandlerDeps) {
     ...createImageHandlers(deps),
     ...createConsoleHandlers(deps),
     ...createSystemHandlers(deps),
+    ...createRegistryHandlers(deps),
     ...createVolumeHandlers(deps),
   } satisfies Handlers<Contract>;
 }

@@ -17,6 +17,8 @@ import { PodbayError } from '../../shared/errors.ts';
 import { maxMessageBytes } from '../../shared/wire.ts';
 import { serveConnection } from '../ipc/connection.ts';
 import type { Router } from '../ipc/router.ts';
+import type { TransferStore } from '../core/transfer-store.ts';
+import { handleTransfer } from './transfers.ts';
 
 export interface WebHostOptions {
   router: Router;
@@ -26,6 +28,8 @@ export interface WebHostOptions {
   port?: number;
   /** Fixed token for tests; a random 256-bit one otherwise. */
   token?: string;
+  /** Where `/transfers/` uploads and downloads live (absent: those endpoints answer 404). */
+  transfers?: TransferStore;
 }
 
 export interface WebHost {
@@ -85,6 +89,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(request.url ?? '/', `http://${host}:${port}`);
     if (!hostAllowed(request)) return refuse(response, 421, 'podbay: unexpected Host header');
     if (!originAllowed(request)) return refuse(response, 403, 'podbay: foreign Origin refused');
+    if (url.pathname.startsWith('/transfers/')) {
+      if (!tokenMatches(presentedToken(request, url))) return refuse(response, 401, 'podbay: a valid token is required');
+      // A write must name its origin: a form on another site cannot send one that matches.
+      if (request.method !== 'GET' && request.method !== 'HEAD' && request.headers.origin === undefined) return refuse(response, 403, 'podbay: an upload must come from the app');
+      if (options.transfers && (await handleTransfer(options.transfers, request, response, url, refuse))) return;
+      return refuse(response, 404, 'podbay: not found');
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'podbay: method not allowed');
     if (!tokenMatches(presentedToken(request, url))) {
       return refuse(response, 401, 'podbay: a valid token is required: open the URL printed by `podbay serve`');

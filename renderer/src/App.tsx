@@ -7,11 +7,11 @@ import { TopBar } from './components/TopBar.tsx';
 import { routeInfo } from './navigation/routes.ts';
 import type { RouteInfo } from './navigation/routes.ts';
 import { useRoute } from './navigation/use-route.ts';
-import { ComingPage } from './pages/ComingPage.tsx';
 import { ContainersPage } from './pages/ContainersPage.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
 import { ImagesPage } from './pages/ImagesPage.tsx';
 import { PodsPage } from './pages/PodsPage.tsx';
+import { RegistriesPage } from './pages/RegistriesPage.tsx';
 import { SystemPage } from './pages/SystemPage.tsx';
 import { VolumesPage } from './pages/VolumesPage.tsx';
 import { describeConnection } from './presenters/connection-presenters.ts';
@@ -35,14 +35,14 @@ function Page({ route }: { route: RouteInfo }) {
       return <PodsPage />;
     case 'images':
       return <ImagesPage />;
+    case 'registries':
+      return <RegistriesPage />;
     case 'volumes':
       return <VolumesPage />;
     case 'events':
       return <EventsPage />;
     case 'system':
       return <SystemPage />;
-    default:
-      return <ComingPage route={route} />;
   }
 }
 

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { call, stream } from './define.ts';
-import type { ImageInspect, ImageListItem, ImagePullFrame, ImagePushFrame, ImageRemoveReport, ImageResolution } from '../types/images.ts';
+import type { ImageInspect, ImageListItem, ImagePullFrame, ImagePushFrame, ImageRemoveReport, ImageResolution, ImageSaveResult } from '../types/images.ts';
 
 const nameOrId = z.string().min(1).max(512);
 /** A reference as typed: checked precisely by the core's parser (ErrInvalidArg naming the fault). */
 const reference = z.string().min(1).max(4096);
+/** An upload or download of the web host's transfer store (128-bit hex). */
+const transferId = z.string().regex(/^[0-9a-f]{32}$/);
 const filters = z.record(z.string().min(1).max(32), z.array(z.string().max(512)).max(64));
 const credentials = z.strictObject({ username: z.string().min(1).max(1024), password: z.string().max(64 * 1024) });
 const platform = z.strictObject({ os: z.string().min(1).max(64), architecture: z.string().min(1).max(64), variant: z.string().max(64).optional() });
@@ -51,8 +53,28 @@ export const imageProcedures = {
       force: z.boolean().default(false),
     }),
   ),
+  /** The containers created from each image (by ID), for Remove to name what uses them. */
+  'images.users': call<Record<string, { id: string; name: string }[]>>()(z.strictObject({ ids: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1).max(1000) })),
   /** Adds names (short names become `localhost/…`, `:latest` added); returns the full names. */
   'images.tag': call<string[]>()(z.strictObject({ nameOrId, names: z.array(reference).min(1).max(100) })),
+  /**
+   * Writes images into one archive for the browser to download (`GET /transfers/download/<id>` on the
+   * web host, once). ErrNotImplemented where there is no transfer store (the Electron shell).
+   */
+  'images.save': call<ImageSaveResult>()(
+    z.strictObject({ nameOrIds: z.array(nameOrId).min(1).max(100), format: z.enum(['docker-archive', 'oci-archive']).default('oci-archive') }),
+  ),
+  /** Loads every image of an uploaded archive (`PUT /transfers/upload` → its id); the upload is consumed. */
+  'images.load': call<ImageListItem[]>()(z.strictObject({ transferId })),
+  /** An uploaded rootfs tarball (plain or gzip) → a new single-layer image with `changes`, named `reference`. */
+  'images.import': call<ImageListItem>()(
+    z.strictObject({
+      transferId,
+      reference: reference.optional(),
+      changes: z.array(z.string().min(1).max(4096)).max(100).default([]),
+      message: z.string().max(4096).optional(),
+    }),
+  ),
   /** Removes the given names, or all names when none are given; returns the names removed. */
   'images.untag': call<string[]>()(z.strictObject({ nameOrId, names: z.array(reference).max(100).default([]) })),
 };

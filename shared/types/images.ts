@@ -69,6 +69,14 @@ export interface ImagePruneReport {
   reclaimedBytes: number;
 }
 
+/** `images.save`: the archive waits in the web host's transfer store, fetched once by its id. */
+export interface ImageSaveResult {
+  transferId: string;
+  /** Suggested file name (`busybox-latest.tar`). */
+  filename: string;
+  bytes: number;
+}
+
 /** `images.resolve`: where a reference would be pulled from, in the order a pull tries. */
 export interface ImageResolution {
   input: string;
@@ -91,6 +99,8 @@ export type PullProgressEvent =
   | { type: 'done'; reference: string; imageId: string };
 
 export type PushProgressEvent =
+  /** Before any blob: everything the push may send (config first, then layers), so totals are known. */
+  | { type: 'push-started'; reference: string; blobs: { digest: string; size: number }[] }
   | { type: 'blob-exists'; digest: string; size: number }
   | { type: 'blob-mounted'; digest: string; size: number; from: string }
   | { type: 'blob-bytes'; digest: string; done: number; total: number; bytesPerSecond?: number }

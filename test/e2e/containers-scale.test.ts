@@ -79,21 +79,27 @@ describe('Containers page with 1,000 containers', () => {
     await page.getByText('1,000 containers', { exact: true }).waitFor();
     const table = grid(page);
 
-    // Scroll in steps as a wheel would, timing each frame.
-    const frames = await table.evaluate(async (el) => {
-      const times: number[] = [];
+    // Scroll in steps as a wheel would. At every step the rows on screen are rendered (the row under
+    // the top edge is in the DOM) and the DOM stays small; frame times are only reported — timings
+    // belong to the bench, not to a test that a loaded machine would fail.
+    const steps = await table.evaluate(async (el) => {
+      const seen: { frameMs: number; rows: number; topCovered: boolean }[] = [];
       let last = performance.now();
-      for (let top = 0; top < el.scrollHeight; top += 600) {
+      for (let top = 0; top < el.scrollHeight - el.clientHeight; top += 600) {
         el.scrollTop = top;
-        await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(null))));
         const now = performance.now();
-        times.push(now - last);
+        const box = el.getBoundingClientRect();
+        const under = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)?.closest('[role=row]');
+        seen.push({ frameMs: now - last, rows: el.querySelectorAll('[role=row]').length, topCovered: under !== null && under !== undefined });
         last = now;
       }
-      return times;
+      return seen;
     });
-    const slowest = Math.max(...frames.slice(1));
-    expect(slowest).toBeLessThan(200);
+    expect(steps.length).toBeGreaterThan(10);
+    expect(steps.filter((s) => !s.topCovered)).toEqual([]);
+    expect(Math.max(...steps.map((s) => s.rows))).toBeLessThan(80);
+    const slowest = Math.max(...steps.slice(1).map((s) => s.frameMs));
 
     await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
     await table.getByRole('row', { name: new RegExp(`${nameOf(0)}\\b`) }).waitFor();
@@ -106,7 +112,7 @@ describe('Containers page with 1,000 containers', () => {
     await page.keyboard.press('Home');
     await page.keyboard.press('End');
     expect(await table.locator('[role=row][aria-rowindex="1001"]').getAttribute('aria-selected')).toBe('true');
-    console.log(`scrolled ${frames.length} steps, slowest frame ${Math.round(slowest)} ms`);
+    console.log(`scrolled ${steps.length} steps, slowest frame ${Math.round(slowest)} ms`);
   });
 
   it('narrows 1,000 rows as you type', async () => {

@@ -244,15 +244,16 @@ describe.skipIf(missing !== undefined)('Images page', () => {
     const closed = await freePort();
     await input.fill(`127.0.0.1:${closed}/podbay/busybox`);
     await dialog(page).getByRole('button', { name: 'Pull', exact: true }).click();
-    await alert.getByText('The registry could not be reached, or the transfer failed').waitFor({ timeout: 30_000 });
+    await alert.getByText('The registry could not be reached', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await alert.innerText()).toContain(`127.0.0.1:${closed}`);
+    expect(await alert.locator('code').innerText()).toBe('ErrRegistryUnreachable');
 
     // A plain-HTTP registry with TLS verification on: the advice names the checkbox, which works.
     await dialog(page).getByRole('button', { name: 'Change the name' }).click();
     await input.fill(`${registry.host}/podbay/busybox`);
     await dialog(page).getByRole('checkbox', { name: /Skip TLS verification/ }).uncheck();
     await dialog(page).getByRole('button', { name: 'Pull', exact: true }).click();
-    await alert.getByText('The registry could not be reached, or the transfer failed').waitFor({ timeout: 30_000 });
+    await alert.getByText('The registry could not be reached', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await alert.innerText()).toContain('tick “Skip TLS verification”');
     await dialog(page).getByRole('button', { name: 'Change the name' }).click();
     await dialog(page).getByRole('checkbox', { name: /Skip TLS verification/ }).check();

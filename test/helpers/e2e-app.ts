@@ -16,7 +16,7 @@ export interface AppHarness {
   openApp(options?: ContextOptions): Promise<Page>;
 }
 
-export function useServedApp(globalArgs: readonly string[] = []): AppHarness {
+export function useServedApp(globalArgs: readonly string[] = [], env: Record<string, string> = {}): AppHarness {
   let host: ServedHost | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -24,7 +24,7 @@ export function useServedApp(globalArgs: readonly string[] = []): AppHarness {
   beforeAll(async () => {
     // Chromium first: a missing browser is reported before anything else is started.
     browser = await launchChromium();
-    host = await startServedHost(undefined, globalArgs);
+    host = await startServedHost(undefined, globalArgs, env);
   });
 
   afterAll(async () => {

@@ -35,8 +35,11 @@ export function assertBuilt(): void {
   }
 }
 
-/** `globalArgs` go before `serve`, e.g. ['--runtime', 'runc'] to serve an engine set up differently. */
-export async function startServedHost(timeoutMs = 20_000, globalArgs: readonly string[] = []): Promise<ServedHost> {
+/**
+ * `globalArgs` go before `serve`, e.g. ['--runtime', 'runc'] to serve an engine set up differently;
+ * `env` adds variables (HOME, XDG_RUNTIME_DIR: where registries.conf drop-ins, certs.d and auth.json go).
+ */
+export async function startServedHost(timeoutMs = 20_000, globalArgs: readonly string[] = [], env: Record<string, string> = {}): Promise<ServedHost> {
   assertBuilt();
   const base = mkdtempSync(join(tmpdir(), 'podbay-e2e-'));
   const root = join(base, 'root');
@@ -45,7 +48,7 @@ export async function startServedHost(timeoutMs = 20_000, globalArgs: readonly s
   const child = spawn(process.execPath, [cliPath, ...storeArgs, ...globalArgs, 'serve', '--port', '0', '--no-open'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
 
   let output = '';

@@ -2,7 +2,7 @@
 // WWW-Authenticate Bearer flow runs against the real registry. It signs RS256 JWTs with a
 // throw-away self-signed certificate (made with openssl) that the registry trusts through its
 // rootcertbundle; the certificate travels in the token's `x5c` header. Anonymous requests get no
-// access; the configured user gets what it asks for.
+// access; the configured user gets what it asks for; an optional read-only user gets `pull` only.
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, createSign, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ export function tokenServerMissing(): string | undefined {
   return spawnSync('openssl', ['version'], { stdio: 'ignore' }).error ? 'openssl is missing' : undefined;
 }
 
-export async function startTokenServer(user: { username: string; password: string }): Promise<TokenServer> {
+export async function startTokenServer(user: { username: string; password: string }, options: { readOnly?: { username: string; password: string } } = {}): Promise<TokenServer> {
   const dir = mkdtempSync(join(tmpdir(), 'podbay-token-'));
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
@@ -44,9 +44,11 @@ export async function startTokenServer(user: { username: string; password: strin
     const scopes = url.searchParams.getAll('scope');
     const header = req.headers.authorization ?? '';
     let authenticated = false;
+    let readOnly = false;
     if (header.startsWith('Basic ')) {
       const [name, ...rest] = Buffer.from(header.slice(6), 'base64').toString().split(':');
-      if (name !== user.username || rest.join(':') !== user.password) {
+      readOnly = options.readOnly !== undefined && name === options.readOnly.username && rest.join(':') === options.readOnly.password;
+      if (!readOnly && (name !== user.username || rest.join(':') !== user.password)) {
         requests.push({ scopes, account: url.searchParams.get('account') ?? undefined, authenticated: false, granted: false });
         res.writeHead(401, { 'content-type': 'application/json' });
         res.end('{"details":"wrong credentials"}');
@@ -57,13 +59,13 @@ export async function startTokenServer(user: { username: string; password: strin
     const access = authenticated
       ? scopes.map((s) => {
           const [type, name, actions] = s.split(':');
-          return { type, name, actions: (actions ?? '').split(',').filter(Boolean) };
+          return { type, name, actions: (actions ?? '').split(',').filter((a) => a !== '' && (!readOnly || a === 'pull')) };
         })
       : [];
     requests.push({ scopes, account: url.searchParams.get('account') ?? undefined, authenticated, granted: access.length > 0 });
     const now = Math.floor(Date.now() / 1000);
     const head = b64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5c: [certDer.toString('base64')] }));
-    const claims = b64url(JSON.stringify({ iss: issuer, sub: authenticated ? user.username : '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access }));
+    const claims = b64url(JSON.stringify({ iss: issuer, sub: authenticated ? (readOnly ? options.readOnly!.username : user.username) : '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access }));
     const signature = createSign('RSA-SHA256').update(`${head}.${claims}`).sign(key).toString('base64url');
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ token: `${head}.${claims}.${signature}`, expires_in: 300 }));

@@ -33,6 +33,7 @@ export async function openCliImages(run: CommandRun, options: { containers?: boo
     graphRoot: ctx.paths.graphRoot,
     events: ctx.events,
     registriesConf: async () => (await import('../../core/image/registries-conf.ts')).imageRegistriesConf(ctx.config.image),
+    signaturePolicyPath: ctx.config.image.signaturePolicyPath,
     ...(options.containers
       ? {
           isInUse: async (id: string) => (users ??= await loadUsers(run, images)).isInUse(id),
@@ -128,7 +129,7 @@ export const command: CommandSpec = {
   flags: {
     all: { type: 'boolean', short: 'a', description: 'Show all images (default hides intermediate images)' },
     digests: { type: 'boolean', description: 'Show digests' },
-    filter: { type: 'string', short: 'f', multiple: true, description: 'Filter output based on conditions provided (dangling, label, reference, id, before, since)', valueName: 'KEY=VALUE' },
+    filter: { type: 'string', short: 'f', multiple: true, description: 'Filter output based on conditions provided (dangling, intermediate, label, reference, id, before, since)', valueName: 'KEY=VALUE' },
     format: { type: 'string', description: "Pretty-print images: 'table' (default) or 'json'", valueName: 'FORMAT' },
     'no-trunc': { type: 'boolean', description: 'Do not truncate output' },
     quiet: { type: 'boolean', short: 'q', description: 'Display only image IDs' },
@@ -143,7 +144,7 @@ export const command: CommandSpec = {
     const images = await openCliImages(run);
     let items: ImageListItem[];
     try {
-      items = images.list(filters);
+      items = images.list(filters, { hideIntermediate: flags.all !== true && args[0] === undefined });
     } finally {
       images.close();
     }

@@ -13,6 +13,7 @@ export const command: CommandSpec = {
   flags: {
     input: { type: 'string', short: 'i', description: 'Read from specified archive file', valueName: 'FILE' },
     quiet: { type: 'boolean', short: 'q', description: 'Suppress the output' },
+    'signature-policy': { type: 'string', description: 'Path to a signature-policy file (policy.json)', valueName: 'FILE' },
   },
   examples: ['podbay load -i busybox.tar'],
   async run(run) {
@@ -20,7 +21,7 @@ export const command: CommandSpec = {
     if (typeof flags.input !== 'string' || flags.input === '') throw new PodbayError('ErrInvalidArg', 'give the archive with -i FILE (reading stdin is not supported)');
     const images = await openCliImages(run);
     try {
-      const loaded = await images.load(flags.input, run.signal);
+      const loaded = await images.load(flags.input, run.signal, { signaturePolicyPath: typeof flags['signature-policy'] === 'string' ? flags['signature-policy'] : undefined });
       if (flags.quiet !== true) {
         for (const image of loaded) {
           const names = image.repoTags.length ? image.repoTags : [`sha256:${image.id}`];

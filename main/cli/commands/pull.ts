@@ -195,6 +195,7 @@ export const command: CommandSpec = {
     'all-tags': { type: 'boolean', short: 'a', description: 'Pull all tagged images in the repository' },
     platform: { type: 'string', description: 'Specify the platform for selecting the image', valueName: 'OS/ARCH' },
     quiet: { type: 'boolean', short: 'q', description: 'Suppress output information when pulling images' },
+    'signature-policy': { type: 'string', description: 'Path to a signature-policy file (policy.json)', valueName: 'FILE' },
   },
   examples: ['podbay pull busybox', 'podbay pull --tls-verify=false 127.0.0.1:5000/ns/app:1.0', 'podbay pull --all-tags quay.io/ns/app'],
   async run(run) {
@@ -208,6 +209,7 @@ export const command: CommandSpec = {
       const pulled = await images.pull(registry.args[0]!, {
         ...registry,
         allTags: flags['all-tags'] === true,
+        signaturePolicyPath: typeof flags['signature-policy'] === 'string' ? flags['signature-policy'] : undefined,
         platform: typeof flags.platform === 'string' ? parsePlatform(flags.platform) : undefined,
         onFrame: quiet ? undefined : pullFramePrinter(printer),
       });

@@ -7,6 +7,7 @@ import { startWebHost } from '../../server/web-host.ts';
 import { locateRendererDir } from '../../server/renderer-dir.ts';
 import { openAppWindow } from '../../server/open-app-window.ts';
 import { createAppRouter } from '../../app-router.ts';
+import { TransferStore } from '../../core/transfer-store.ts';
 
 export const command: CommandSpec = {
   name: 'serve',
@@ -23,7 +24,8 @@ export const command: CommandSpec = {
     const port = flags.port === undefined ? 0 : Number(flags.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PodbayError('ErrInvalidArg', `invalid port ${JSON.stringify(flags.port)}: use 0-65535`);
     const ctx = await context();
-    const host = await startWebHost({ router: createAppRouter(ctx), staticDir: locateRendererDir(), port }).catch((error: NodeJS.ErrnoException) => {
+    const transfers = new TransferStore(join(ctx.paths.runRoot, 'transfers'));
+    const host = await startWebHost({ router: createAppRouter({ ...ctx, transfers }), staticDir: locateRendererDir(), port, transfers }).catch((error: NodeJS.ErrnoException) => {
       throw new PodbayError(error.code === 'EADDRINUSE' ? 'ErrInvalidArg' : 'ErrInternal', `listening on 127.0.0.1:${port}: ${error.message}`, { cause: error });
     });
     io.stdout(`Podbay is serving on ${host.url}\n`);

@@ -13,7 +13,7 @@
 // from the stored blobs (DiffIDs checked against the config) and the image recorded in one
 // transaction. Docker archives' uncompressed layers are kept as OCI `…layer.v1.tar` blobs.
 import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, posix } from 'node:path';
@@ -36,9 +36,11 @@ import { readTar } from './tar-reader.ts';
 import { crashPoint } from '../crash-point.ts';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
+/** What `save` writes: an archive, or an OCI image layout directory (`oci-dir`). */
+export type SaveFormat = ArchiveFormat | 'oci-dir';
 
 export interface SaveOptions {
-  format: ArchiveFormat;
+  format: SaveFormat;
   signal?: AbortSignal;
 }
 
@@ -69,8 +71,50 @@ function fileHeader(name: string, size: number, mtime: number): Buffer {
   return h;
 }
 
+/** Where saved members go: a tar (archives) or a directory (oci-dir). */
+interface MemberWriter {
+  addBytes(name: string, data: Uint8Array): Promise<void>;
+  addStream(name: string, size: number, source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void>;
+}
+
+/** Writes members as files under `root` (an OCI layout directory being built). */
+class DirWriter implements MemberWriter {
+  constructor(private readonly root: string) {}
+
+  private async file(name: string): Promise<FileHandle> {
+    const path = join(this.root, name);
+    await mkdir(dirname(path), { recursive: true });
+    return open(path, 'wx', 0o644);
+  }
+
+  async addBytes(name: string, data: Uint8Array): Promise<void> {
+    const handle = await this.file(name);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async addStream(name: string, size: number, source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
+    const handle = await this.file(name);
+    let written = 0;
+    try {
+      for await (const chunk of source) {
+        throwIfAborted(signal, `writing ${name}`);
+        written += chunk.length;
+        if (written > size) throw new PodbayError('ErrStoreCorrupt', `${name}: more than the ${size} bytes recorded`);
+        await handle.write(chunk);
+      }
+    } finally {
+      await handle.close();
+    }
+    if (written !== size) throw new PodbayError('ErrStoreCorrupt', `${name}: ${written} bytes, the store recorded ${size}`);
+  }
+}
+
 /** Appends tar members to a file handle, sequentially. */
-class TarWriter {
+class TarWriter implements MemberWriter {
   private position = 0;
   private readonly mtime = Math.floor(Date.now() / 1000);
 
@@ -130,6 +174,21 @@ async function storedManifest(store: ImageStore, image: ImageRecord) {
 export async function saveImages(store: ImageStore, images: { image: ImageRecord; names: string[] }[], output: string, options: SaveOptions): Promise<void> {
   if (images.length === 0) throw new PodbayError('ErrInvalidArg', 'save needs at least one image');
   const temp = join(dirname(output), `.${basename(output)}.${randomBytes(6).toString('hex')}.tmp`);
+  if (options.format === 'oci-dir') {
+    // Built beside the target and renamed into place: no reader sees half a layout.
+    const existing = await readdir(output).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
+    if (existing !== null && existing.length > 0) throw new PodbayError('ErrInvalidArg', `saving to ${output}: the directory exists and is not empty`);
+    try {
+      await mkdir(temp, { mode: 0o755 });
+      await writeOci(store, images, new DirWriter(temp), options.signal);
+      if (existing !== null) await rm(output, { recursive: true });
+      await rename(temp, output);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      throw wrap(error, `saving to ${output}`);
+    }
+    return;
+  }
   const handle = await open(temp, 'wx', 0o644);
   try {
     const tar = new TarWriter(handle);
@@ -148,7 +207,7 @@ export async function saveImages(store: ImageStore, images: { image: ImageRecord
   }
 }
 
-async function writeOci(store: ImageStore, images: { image: ImageRecord; names: string[] }[], tar: TarWriter, signal?: AbortSignal): Promise<void> {
+async function writeOci(store: ImageStore, images: { image: ImageRecord; names: string[] }[], tar: MemberWriter, signal?: AbortSignal): Promise<void> {
   await tar.addBytes('oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}'));
   const written = new Set<string>();
   const entries: unknown[] = [];
@@ -222,6 +281,8 @@ export interface LoadOptions {
   /** Decompression-bomb limits (ratio-guard.ts); tests lower them. */
   maxRatio?: number;
   bombSlackBytes?: number;
+  /** Called once the format is known, before any image is recorded: throws to refuse (signature policy). */
+  admit?: (transport: ArchiveFormat | 'oci') => void;
 }
 
 const blobNameRe = /^blobs\/sha256\/([a-f0-9]{64})$/;
@@ -230,6 +291,7 @@ const maxMetadataBytes = 4 * 1024 * 1024;
 /** Reads an archive (either format, detected by its members) and stores every image in it. */
 export async function loadArchive(store: ImageStore, path: string, options: LoadOptions = {}): Promise<PulledImage[]> {
   const { signal } = options;
+  if ((await stat(path).catch(() => null))?.isDirectory()) return loadLayoutDir(store, path, options);
   const metadata = new Map<string, Buffer>();
   /** Member name → digest of its content, for content stored in the blob store. */
   const contents = new Map<string, Digest>();
@@ -267,9 +329,39 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
     const n = posix.normalize(member).replace(/^(\.\/)+/, '');
     return symlinks.get(n) ?? n;
   };
-  if (metadata.has('index.json')) return loadOci(store, metadata, options);
-  if (metadata.has('manifest.json')) return loadDocker(store, metadata, contents, resolve, options);
+  if (metadata.has('index.json')) {
+    options.admit?.('oci-archive');
+    return loadOci(store, metadata, options);
+  }
+  if (metadata.has('manifest.json')) {
+    options.admit?.('docker-archive');
+    return loadDocker(store, metadata, contents, resolve, options);
+  }
   throw new PodbayError('ErrInvalidArg', `${path} is neither an oci-archive (no index.json) nor a docker-archive (no manifest.json)`);
+}
+
+/** An OCI image layout directory (`save --format oci-dir`, skopeo's `oci:`): every blob verified into the store. */
+async function loadLayoutDir(store: ImageStore, dir: string, options: LoadOptions): Promise<PulledImage[]> {
+  const metadata = new Map<string, Buffer>();
+  try {
+    const index = await readFile(join(dir, 'index.json'));
+    if (index.length > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `index.json is larger than ${maxMetadataBytes} bytes`);
+    metadata.set('index.json', index);
+    const names = await readdir(join(dir, 'blobs/sha256')).catch(() => [] as string[]);
+    for (const name of names) {
+      throwIfAborted(options.signal, `loading ${dir}`);
+      if (!/^[a-f0-9]{64}$/.test(name)) continue;
+      const digest = parseDigest(`sha256:${name}`);
+      if (await store.blobs.stat(digest)) continue;
+      await store.blobs.put(createReadStream(join(dir, 'blobs/sha256', name), { highWaterMark: 1024 * 1024 }), { digest }, { signal: options.signal });
+    }
+  } catch (error) {
+    if (options.signal?.aborted) throw new PodbayError('ErrCanceled', `loading ${dir}: canceled`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new PodbayError('ErrInvalidArg', `${dir} is not an OCI image layout (no index.json)`, { cause: error });
+    throw wrap(error, `reading OCI layout ${dir}`);
+  }
+  options.admit?.('oci');
+  return loadOci(store, metadata, options);
 }
 
 function jsonOf(data: Buffer | undefined, what: string): unknown {
@@ -353,8 +445,11 @@ async function firstBytes(store: ImageStore, digest: Digest, n: number): Promise
   return Buffer.alloc(0);
 }
 
-/** Extracts each layer from its stored blob (DiffIDs checked against the config) and records the image. */
-async function storeImage(
+/**
+ * Extracts each layer from its stored blob (DiffIDs checked against the config) and records the
+ * image: load and import share it (the manifest, config and layer blobs are in the store already).
+ */
+export async function storeImage(
   store: ImageStore,
   image: { manifestDigest: Digest; manifestMediaType: string; config: Descriptor; layers: Descriptor[]; names: string[] },
   options: LoadOptions,

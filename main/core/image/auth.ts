@@ -98,6 +98,25 @@ export function lookupAuth(registry: string, repository = '', paths = defaultAut
   return undefined;
 }
 
+/** Every stored login, file by file (first file first; a key shadowed by an earlier file is still listed once). */
+export function listStoredLogins(paths = defaultAuthFilePaths()): { key: string; username: string; authFile: string }[] {
+  const out: { key: string; username: string; authFile: string }[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const doc = readJson(path);
+    if (!doc || typeof doc.auths !== 'object' || doc.auths === null) continue;
+    for (const [raw, value] of Object.entries(doc.auths as Record<string, unknown>)) {
+      const key = normalizeAuthKey(raw);
+      if (seen.has(key)) continue;
+      const found = decodeEntry(value, path, raw);
+      if (!found) continue;
+      seen.add(key);
+      out.push({ key, username: found.credentials?.username ?? '<token>', authFile: path });
+    }
+  }
+  return out;
+}
+
 function writeAtomic(path: string, doc: unknown): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;

@@ -19,6 +19,7 @@ import type { Platform } from './manifest.ts';
 import type { PulledImage, PullOptions } from './pull.ts';
 import { formatReference, parseUserReference, qualify, withDefaultTag } from './reference.ts';
 import type { RegistriesConf } from './registries-conf.ts';
+import type { SignaturePolicy } from './signature-policy.ts';
 
 export interface ImageRuntimeOptions {
   graphRoot: string;
@@ -36,7 +37,15 @@ export interface ImageRuntimeOptions {
   store?: ImageStore;
   /** Collect an interrupted pull's garbage on open (default true). */
   recover?: boolean;
+  /**
+   * policy.json (libpod WithSignaturePolicy; podbay.conf `signature_policy_path`). Unset or the
+   * default /etc/containers/policy.json: c/image's lookup ($HOME/.config/containers/policy.json
+   * first). Enforced on pull and load.
+   */
+  signaturePolicyPath?: string;
 }
+
+const defaultPolicyPath = '/etc/containers/policy.json';
 
 /** Per-call registry options, as podman's flags. */
 export interface RegistryCallOptions {
@@ -53,6 +62,8 @@ export interface RegistryCallOptions {
 }
 
 export interface PullImageOptions extends RegistryCallOptions {
+  /** `--signature-policy` for this call. */
+  signaturePolicyPath?: string;
   platform?: Platform;
   allTags?: boolean;
   onFrame?: (frame: ImagePullFrame) => void;
@@ -92,19 +103,33 @@ export class ImageRuntime {
     return this.conf;
   }
 
+  /** The signature policy for a call: its own path (`--signature-policy`), else the runtime's. */
+  async signaturePolicy(path?: string): Promise<SignaturePolicy> {
+    const { loadSignaturePolicy } = await import('./signature-policy.ts');
+    const chosen = path ?? this.options.signaturePolicyPath;
+    return loadSignaturePolicy({ path: chosen ?? defaultPolicyPath, explicit: chosen !== undefined && chosen !== defaultPolicyPath });
+  }
+
   private emit(action: string, id: string, name: string): void {
     this.options.events?.write({ type: 'image', action, id, name });
   }
 
   // Reads
 
-  /** `podbay images`: filters as podman (`dangling`, `label`, `reference`, `before`, `since`, `id`). */
-  list(filters: Record<string, readonly string[]> = {}): ImageListItem[] {
+  /**
+   * `podbay images`: filters as podman (`dangling`, `label`, `reference`, `before`, `since`, `id`,
+   * `intermediate`). `hideIntermediate` (podman without `-a`) drops intermediate images: nameless
+   * images whose layers are a strict prefix of another image's (a build's parents).
+   */
+  list(filters: Record<string, readonly string[]> = {}, options: { hideIntermediate?: boolean } = {}): ImageListItem[] {
     const records = this.store.list();
     const layerUsers = new Map<string, number>();
     for (const r of records) for (const l of new Set(r.layers.map((x) => x.diffId))) layerUsers.set(l, (layerUsers.get(l) ?? 0) + 1);
-    const items = records.map((r) => toListItem(r, layerUsers));
-    return applyFilters(items, filters, (nameOrId) => toListItem(this.store.lookupImage(nameOrId), layerUsers));
+    const needsIntermediate = options.hideIntermediate === true || (filters.intermediate?.length ?? 0) > 0;
+    const intermediate = needsIntermediate ? intermediateImages(records) : new Set<string>();
+    let items = records.map((r) => toListItem(r, layerUsers));
+    if (options.hideIntermediate) items = items.filter((i) => !intermediate.has(i.id));
+    return applyFilters(items, filters, (nameOrId) => toListItem(this.store.lookupImage(nameOrId), layerUsers), (id) => intermediate.has(id));
   }
 
   inspect(nameOrId: string): ImageInspect {
@@ -158,8 +183,8 @@ export class ImageRuntime {
     const resolution = await this.resolve(input);
     const { pullAllTags, pullImage } = await import('./pull.ts');
     frame({ type: 'resolved', resolution });
-    const lease = await this.store.beginPull(options.signal);
-    try {
+    const policy = await this.signaturePolicy(options.signaturePolicyPath);
+    return this.underPullLease(options.signal, async () => {
       const pullOptions: PullOptions = {
         graphRoot: this.store.graphRoot,
         registriesConf: conf,
@@ -173,6 +198,7 @@ export class ImageRuntime {
         knownLayer: (diffId) => this.store.knownLayer(diffId),
         fetch: options.fetch,
         certsDirs: options.certsDirs,
+        policy,
         ...options.pull,
       };
       const pulled: PulledImage[] = options.allTags ? await pullAllTags(input, pullOptions) : [await pullImage(input, pullOptions)];
@@ -184,6 +210,17 @@ export class ImageRuntime {
         frame({ type: 'image', image: item });
       }
       return items;
+    });
+  }
+
+  /**
+   * Runs `work` under a pull lease (no collection removes what it stores before it is recorded); on
+   * failure the lease ends first and what it left is collected.
+   */
+  private async underPullLease<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    const lease = await this.store.beginPull(signal);
+    try {
+      return await work();
     } catch (error) {
       this.store.endLease(lease);
       await this.collectAfterFailure();
@@ -305,7 +342,7 @@ export class ImageRuntime {
    * `podbay save`: images by name or ID into one archive. An image named by one of its names is
    * saved under that name; by ID, under no name (as podman).
    */
-  async save(nameOrIds: readonly string[], output: string, format: 'docker-archive' | 'oci-archive', signal?: AbortSignal): Promise<void> {
+  async save(nameOrIds: readonly string[], output: string, format: 'docker-archive' | 'oci-archive' | 'oci-dir', signal?: AbortSignal): Promise<void> {
     const { saveImages } = await import('./archive.ts');
     const items = nameOrIds.map((input) => {
       const image = this.store.lookupImage(input);
@@ -318,27 +355,53 @@ export class ImageRuntime {
   }
 
   /** `podbay load`: every image of a docker-archive or oci-archive (detected), under a pull lease. */
-  async load(input: string, signal?: AbortSignal): Promise<ImageListItem[]> {
-    const { loadArchive } = await import('./archive.ts');
-    const lease = await this.store.beginPull(signal);
-    try {
-      const loaded = await loadArchive(this.store, input, { signal, knownLayer: (diffId) => this.store.knownLayer(diffId) });
+  async load(input: string, signal?: AbortSignal, options: { signaturePolicyPath?: string } = {}): Promise<ImageListItem[]> {
+    const [{ loadArchive }, { enforcePolicy, pathScopes }] = await Promise.all([import('./archive.ts'), import('./signature-policy.ts')]);
+    const policy = await this.signaturePolicy(options.signaturePolicyPath);
+    return this.underPullLease(signal, async () => {
+      const loaded = await loadArchive(this.store, input, {
+        signal,
+        knownLayer: (diffId) => this.store.knownLayer(diffId),
+        // As podman load: the archive's transport and path scopes of policy.json.
+        admit: (format) => enforcePolicy(policy, format, pathScopes(input), `${format}:${input}`),
+      });
       return loaded.map((image) => {
         this.emit('loadfromarchive', image.id, image.repoTags[0] ?? input);
         return this.listItem(image.id);
       });
-    } catch (error) {
-      this.store.endLease(lease);
-      await this.collectAfterFailure();
-      throw error;
-    } finally {
-      this.store.endLease(lease);
-    }
+    });
+  }
+
+  /**
+   * `podbay import`: a rootfs tarball (plain or gzip) → a new single-layer image with `changes`
+   * applied, named `reference` when given (short names become localhost/…), under a pull lease.
+   */
+  async importImage(source: AsyncIterable<Uint8Array>, options: { changes?: readonly string[]; message?: string; reference?: string; signal?: AbortSignal; platform?: Platform } = {}): Promise<ImageListItem> {
+    const { importTarball } = await import('./import.ts');
+    const image = await this.underPullLease(options.signal, () =>
+      importTarball(this.store, source, { changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) }),
+    );
+    const id = image.id;
+    this.emit('import', id, options.reference ?? id);
+    if (options.reference) this.tag(id, [options.reference]);
+    return this.listItem(id);
   }
 
   collectGarbage(): Promise<GcReport> {
     return this.store.collectGarbage();
   }
+}
+
+/** IDs of nameless images whose layer chain is a strict prefix of another image's (libimage IsIntermediate). */
+function intermediateImages(records: readonly ImageRecord[]): Set<string> {
+  const out = new Set<string>();
+  const chains = records.map((r) => r.layers.map((l) => l.diffId).join(','));
+  records.forEach((r, i) => {
+    if (r.names.length > 0 || r.layers.length === 0) return;
+    const prefix = `${chains[i]},`;
+    if (chains.some((c, j) => j !== i && c.startsWith(prefix))) out.add(r.id);
+  });
+  return out;
 }
 
 function toListItem(r: ImageRecord, layerUsers: Map<string, number>): ImageListItem {
@@ -377,17 +440,23 @@ function matchesReference(item: ImageListItem, pattern: string): boolean {
 }
 
 /** podman's image filters: keys AND'ed, values of one key OR'ed (labels AND'ed). Unknown key → ErrInvalidArg. */
-export function applyFilters(items: ImageListItem[], filters: Record<string, readonly string[]>, lookup: (nameOrId: string) => ImageListItem): ImageListItem[] {
+export function applyFilters(
+  items: ImageListItem[],
+  filters: Record<string, readonly string[]>,
+  lookup: (nameOrId: string) => ImageListItem,
+  isIntermediate: (id: string) => boolean = () => false,
+): ImageListItem[] {
   let out = items;
   for (const [key, values] of Object.entries(filters)) {
     if (values.length === 0) continue;
     switch (key) {
-      case 'dangling': {
+      case 'dangling':
+      case 'intermediate': {
         const wanted = values.map((v) => {
-          if (v !== 'true' && v !== 'false') throw new PodbayError('ErrInvalidArg', `invalid dangling filter value "${v}": true or false`);
+          if (v !== 'true' && v !== 'false') throw new PodbayError('ErrInvalidArg', `invalid ${key} filter value "${v}": true or false`);
           return v === 'true';
         });
-        out = out.filter((i) => wanted.includes(i.dangling));
+        out = out.filter((i) => wanted.includes(key === 'dangling' ? i.dangling : isIntermediate(i.id)));
         break;
       }
       case 'label':
@@ -411,7 +480,7 @@ export function applyFilters(items: ImageListItem[], filters: Record<string, rea
         break;
       }
       default:
-        throw new PodbayError('ErrInvalidArg', `invalid image filter "${key}": use dangling, label, reference, id, before or since`);
+        throw new PodbayError('ErrInvalidArg', `invalid image filter "${key}": use dangling, intermediate, label, reference, id, before or since`);
     }
   }
   return out;

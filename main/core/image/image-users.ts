@@ -9,12 +9,14 @@ import type { ImageStore } from './image-store.ts';
 
 export interface ImageUsers {
   isInUse: (imageId: string) => boolean;
+  /** The containers created from the image (what Remove names before it asks). */
+  list: (imageId: string) => { id: string; name: string }[];
   /** `rmi -f`: removes (forcibly) the containers using the image. */
   removeUsers: (imageId: string) => Promise<void>;
 }
 
 export function containerImageUsers(runtime: () => Runtime, store: ImageStore, signal?: AbortSignal): ImageUsers {
-  const users = (imageId: string): string[] =>
+  const records = (imageId: string) =>
     runtime()
       .state()
       .allContainers()
@@ -27,10 +29,11 @@ export function containerImageUsers(runtime: () => Runtime, store: ImageStore, s
         } catch {
           return false;
         }
-      })
-      .map((record) => record.config.id);
+      });
+  const users = (imageId: string): string[] => records(imageId).map((record) => record.config.id);
   return {
     isInUse: (imageId) => users(imageId).length > 0,
+    list: (imageId) => records(imageId).map((record) => ({ id: record.config.id, name: record.config.name })),
     removeUsers: async (imageId) => {
       const reports = await removeContainers(runtime(), users(imageId), true, signal);
       const failed = reports.find((r) => r.error);

@@ -33,12 +33,12 @@ import {
   readlinkSync,
   realpathSync,
   rmSync,
-  symlinkSync,
   unlinkSync,
   write,
   constants as fsConstants,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { lchown, lutimes, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { throwIfAborted } from './blob-store.ts';
@@ -46,7 +46,7 @@ import { crashPoint } from '../crash-point.ts';
 import { readTar } from './tar-reader.ts';
 import type { TarEntry } from './tar-reader.ts';
 import { execLayerFsOps } from './layer-fs-ops.ts';
-import type { LayerFsOps } from './layer-fs-ops.ts';
+import type { LayerFsOps, XattrItem } from './layer-fs-ops.ts';
 
 export const whiteoutPrefix = '.wh.';
 export const opaqueWhiteout = '.wh..wh..opq';
@@ -173,6 +173,11 @@ class LayerWriter {
   private readonly dirCache = new Map<string, string[]>();
   /** Directory times to set once their children are written (creating a child changes them). */
   private readonly dirTimes = new Map<string, { parts: string[]; atime: number; mtime: number }>();
+  /**
+   * Xattrs waiting for one batched `setXattrs` at the end of the layer (when the fs ops batch):
+   * a process per attribute made xattr-heavy layers slow. Dropped when their path is removed.
+   */
+  private pendingXattrs: XattrItem[] = [];
 
   constructor(root: string, private readonly options: ExtractOptions, private readonly fsOps: LayerFsOps, readonly report: ExtractReport) {
     this.root = realpathSync(root);
@@ -239,6 +244,7 @@ class LayerWriter {
   /** Removes whatever is at the leaf, without following it. Invalidates cached resolutions. */
   removeLeaf(path: string, st: Stats): void {
     this.dirCache.clear();
+    if (this.pendingXattrs.length > 0) this.pendingXattrs = this.pendingXattrs.filter((x) => x.path !== path && !x.path.startsWith(`${path}/`));
     if (st.isDirectory()) {
       rmSync(path, { recursive: true, force: true });
       for (const key of this.dirTimes.keys()) if (key === path || key.startsWith(`${path}/`)) this.dirTimes.delete(key);
@@ -259,9 +265,9 @@ class LayerWriter {
     return { parentParts, path, existing };
   }
 
-  async setOwnerModeXattrs(entry: TarEntry, path: string, fd: number | undefined): Promise<void> {
+  async setOwnerModeXattrs(entry: TarEntry, path: string, fd: number | undefined, chowned = false): Promise<void> {
     // Order matters: chown clears setuid bits and security.capability, so mode and xattrs follow it.
-    if (!this.options.rootless) {
+    if (!this.options.rootless && !chowned) {
       if (fd !== undefined) fchownSync(fd, entry.uid, entry.gid);
       else lchownSync(path, entry.uid, entry.gid);
     }
@@ -280,8 +286,21 @@ class LayerWriter {
         this.report.droppedXattrs++;
         continue;
       }
-      await this.fsOps.setXattr(path, name, value);
+      await this.setXattr(path, name, value);
     }
+  }
+
+  /** Sets (or, when the fs ops batch, queues) one xattr on a path this extraction created. */
+  async setXattr(path: string, name: string, value: Buffer): Promise<void> {
+    if (this.fsOps.setXattrs) this.pendingXattrs.push({ path, name, value });
+    else await this.fsOps.setXattr(path, name, value);
+  }
+
+  /** Applies the queued xattrs, in order, re-checking each path is still the one we made. */
+  async flushXattrs(): Promise<void> {
+    const items = this.pendingXattrs.filter((x) => this.lstatOrNull(x.path) !== null);
+    this.pendingXattrs = [];
+    if (items.length > 0) await this.fsOps.setXattrs!(items);
   }
 
   deferDirTimes(path: string, parts: string[], entry: TarEntry): void {
@@ -320,6 +339,7 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
     if (error instanceof PodbayError) throw error;
     throw wrap(error, `extracting layer into ${dest}`);
   }
+  await writer.flushXattrs();
   writer.finishDirTimes();
   return report;
 
@@ -344,7 +364,7 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
       if (whiteoutFormat === 'overlay' && base.startsWith(whiteoutPrefix)) {
         if (base === opaqueWhiteout) {
           const dirParts = writer.resolveDir(entry.name, parts.slice(0, -1), true);
-          await fsOps.setXattr(writer.abs(dirParts), opaqueXattr, Buffer.from('y'));
+          await writer.setXattr(writer.abs(dirParts), opaqueXattr, Buffer.from('y'));
           report.opaqueDirs++;
           continue;
         }
@@ -384,9 +404,12 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
           const { path } = writer.prepareLeaf(entry, parts);
           // The target text is kept as is: it resolves inside the container's root at run time, and
           // inside the layer root when a later member passes through it (resolveDir).
-          symlinkSync(entry.linkname, path);
-          await writer.setOwnerModeXattrs(entry, path, undefined);
-          lutimesSync(path, entry.atime ?? entry.mtime, entry.mtime);
+          // Awaited, not sync: the syscalls run on the thread pool while other layers of the same
+          // pull hash and gunzip (a busybox layer is ~400 symlinks). The order per entry is kept.
+          await symlink(entry.linkname, path);
+          if (!options.rootless) await lchown(path, entry.uid, entry.gid);
+          await writer.setOwnerModeXattrs(entry, path, undefined, true);
+          await lutimes(path, entry.atime ?? entry.mtime, entry.mtime);
           break;
         }
         case 'hardlink': {

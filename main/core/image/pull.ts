@@ -25,6 +25,8 @@ import type { ProgressSink, PullProgressEvent } from './progress.ts';
 import { formatReference, isLocalOnly, manifestReference, repositoryName, withDefaultTag } from './reference.ts';
 import type { ImageReference } from './reference.ts';
 import { emptyRegistriesConf, pullSource, resolveShortName } from './registries-conf.ts';
+import { enforceDockerPolicy } from './signature-policy.ts';
+import type { SignaturePolicy } from './signature-policy.ts';
 import type { RegistriesConf } from './registries-conf.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RegistryClientOptions } from './registry-client.ts';
@@ -98,6 +100,8 @@ export interface PullOptions {
   knownLayer?: (diffId: Digest) => { diffSize: number } | undefined;
   /** Called with the reference about to be tried, before any request (short-name candidates in turn). */
   onCandidate?: (reference: string) => void;
+  /** Signature policy (policy.json), checked for each reference before any request. */
+  policy?: SignaturePolicy;
 }
 
 /**
@@ -155,6 +159,7 @@ export async function pullReference(named: ImageReference, options: PullOptions)
   const ref = withDefaultTag(named);
   const shown = formatReference(ref);
   if (isLocalOnly(ref)) throw new PodbayError('ErrNoSuchImage', `${shown}: localhost/ images exist only locally and cannot be pulled`);
+  if (options.policy) enforceDockerPolicy(options.policy, ref);
   const conf = options.registriesConf ?? emptyRegistriesConf();
   const source = pullSource(conf, ref);
   const progress = coalesceProgress<PullProgressEvent>(options.onProgress ?? (() => undefined));

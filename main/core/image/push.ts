@@ -2,7 +2,7 @@
 // byte, so the registry sees the same digests that were pulled or built (c/image
 // `docker_image_dest.go`): for each blob HEAD first, then a cross-repository mount when a source
 // repository on the same registry is known, else an upload streamed from the store; the manifest
-// is PUT last. Blobs upload up to three at a time.
+// is PUT last. All HEADs go out at once; blobs upload up to three at a time.
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { BlobStore, throwIfAborted } from './blob-store.ts';
 import type { Digest } from './digest.ts';
@@ -75,16 +75,22 @@ export async function pushImage(destination: ImageReference, options: PushOption
       if (!info) throw new PodbayError('ErrNoSuchImage', `${shown}: blob ${d.digest} is not in the local store`);
       if (info.size !== d.size) throw new PodbayError('ErrStoreCorrupt', `${shown}: stored blob ${d.digest} has ${info.size} bytes, the manifest says ${d.size}`);
     }
+    progress({ type: 'push-started', reference: shown, blobs: all.map((d) => ({ digest: d.digest, size: d.size })) });
+    // Every HEAD at once (c/image checks each blob before its upload): when the registry has them
+    // all, the push costs one round trip plus the manifest PUT.
+    const present = await Promise.all(all.map(async (d) => (await client.blobExists(ref.path, d.digest, signal)) !== undefined));
+    const missing: Descriptor[] = [];
+    all.forEach((d, i) => {
+      if (present[i]) {
+        report.skipped.push(d.digest);
+        progress({ type: 'blob-exists', digest: d.digest, size: d.size });
+      } else missing.push(d);
+    });
     let next = 0;
     const worker = async () => {
-      while (next < all.length) {
+      while (next < missing.length) {
         throwIfAborted(signal, `pushing ${shown}`);
-        const d = all[next++]!;
-        if ((await client.blobExists(ref.path, d.digest, signal)) !== undefined) {
-          report.skipped.push(d.digest);
-          progress({ type: 'blob-exists', digest: d.digest, size: d.size });
-          continue;
-        }
+        const d = missing[next++]!;
         if (options.mountFrom && options.mountFrom !== ref.path && (await client.mountBlob(ref.path, d.digest, options.mountFrom, signal))) {
           report.mounted.push(d.digest);
           progress({ type: 'blob-mounted', digest: d.digest, size: d.size, from: options.mountFrom });
@@ -100,7 +106,7 @@ export async function pushImage(destination: ImageReference, options: PushOption
         progress({ type: 'blob-done', digest: d.digest, size: d.size });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 3, all.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 3, missing.length) }, worker));
     crashPoint('push.blobs-done');
     const digest = await client.putManifest(ref.path, ref.digest ?? ref.tag!, manifestBytes, manifest.mediaType, signal);
     crashPoint('push.manifest-written');

@@ -35,12 +35,22 @@ export function emptyRegistriesConf(): RegistriesConf {
 }
 
 /**
+ * Podbay's own drop-in, where registries added on the Registries page go. It sits in the user
+ * drop-in directory that c/image always reads (containers-registries.conf.d(5)), so podman and
+ * skopeo see the same registries.
+ */
+export function podbayDropInPath(home = process.env.HOME ?? '/root'): string {
+  return join(home, '.config/containers/registries.conf.d/50-podbay.conf');
+}
+
+/**
  * Default locations, system first so the user's files override (as c/image). CONTAINERS_REGISTRIES_CONF
  * names one file to use instead of all of them, drop-ins included, as podman honours it: the test suite
- * points it at a file with no search registries so no short name can ever leave loopback.
+ * points it at a file with no search registries so no short name can ever leave loopback. Podbay's own
+ * drop-in (`files`) is read even then: it only ever holds [[registry]] entries added by the user.
  */
-export function defaultRegistriesConfPaths(home = process.env.HOME ?? '/root', override = process.env.CONTAINERS_REGISTRIES_CONF): { main: string[]; dropInDirs: string[] } {
-  if (override) return { main: [override], dropInDirs: [] };
+export function defaultRegistriesConfPaths(home = process.env.HOME ?? '/root', override = process.env.CONTAINERS_REGISTRIES_CONF): { main: string[]; dropInDirs: string[]; files?: string[] } {
+  if (override) return { main: [override], dropInDirs: [], files: [podbayDropInPath(home)] };
   return {
     main: [join(home, '.config/containers/registries.conf'), '/etc/containers/registries.conf'],
     dropInDirs: ['/etc/containers/registries.conf.d', join(home, '.config/containers/registries.conf.d')],
@@ -188,7 +198,7 @@ function readIfExists(path: string): string | undefined {
 }
 
 /** Loads the first existing main file, then each drop-in `*.conf` in lexical order. */
-export function loadRegistriesConf(paths = defaultRegistriesConfPaths()): RegistriesConf {
+export function loadRegistriesConf(paths: { main: string[]; dropInDirs: string[]; files?: string[] } = defaultRegistriesConfPaths()): RegistriesConf {
   let conf = emptyRegistriesConf();
   for (const path of paths.main) {
     const text = readIfExists(path);
@@ -208,6 +218,10 @@ export function loadRegistriesConf(paths = defaultRegistriesConfPaths()): Regist
       const text = readIfExists(join(dir, name));
       if (text !== undefined) conf = parseRegistriesConf(text, join(dir, name), conf);
     }
+  }
+  for (const file of paths.files ?? []) {
+    const text = readIfExists(file);
+    if (text !== undefined) conf = parseRegistriesConf(text, file, conf);
   }
   return conf;
 }
@@ -310,7 +324,7 @@ export function resolveShortName(conf: RegistriesConf, input: string, options: {
  * registries.conf as podman reads it, with podbay.conf's `[registries]` on top: its search list when
  * it differs from the built-in default (or registries.conf has none), and its insecure registries.
  */
-export function imageRegistriesConf(image: { searchRegistries: readonly string[]; insecureRegistries: readonly string[] }, paths = defaultRegistriesConfPaths()): RegistriesConf {
+export function imageRegistriesConf(image: { searchRegistries: readonly string[]; insecureRegistries: readonly string[] }, paths: { main: string[]; dropInDirs: string[]; files?: string[] } = defaultRegistriesConfPaths()): RegistriesConf {
   let conf: RegistriesConf;
   try {
     conf = loadRegistriesConf(paths);

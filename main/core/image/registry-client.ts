@@ -100,8 +100,10 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 function isNetworkError(error: unknown): boolean {
   if (error instanceof PodbayError) return false;
   if (error instanceof RetryableError) return true;
-  const e = error as { name?: string; cause?: { code?: string } };
+  const e = error as { name?: string; code?: unknown; cause?: { code?: string } };
   if (e?.name === 'AbortError') return false;
+  // node:http reports a body cut mid-stream as Error('aborted') with code ECONNRESET.
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return true;
   // undici reports connection failures as TypeError('fetch failed') with an errno cause, and a body
   // cut mid-stream as TypeError('terminated') or an 'other side closed' SocketError.
   return error instanceof TypeError || typeof e?.cause?.code === 'string' || /terminated|socket|ECONNRESET|other side closed/i.test(String((error as Error)?.message));
@@ -158,8 +160,12 @@ export class RegistryClient {
   private readonly userAgent: string;
   private readonly stallTimeoutMs: number;
   private baseUrl: string | undefined;
+  /** The scheme `ping` settled on (undefined before a successful ping). */
+  scheme: 'https' | 'http' | undefined;
   private challenge: Challenge | undefined;
+  private pinging: Promise<void> | undefined;
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+  private readonly pendingTokens = new Map<string, Promise<{ token: string; expiresAt: number }>>();
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry;
@@ -199,6 +205,12 @@ export class RegistryClient {
    */
   async ping(signal?: AbortSignal): Promise<void> {
     if (this.baseUrl) return;
+    // Requests started together (a push's HEADs) share one ping; a failed ping is tried afresh.
+    this.pinging ??= this.detect(signal).finally(() => (this.pinging = undefined));
+    return this.pinging;
+  }
+
+  private async detect(signal?: AbortSignal): Promise<void> {
     const schemes = this.insecure ? ['https', 'http'] : ['https'];
     let lastError: unknown;
     for (const scheme of schemes) {
@@ -213,6 +225,7 @@ export class RegistryClient {
         if (response.status === 401) this.challenge = parseChallenges(response.headers.get('www-authenticate'))[0];
         else if (!response.ok && response.status !== 404) throw new PodbayError('ErrInternal', `pinging registry ${this.registry}: HTTP ${response.status}`);
         this.baseUrl = base;
+        this.scheme = scheme as 'https' | 'http';
         return;
       } catch (error) {
         if (error instanceof PodbayError && error.code === 'ErrCanceled') throw error;
@@ -220,7 +233,11 @@ export class RegistryClient {
       }
     }
     const hint = this.insecure ? '' : ' (if it serves plain HTTP, mark it insecure in registries.conf or use --tls-verify=false)';
-    throw new PodbayError('ErrInternal', `pinging container registry ${this.registry}: ${lastError ? describeError(lastError) : 'unreachable'}${hint}`, { cause: lastError });
+    // An HTTP answer that is not a registry's stays ErrInternal; no answer at all (refused, DNS, TLS) is
+    // ErrRegistryUnreachable, so callers tell "cannot reach it" from "it refused the credentials".
+    const noAnswer = isNetworkError(lastError) || (lastError instanceof PodbayError && lastError.code === 'ErrInternal' && isNetworkError(lastError.cause));
+    const code = noAnswer ? 'ErrRegistryUnreachable' : lastError instanceof PodbayError ? lastError.code : 'ErrInternal';
+    throw new PodbayError(code, `pinging container registry ${this.registry}: ${lastError ? describeError(lastError) : 'unreachable'}${hint}`, { cause: lastError });
   }
 
   /**
@@ -242,6 +259,43 @@ export class RegistryClient {
     await response.body?.cancel();
     if (response.status === 401 || response.status === 403) throw new PodbayError('ErrUnauthorized', `${this.registry} refused the credentials (HTTP ${response.status})`);
     if (!response.ok) throw new PodbayError('ErrInternal', `checking login to ${this.registry}: HTTP ${response.status}`);
+  }
+
+  /** The user of the credentials in use (given or stored), if any. */
+  get username(): string | undefined {
+    return this.auth?.credentials?.username;
+  }
+
+  /** How the registry asked to authenticate at ping: `none` when `/v2/` answered without a challenge. */
+  get authScheme(): string {
+    return this.challenge?.scheme ?? 'none';
+  }
+
+  /**
+   * Whether these credentials may push to `repository`, without leaving anything behind: opens a
+   * blob upload (what a push does first) and cancels it at once with DELETE, as c/image cancels an
+   * unused upload session. `cleanedUp` is false when the registry would not cancel the session
+   * (distribution then expires it on its own after its upload purge interval).
+   */
+  async probePush(repository: string, signal?: AbortSignal): Promise<{ allowed: boolean; cleanedUp: boolean }> {
+    let start: Response;
+    try {
+      start = await this.request('POST', `/v2/${repository}/blobs/uploads/`, { repository, actions: 'pull,push', signal });
+    } catch (error) {
+      if (error instanceof PodbayError && error.code === 'ErrUnauthorized') return { allowed: false, cleanedUp: true };
+      throw error;
+    }
+    if (start.status !== 202) {
+      const failure = await this.failure(start, `starting a test upload to ${repository}`);
+      if (failure.code === 'ErrUnauthorized' || start.status === 401 || start.status === 403) return { allowed: false, cleanedUp: true };
+      throw failure;
+    }
+    await start.body?.cancel();
+    const location = start.headers.get('location');
+    if (!location) return { allowed: true, cleanedUp: false };
+    const cancel = await this.request('DELETE', this.location(start, 'cancelling the test upload'), { repository, actions: 'pull,push', signal }).catch(() => undefined);
+    await cancel?.body?.cancel();
+    return { allowed: true, cleanedUp: cancel !== undefined && (cancel.status === 204 || cancel.status === 200 || cancel.status === 202) };
   }
 
   /** Runs `attempt` with retries on connection errors, 429 and 502/503/504, honouring Retry-After. */
@@ -281,7 +335,13 @@ export class RegistryClient {
     const key = scopes.join(' ');
     const cached = this.tokens.get(key);
     if (!force && cached && cached.expiresAt > Date.now() + 5000) return `Bearer ${cached.token}`;
-    const token = await fetchBearerToken(c, scopes, this.auth, { fetch: this.fetchImpl, signal });
+    // Parallel requests for the same scopes share one token request.
+    let pending = force ? undefined : this.pendingTokens.get(key);
+    if (!pending) {
+      pending = fetchBearerToken(c, scopes, this.auth, { fetch: this.fetchImpl, signal }).finally(() => this.pendingTokens.delete(key));
+      this.pendingTokens.set(key, pending);
+    }
+    const token = await pending;
     this.tokens.set(key, token);
     return `Bearer ${token.token}`;
   }
@@ -638,13 +698,9 @@ async function* abortableChunks(body: ReadableStream<Uint8Array>, signal: AbortS
   }
 }
 
-/**
- * Node's fetch unless the registry needs TLS settings it cannot take: unverified TLS (insecure)
- * or certificates from certs.d.
- */
+/** node:http(s) with the registry's TLS settings: unverified (insecure) and certificates from certs.d. */
 function registryFetch(host: string, insecure: boolean, certsDirs: string[] | undefined): typeof fetch {
-  const certs = loadCertsD(host, certsDirs);
-  return insecure || certs ? createTlsFetch({ verify: !insecure, ...certs }) : fetch;
+  return createTlsFetch({ verify: !insecure, ...loadCertsD(host, certsDirs) });
 }
 
 /** Regroups a stream into pieces of exactly `size` bytes (the last may be shorter). */

@@ -11,6 +11,8 @@ import { containerImageUsers } from '../../core/image/image-users.ts';
 import type { ResolvedRuntimeConfig } from '../../core/runtime-config.ts';
 import type { RuntimePaths } from '../../core/runtime-paths.ts';
 import { runtimeFor } from './runtime.ts';
+import { PodbayError } from '../../../shared/errors.ts';
+import type { TransferStore } from '../../core/transfer-store.ts';
 
 export interface ImageHandlerDeps {
   paths: RuntimePaths;
@@ -18,6 +20,20 @@ export interface ImageHandlerDeps {
   defaultRuntime: string;
   /** The resolved config (search and insecure registries). */
   config: ResolvedRuntimeConfig;
+  transfers?: TransferStore;
+}
+
+function transfersOf(deps: ImageHandlerDeps): TransferStore {
+  if (!deps.transfers) throw new PodbayError('ErrNotImplemented', 'file transfers are served by the web host (podbay serve); this window has none');
+  return deps.transfers;
+}
+
+/** `docker.io/library/busybox:1.36` → `busybox-1.36.tar`; several images → `images.tar`. */
+export function archiveFilename(nameOrIds: readonly string[], format: string): string {
+  const suffix = format === 'oci-archive' ? '.oci.tar' : '.tar';
+  if (nameOrIds.length !== 1) return `images${suffix}`;
+  const last = nameOrIds[0]!.split('/').pop()!.replace(/^sha256:/, '');
+  return `${last.replace(/[:@]/g, '-').slice(0, 80)}${suffix}`;
 }
 
 const opened = new WeakMap<ImageHandlerDeps, Promise<ImageRuntime>>();
@@ -30,6 +46,7 @@ export function imageRuntimeFor(deps: ImageHandlerDeps): Promise<ImageRuntime> {
         graphRoot: deps.paths.graphRoot,
         events: deps.events,
         registriesConf: () => imageRegistriesConf(deps.config.image),
+        signaturePolicyPath: deps.config.image.signaturePolicyPath,
         isInUse: (id) => containerImageUsers(() => runtimeFor(deps), images.store).isInUse(id),
         removeUsers: (id) => containerImageUsers(() => runtimeFor(deps), images.store).removeUsers(id),
       });
@@ -101,6 +118,41 @@ export function createImageHandlers(deps: ImageHandlerDeps) {
         await images.push(input.nameOrId, input.destination, { tlsVerify: input.tlsVerify, credentials: input.credentials, signal, onFrame: emit });
       }),
     'images.remove': async (input, { signal }) => (await imageRuntimeFor(deps)).remove(input.nameOrIds, input.force, signal),
+    'images.save': async (input, { signal }) => {
+      const transfers = transfersOf(deps);
+      const filename = archiveFilename(input.nameOrIds, input.format);
+      const { id, path } = transfers.beginDownload(filename);
+      try {
+        await (await imageRuntimeFor(deps)).save(input.nameOrIds, path, input.format, signal);
+        return { transferId: id, filename, bytes: transfers.download(id).bytes };
+      } catch (error) {
+        transfers.removeDownload(id);
+        throw error;
+      }
+    },
+    'images.load': async (input, { signal }) => {
+      const transfers = transfersOf(deps);
+      try {
+        return await (await imageRuntimeFor(deps)).load(transfers.uploadPath(input.transferId), signal);
+      } finally {
+        transfers.release(input.transferId);
+      }
+    },
+    'images.import': async (input, { signal }) => {
+      const transfers = transfersOf(deps);
+      try {
+        const { createReadStream } = await import('node:fs');
+        const source = createReadStream(transfers.uploadPath(input.transferId), { highWaterMark: 1024 * 1024 });
+        return await (await imageRuntimeFor(deps)).importImage(source, { changes: input.changes, message: input.message, reference: input.reference, signal });
+      } finally {
+        transfers.release(input.transferId);
+      }
+    },
+    'images.users': async (input) => {
+      const images = await imageRuntimeFor(deps);
+      const users = containerImageUsers(() => runtimeFor(deps), images.store);
+      return Object.fromEntries(input.ids.map((id) => [id, users.list(id)]));
+    },
     'images.tag': async (input) => (await imageRuntimeFor(deps)).tag(input.nameOrId, input.names),
     'images.untag': async (input) => (await imageRuntimeFor(deps)).untag(input.nameOrId, input.names),
   } satisfies Handlers<typeof imageProcedures>;

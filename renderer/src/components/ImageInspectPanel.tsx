@@ -1,11 +1,13 @@
 import type { ImageInspect } from '../../../shared/types/images.ts';
-import { imageShortId, platformLabel, sizeLabel } from '../images/image-presenters.ts';
+import { imageConfigRows, imageHistoryRows, imageShortId, platformLabel, sizeLabel } from '../images/image-presenters.ts';
+import { formatEventDate } from '../presenters/event-presenters.ts';
 import { shortDigest } from '../images/pull-presenters.ts';
 import { InspectPanel } from './InspectPanel.tsx';
 
 /**
- * An image's details beside the list: its layers (compressed and uncompressed sizes) over the full
- * `images.inspect` JSON (the shared Inspect panel: Copy, Escape closes).
+ * An image's details beside the list: its config (command, environment, ports …), labels, history
+ * and layers (compressed and uncompressed sizes), over the full `images.inspect` JSON (the shared
+ * Inspect panel: Copy, Escape closes).
  */
 export function ImageInspectPanel({
   id,
@@ -49,6 +51,45 @@ export function ImageInspectPanel({
         onClose={onClose}
         onRetry={onRetry}
       />
+      {data && imageConfigRows(data).length > 0 && (
+        <section className="layers-card" aria-label={`Configuration of ${title}`}>
+          <h3 className="layers-title">Configuration</h3>
+          <DetailList rows={imageConfigRows(data).map((r) => ({ key: r.label, label: r.label, value: r.value }))} />
+        </section>
+      )}
+      {data && Object.keys(data.labels).length > 0 && (
+        <section className="layers-card" aria-label={`Labels of ${title}`}>
+          <h3 className="layers-title">Labels</h3>
+          <DetailList rows={Object.entries(data.labels).map(([key, value]) => ({ key, label: key, value }))} monoLabels />
+        </section>
+      )}
+      {data && data.history.length > 0 && (
+        <section className="layers-card" aria-label={`History of ${title}`}>
+          <h3 className="layers-title">History</h3>
+          <table className="table table-compact layers-table">
+            <thead>
+              <tr>
+                <th scope="col">Created by</th>
+                <th scope="col">Created</th>
+                <th scope="col" className="numeric">
+                  Size
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {imageHistoryRows(data).map((h, i) => (
+                <tr key={i}>
+                  <td className="mono ellipsis" title={`${h.createdBy}${h.comment ? `\n${h.comment}` : ''}`}>
+                    {h.createdBy || <span className="muted">—</span>}
+                  </td>
+                  <td className="muted nowrap">{h.created ? formatEventDate(h.created) : '—'}</td>
+                  <td className="numeric">{h.size === null ? '—' : sizeLabel(h.size)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       {data && data.layers.length > 0 && (
         <section className="layers-card" aria-label={`Layers of ${title}`}>
           <h3 className="layers-title">Layers</h3>
@@ -81,5 +122,18 @@ export function ImageInspectPanel({
         </section>
       )}
     </div>
+  );
+}
+
+function DetailList({ rows, monoLabels = false }: { rows: { key: string; label: string; value: string }[]; monoLabels?: boolean }) {
+  return (
+    <dl className="detail-list">
+      {rows.map((row) => (
+        <div key={row.key} className="detail-row">
+          <dt className={monoLabels ? 'mono' : undefined}>{row.label}</dt>
+          <dd className="mono">{row.value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

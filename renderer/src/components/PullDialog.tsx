@@ -9,6 +9,7 @@ import { useEngine } from '../query/use-engine.ts';
 import { findTask, runningPullOf } from '../tasks/task-list-model.ts';
 import type { TaskList } from '../tasks/task-list.ts';
 import { Icon } from './Icon.tsx';
+import { RunningTaskActions, TaskDialog, TaskFailurePanel, TransferTable } from './TaskDialog.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -21,9 +22,7 @@ export const resolveDelayMs = 250;
  * pull running in the task tray, which reopens it here.
  */
 export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: { tasks: TaskList; initialTaskId: string | null; initialReference: string; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const titleId = useId();
   const hintId = useId();
   const [taskId, setTaskId] = useState<string | null>(initialTaskId);
   const [reference, setReference] = useState(initialReference);
@@ -31,17 +30,8 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
 
   const subscribe = useCallback((listener: () => void) => tasks.subscribe(listener), [tasks]);
   const state = useSyncExternalStore(subscribe, () => tasks.getState());
-  const task = findTask(state, taskId);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => {
-      if (dialog?.open) dialog.close();
-      before?.focus();
-    };
-  }, []);
+  const found = findTask(state, taskId);
+  const task = found?.kind === 'pull' ? found : null;
 
   useEffect(() => {
     if (!task) inputRef.current?.focus();
@@ -73,70 +63,21 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
     setTaskId(null);
   };
 
-  const running = task !== null && !isFinished(task.pull);
-  const headline = task ? pullHeadline(task.pull) : null;
+  const running = task !== null && !isFinished(task.progress);
+  const headline = task ? pullHeadline(task.progress) : null;
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog-wide pull-dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
+    <TaskDialog
+      idleTitle="Pull an image"
+      idleIcon="download"
+      headline={headline}
+      phase={task?.progress.phase ?? null}
+      onClose={onClose}
+      onSubmit={() => {
+        if (!task) start();
       }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!task) start();
-        }}
-      >
-        <div className="dialog-head">
-          <span className={`dialog-icon dialog-icon-${headline?.tone ?? 'accent'}`} aria-hidden="true">
-            <Icon name={task?.pull.phase === 'done' ? 'check' : task?.pull.phase === 'failed' ? 'alert' : 'download'} size={18} />
-          </span>
-          <div className="dialog-heading">
-            <h2 id={titleId} className="dialog-title">
-              {headline ? headline.title : 'Pull an image'}
-            </h2>
-            {headline && <p className="dialog-subtitle">{headline.detail}</p>}
-            {/* Announced when the phase changes (pulling, pulled, failed), not on every byte. */}
-            <p className="visually-hidden" aria-live="polite">
-              {headline?.title ?? ''}
-            </p>
-          </div>
-        </div>
-
-        {task ? (
-          <PullProgress pull={task.pull} onRetry={() => setTaskId(tasks.retry(task.id))} onEdit={editAgain} />
-        ) : (
-          <div className="dialog-body dialog-body-form">
-            <label className="form-field">
-              <span className="form-label">Image</span>
-              <input
-                ref={inputRef}
-                className="input mono"
-                name="reference"
-                aria-describedby={hintId}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="busybox, quay.io/podman/hello:latest, registry:5000/team/app@sha256:…"
-                value={reference}
-                onChange={(e) => setReference(e.target.value)}
-              />
-            </label>
-            <ResolutionHint id={hintId} text={reference} resolution={resolution} />
-            <label className="check-row">
-              <input type="checkbox" checked={skipTls} onChange={(e) => setSkipTls(e.target.checked)} />
-              Skip TLS verification <span className="muted">(registry on plain HTTP or with a self-signed certificate)</span>
-            </label>
-            {duplicate && <p className="form-note">This image is already being pulled: Pull shows its progress.</p>}
-          </div>
-        )}
-
-        <div className="dialog-actions">
+      actions={
+        <>
           {!task && (
             <>
               <button type="button" className="button" onClick={onClose}>
@@ -148,19 +89,7 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
               </button>
             </>
           )}
-          {task && running && (
-            <>
-              <button type="button" className="button button-danger-ghost" onClick={() => tasks.cancel(task.id)}>
-                <Icon name="close" size={14} />
-                Cancel pull
-              </button>
-              <span className="toolbar-spacer" />
-              <span className="muted small">Closing keeps the pull running in Tasks.</span>
-              <button type="button" className="button" onClick={onClose} autoFocus>
-                Hide
-              </button>
-            </>
-          )}
+          {task && running && <RunningTaskActions what="pull" onCancel={() => tasks.cancel(task.id)} onHide={onClose} />}
           {task && !running && (
             <>
               <button type="button" className="button" onClick={pullAnother}>
@@ -171,9 +100,36 @@ export function PullDialog({ tasks, initialTaskId, initialReference, onClose }: 
               </button>
             </>
           )}
+        </>
+      }
+    >
+      {task ? (
+        <PullProgress pull={task.progress} onRetry={() => setTaskId(tasks.retry(task.id))} onEdit={editAgain} />
+      ) : (
+        <div className="dialog-body dialog-body-form">
+          <label className="form-field">
+            <span className="form-label">Image</span>
+            <input
+              ref={inputRef}
+              className="input mono"
+              name="reference"
+              aria-describedby={hintId}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="busybox, quay.io/podman/hello:latest, registry:5000/team/app@sha256:…"
+              value={reference}
+              onChange={(e) => setReference(e.target.value)}
+            />
+          </label>
+          <ResolutionHint id={hintId} text={reference} resolution={resolution} />
+          <label className="check-row">
+            <input type="checkbox" checked={skipTls} onChange={(e) => setSkipTls(e.target.checked)} />
+            Skip TLS verification <span className="muted">(registry on plain HTTP or with a self-signed certificate)</span>
+          </label>
+          {duplicate && <p className="form-note">This image is already being pulled: Pull shows its progress.</p>}
         </div>
-      </form>
-    </dialog>
+      )}
+    </TaskDialog>
   );
 }
 
@@ -272,32 +228,11 @@ function PullProgress({ pull, onRetry, onEdit }: { pull: PullState; onRetry: () 
         </p>
       )}
       {failure && (
-        <div className="panel panel-danger pull-error" role="alert">
-          <Icon name="error" size={18} className="panel-icon" />
-          <div className="panel-body">
-            <p className="panel-title">{failure.title}</p>
-            <p className="panel-text">{failure.message}</p>
-            <ul className="advice-list">
-              {failure.advice.map((a) => (
-                <li key={a}>{a}</li>
-              ))}
-            </ul>
-            {failure.code && (
-              <p className="panel-code">
-                Error code: <code>{failure.code}</code>
-              </p>
-            )}
-            <div className="panel-actions">
-              <button type="button" className="button button-small" onClick={onRetry}>
-                <Icon name="refresh" size={13} />
-                Try again
-              </button>
-              <button type="button" className="button button-small button-ghost" onClick={onEdit}>
-                Change the name
-              </button>
-            </div>
-          </div>
-        </div>
+        <TaskFailurePanel failure={failure} onRetry={onRetry}>
+          <button type="button" className="button button-small button-ghost" onClick={onEdit}>
+            Change the name
+          </button>
+        </TaskFailurePanel>
       )}
       {pull.phase === 'canceled' && (
         <div className="panel panel-warning" role="status">
@@ -315,27 +250,11 @@ function PullProgress({ pull, onRetry, onEdit }: { pull: PullState; onRetry: () 
         </div>
       )}
       {pull.layers.length > 0 && (
-        <div className="layer-table" role="table" aria-label="Layers">
-          <div className="layer-row layer-head" role="row">
-            <span role="columnheader">Layer</span>
-            <span role="columnheader">Status</span>
-            <span role="columnheader">Progress</span>
-            <span role="columnheader" className="numeric">
-              Bytes
-            </span>
-            <span role="columnheader" className="numeric">
-              Speed
-            </span>
-            <span role="columnheader" className="numeric">
-              ETA
-            </span>
-          </div>
-          <div className="layer-body" role="rowgroup">
-            {pull.layers.map((layer) => (
-              <LayerLine key={layer.digest} layer={layer} />
-            ))}
-          </div>
-        </div>
+        <TransferTable label="Layers" item="Layer" lastColumn="ETA">
+          {pull.layers.map((layer) => (
+            <LayerLine key={layer.digest} layer={layer} />
+          ))}
+        </TransferTable>
       )}
       {pull.phase === 'done' && pull.images.length > 0 && (
         <p className="pull-result" role="status">

@@ -1,30 +1,19 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { parseTagNames } from '../images/image-presenters.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
+import { FormDialog } from './FormDialog.tsx';
 
 /**
  * Adds names to an image (`images.tag`): one or more, separated by spaces. Short names become
  * `localhost/…` and `:latest` is added, as podman does; the engine answers with the full names.
  */
 export function TagDialog({ imageLabel, onTag, onClose }: { imageLabel: string; onTag: (names: string[]) => Promise<string[]>; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const titleId = useId();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && !dialog.open) dialog.showModal();
-    inputRef.current?.focus();
-    return () => {
-      if (dialog?.open) dialog.close();
-      before?.focus();
-    };
-  }, []);
 
   const names = parseTagNames(text);
   const submit = async () => {
@@ -41,39 +30,15 @@ export function TagDialog({ imageLabel, onTag, onClose }: { imageLabel: string; 
   };
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-    >
-      <form
-        method="dialog"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
-        <div className="dialog-head">
-          <span className="dialog-icon dialog-icon-accent" aria-hidden="true">
-            <Icon name="tag" size={18} />
-          </span>
-          <h2 id={titleId} className="dialog-title">
-            Tag {imageLabel}
-          </h2>
-        </div>
-        <div className="dialog-body dialog-body-form">
-          <label className="form-field">
-            <span className="form-label">New name</span>
-            <input ref={inputRef} className="input mono" name="names" autoComplete="off" spellCheck={false} placeholder="registry.example.com/team/app:1.0" value={text} onChange={(e) => setText(e.target.value)} />
-          </label>
-          <p className="form-hint">Several names: separate them with spaces. A name without a registry becomes localhost/NAME; without a tag, :latest.</p>
-          {error != null && <ErrorPanel error={error} doing="tagging the image" />}
-        </div>
-        <div className="dialog-actions">
+    <FormDialog
+      title={`Tag ${imageLabel}`}
+      icon="tag"
+      busy={busy}
+      initialFocus={inputRef}
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      actions={
+        <>
           <button type="button" className="button" onClick={onClose} disabled={busy}>
             Cancel
           </button>
@@ -81,8 +46,15 @@ export function TagDialog({ imageLabel, onTag, onClose }: { imageLabel: string; 
             {busy ? <span className="spinner spinner-small" aria-hidden="true" /> : <Icon name="tag" size={14} />}
             Add {names.length > 1 ? `${names.length} names` : 'name'}
           </button>
-        </div>
-      </form>
-    </dialog>
+        </>
+      }
+    >
+      <label className="form-field">
+        <span className="form-label">New name</span>
+        <input ref={inputRef} className="input mono" name="names" autoComplete="off" spellCheck={false} placeholder="registry.example.com/team/app:1.0" value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <p className="form-hint">Several names: separate them with spaces. A name without a registry becomes localhost/NAME; without a tag, :latest.</p>
+      {error != null && <ErrorPanel error={error} doing="tagging the image" />}
+    </FormDialog>
   );
 }

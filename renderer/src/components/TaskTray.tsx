@@ -1,8 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { isFinished, pullTotals } from '../images/pull-progress.ts';
-import { pullHeadline, pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
+import { pullStatusTone, trayLabel } from '../images/pull-presenters.ts';
 import { runningTasks, taskStatus } from '../tasks/task-list-model.ts';
-import type { PullTask } from '../tasks/task-list-model.ts';
+import type { Task } from '../tasks/task-list-model.ts';
+import { taskHeadline, taskWhat } from '../images/push-presenters.ts';
 import { useTaskState, useTasksUi } from '../tasks/use-tasks.ts';
 import { Icon } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -12,7 +13,7 @@ import { ProgressBar } from './ProgressBar.tsx';
  * lists each task with its progress, Show (reopens its dialog), Cancel and Dismiss.
  */
 export function TaskTray() {
-  const { tasks, openPull } = useTasksUi();
+  const { tasks, openPull, openPush } = useTasksUi();
   const state = useTaskState();
   const [open, setOpen] = useState(false);
   const panelId = useId();
@@ -31,7 +32,7 @@ export function TaskTray() {
     return () => document.removeEventListener('mousedown', onDown);
   }, [open]);
 
-  const label = running.length > 0 ? trayLabel(running.map((t) => t.pull)) : state.tasks.length > 0 ? `${finished} finished` : 'No tasks';
+  const label = running.length > 0 ? trayLabel(running.map((t) => t.progress), running.map((t) => t.kind)) : state.tasks.length > 0 ? `${finished} finished` : 'No tasks';
   const overall = running.length > 0 ? overallFraction(running) : null;
 
   return (
@@ -75,7 +76,7 @@ export function TaskTray() {
             </button>
           </header>
           {state.tasks.length === 0 ? (
-            <p className="tray-empty">Pulls started from the Images page show here and keep running when their dialog closes.</p>
+            <p className="tray-empty">Pulls and pushes started from the Images page show here and keep running when their dialog closes.</p>
           ) : (
             <ul className="tray-list">
               {state.tasks.map((task) => (
@@ -84,7 +85,8 @@ export function TaskTray() {
                   task={task}
                   onShow={() => {
                     setOpen(false);
-                    openPull(task.id);
+                    if (task.kind === 'pull') openPull(task.id);
+                    else if (task.kind === 'push') openPush({ taskId: task.id });
                   }}
                   onCancel={() => tasks.cancel(task.id)}
                   onDismiss={() => tasks.dismiss(task.id)}
@@ -98,22 +100,23 @@ export function TaskTray() {
   );
 }
 
-function overallFraction(running: readonly PullTask[]): number | null {
+function overallFraction(running: readonly Task[]): number | null {
   let done = 0;
   let total = 0;
   for (const t of running) {
-    const totals = pullTotals(t.pull);
+    const totals = pullTotals(t.progress);
     done += totals.done;
     total += totals.total;
   }
   return total > 0 ? done / total : null;
 }
 
-function TaskItem({ task, onShow, onCancel, onDismiss }: { task: PullTask; onShow: () => void; onCancel: () => void; onDismiss: () => void }) {
-  const headline = pullHeadline(task.pull);
-  const finished = isFinished(task.pull);
+function TaskItem({ task, onShow, onCancel, onDismiss }: { task: Task; onShow: () => void; onCancel: () => void; onDismiss: () => void }) {
+  const headline = taskHeadline(task);
+  const what = taskWhat(task);
+  const finished = isFinished(task.progress);
   return (
-    <li className={`tray-item tray-item-${pullStatusTone(task.pull)}`} aria-label={headline.title}>
+    <li className={`tray-item tray-item-${pullStatusTone(task.progress)}`} aria-label={headline.title}>
       <div className="tray-item-text">
         <span className="tray-item-title ellipsis" title={headline.title}>
           {headline.title}
@@ -122,17 +125,19 @@ function TaskItem({ task, onShow, onCancel, onDismiss }: { task: PullTask; onSho
           {headline.detail}
         </span>
       </div>
-      {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of ${task.input.reference}`} valueText={headline.detail} size="thin" />}
+      {!finished && <ProgressBar fraction={headline.fraction} label={`Progress of ${what}`} valueText={headline.detail} size="thin" />}
       <div className="tray-item-actions">
-        <button type="button" className="button button-small" onClick={onShow}>
-          Show
-        </button>
+        {task.kind !== 'upload' && (
+          <button type="button" className="button button-small" onClick={onShow}>
+            Show
+          </button>
+        )}
         {finished ? (
           <button type="button" className="button button-small button-ghost" onClick={onDismiss} aria-label={`Dismiss ${headline.title}`}>
             Dismiss
           </button>
-        ) : (
-          <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel pull of ${task.input.reference}`}>
+        ) : task.kind === 'upload' && task.storing ? null : (
+          <button type="button" className="button button-small button-danger-ghost" onClick={onCancel} aria-label={`Cancel ${what}`}>
             Cancel
           </button>
         )}

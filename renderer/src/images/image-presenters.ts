@@ -117,3 +117,50 @@ function capitalize(text: string): string {
 export function parseTagNames(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 }
+
+/** The config fields people look for, as label/value lines (only those the image sets). */
+export function imageConfigRows(image: Pick<ImageInspect, 'config' | 'author'>): { label: string; value: string }[] {
+  const c = image.config;
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : null);
+  const rows: { label: string; value: string }[] = [];
+  const entrypoint = list(c.Entrypoint);
+  const cmd = list(c.Cmd);
+  if (entrypoint?.length) rows.push({ label: 'Entrypoint', value: JSON.stringify(entrypoint) });
+  if (cmd?.length) rows.push({ label: 'Command', value: JSON.stringify(cmd) });
+  if (typeof c.WorkingDir === 'string' && c.WorkingDir) rows.push({ label: 'Working dir', value: c.WorkingDir });
+  if (typeof c.User === 'string' && c.User) rows.push({ label: 'User', value: c.User });
+  const env = list(c.Env);
+  if (env?.length) rows.push({ label: 'Environment', value: env.join('\n') });
+  if (c.ExposedPorts && typeof c.ExposedPorts === 'object') {
+    const ports = Object.keys(c.ExposedPorts as object);
+    if (ports.length) rows.push({ label: 'Ports', value: ports.join(', ') });
+  }
+  if (c.Volumes && typeof c.Volumes === 'object') {
+    const volumes = Object.keys(c.Volumes as object);
+    if (volumes.length) rows.push({ label: 'Volumes', value: volumes.join(', ') });
+  }
+  if (typeof c.StopSignal === 'string' && c.StopSignal) rows.push({ label: 'Stop signal', value: c.StopSignal });
+  if (image.author) rows.push({ label: 'Author', value: image.author });
+  return rows;
+}
+
+/** History newest first, each non-empty step with the size of its layer (as `podman history`). */
+export function imageHistoryRows(image: Pick<ImageInspect, 'history' | 'layers'>): { createdBy: string; created: string | null; size: number | null; comment: string }[] {
+  let layer = 0;
+  const rows = image.history.map((h) => ({
+    createdBy: h.created_by ?? '',
+    created: h.created ?? null,
+    size: h.empty_layer ? null : (image.layers[layer++]?.diffSize ?? null),
+    comment: h.comment ?? '',
+  }));
+  return rows.reverse();
+}
+
+/** "Used by web-1, db (2 containers)": the containers of the images a removal deletes, or null. */
+export function removalUsersLabel(plan: ImageRemovalPlan, users: Readonly<Record<string, readonly { id: string; name: string }[]>>): string | null {
+  const names = new Map<string, string>();
+  for (const row of plan.rows) for (const c of users[row.image.id] ?? []) names.set(c.id, c.name);
+  if (names.size === 0) return null;
+  const shown = [...names.values()].slice(0, 5).join(', ');
+  return `Used by ${shown}${names.size > 5 ? '…' : ''} (${names.size === 1 ? '1 container' : `${names.size} containers`})`;
+}

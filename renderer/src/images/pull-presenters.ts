@@ -155,6 +155,11 @@ export function describePullError(error: ErrorData | unknown, reference: string)
     case 'ErrNotImplemented':
       advice.push('This image uses a format Podbay cannot pull yet.');
       break;
+    case 'ErrRegistryUnreachable':
+      title = 'The registry could not be reached';
+      advice.push('Check the registry address and port, and that it is running (the Registries page tests it).');
+      advice.push('If the registry serves plain HTTP or a self-signed certificate, tick “Skip TLS verification” and pull again, or add it as insecure (or with its CA) on the Registries page.');
+      break;
     default:
       title = 'The registry could not be reached, or the transfer failed';
       advice.push('Check the registry address and your network connection.');
@@ -164,8 +169,8 @@ export function describePullError(error: ErrorData | unknown, reference: string)
   return { title, message: view.message, code: view.code, advice };
 }
 
-/** The tray's summary of what is running: "Pulling 2 images · 43 %". */
-export function trayLabel(running: readonly PullState[]): string {
+/** The tray's summary of what is running: "2 pulls · 43 %", "1 push · 10 %", "3 transfers · 50 %". */
+export function trayLabel(running: readonly PullState[], kinds: readonly ('pull' | 'push' | 'upload')[] = running.map(() => 'pull')): string {
   if (running.length === 0) return 'No tasks running';
   let done = 0;
   let total = 0;
@@ -174,7 +179,9 @@ export function trayLabel(running: readonly PullState[]): string {
     done += t.done;
     total += t.total;
   }
-  const what = running.length === 1 ? '1 pull' : `${running.length} pulls`;
+  const kind = kinds.every((k) => k === 'pull') ? 'pull' : kinds.every((k) => k === 'push') ? 'push' : kinds.every((k) => k === 'upload') ? 'upload' : 'transfer';
+  const plural = kind === 'push' ? 'pushes' : `${kind}s`;
+  const what = running.length === 1 ? `1 ${kind}` : `${running.length} ${plural}`;
   return total > 0 ? `${what} · ${percent(done / total)}` : what;
 }
 

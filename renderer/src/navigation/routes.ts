@@ -7,18 +7,16 @@ export type RouteId = (typeof routeIds)[number];
 export interface RouteInfo {
   readonly id: RouteId;
   readonly label: string;
-  /** One line for pages that later issues fill. */
-  readonly coming: string | null;
 }
 
 export const routes: readonly RouteInfo[] = [
-  { id: 'containers', label: 'Containers', coming: null },
-  { id: 'pods', label: 'Pods', coming: null },
-  { id: 'images', label: 'Images', coming: null },
-  { id: 'volumes', label: 'Volumes', coming: null },
-  { id: 'registries', label: 'Registries', coming: 'Add registries and credentials (auth.json), test reachability, login and push access — arriving with the registries issue.' },
-  { id: 'events', label: 'Events', coming: null },
-  { id: 'system', label: 'System', coming: null },
+  { id: 'containers', label: 'Containers' },
+  { id: 'pods', label: 'Pods' },
+  { id: 'images', label: 'Images' },
+  { id: 'volumes', label: 'Volumes' },
+  { id: 'registries', label: 'Registries' },
+  { id: 'events', label: 'Events' },
+  { id: 'system', label: 'System' },
 ];
 
 export const defaultRoute: RouteId = 'system';

@@ -1,5 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { SaveImagesDialog, UploadImageDialog } from '../components/ArchiveDialogs.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ImageInspectPanel } from '../components/ImageInspectPanel.tsx';
@@ -15,7 +16,7 @@ import type { Selection } from '../containers/selection.ts';
 import { useLiveList } from '../containers/use-live-list.ts';
 import { filterImageRows, imageRows, imageSource } from '../images/image-list-model.ts';
 import type { ImageRow } from '../images/image-list-model.ts';
-import { imageRemovalPlan, imageShortId, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../images/image-presenters.ts';
+import { imageRemovalPlan, imageShortId, removalUsersLabel, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../images/image-presenters.ts';
 import type { ImageRemovalPlan } from '../images/image-presenters.ts';
 import { formatEventDate } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
@@ -30,7 +31,7 @@ import type { ImageListItem, ImageRemoveReport } from '../../../shared/types/ima
 export function ImagesPage() {
   const engine = useEngine();
   const { view, list } = useLiveList(() => imageSource(engine.client));
-  const { openPull } = useTasksUi();
+  const { openPull, openPush } = useTasksUi();
   const pulling = runningTasks(useTaskState()).length;
 
   const [text, setText] = useState('');
@@ -46,8 +47,12 @@ export function ImagesPage() {
   /** The name of the row the Inspect panel was opened from (an image may have several). */
   const [inspectLabel, setInspectLabel] = useState<string | null>(null);
   const [tagging, setTagging] = useState<ImageRow | null>(null);
+  const [uploading, setUploading] = useState<'load' | 'import' | null>(null);
+  const [saving, setSaving] = useState<string[] | null>(null);
 
   const [confirm, setConfirm] = useState<ImageRemovalPlan | null>(null);
+  /** Containers using the images of the removal being confirmed (asked when the dialog opens). */
+  const [users, setUsers] = useState<Record<string, { id: string; name: string }[]>>({});
   const [force, setForce] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [result, setResult] = useState<RemovalResultsView | null>(null);
@@ -83,7 +88,11 @@ export function ImagesPage() {
     if (selectedRows.length === 0 || removing) return;
     setResult(null);
     setForce(false);
-    setConfirm(imageRemovalPlan(selectedRows));
+    const plan = imageRemovalPlan(selectedRows);
+    setUsers({});
+    setConfirm(plan);
+    const ids = [...new Set(plan.rows.map((r) => r.image.id))];
+    engine.client.call('images.users', { ids }).then(setUsers, () => setUsers({}));
   };
 
   const columns = useMemo<VirtualColumn<ImageRow>[]>(
@@ -117,11 +126,25 @@ export function ImagesPage() {
       {
         key: 'actions',
         header: 'Actions',
-        width: '72px',
+        width: '104px',
         className: 'vt-cell-actions',
         headerCell: <span className="visually-hidden">Actions</span>,
         cell: (r) => (
           <span className="row-actions">
+            <button
+              type="button"
+              className="button button-ghost button-small button-icon"
+              tabIndex={-1}
+              aria-label={`Push ${rowLabel(r)}`}
+              title="Push to a registry"
+              onClick={(event) => {
+                event.stopPropagation();
+                setActiveKey(r.key);
+                openPush({ image: { id: r.image.id, label: rowLabel(r), name: r.name } });
+              }}
+            >
+              <Icon name="upload" size={14} />
+            </button>
             <button
               type="button"
               className="button button-ghost button-small button-icon"
@@ -156,7 +179,7 @@ export function ImagesPage() {
         ),
       },
     ],
-    [selection, keys, now, inspecting, onToggle, onToggleAll],
+    [selection, keys, now, inspecting, onToggle, onToggleAll, openPush],
   );
 
   const shownColumns = useMemo(() => (inspecting ? columns.filter((c) => c.key !== 'created' && c.key !== 'shared') : columns), [columns, inspecting]);
@@ -172,6 +195,14 @@ export function ImagesPage() {
         actions={
           <>
             <LiveIndicator />
+            <button type="button" className="button" onClick={() => setUploading('load')}>
+              <Icon name="upload" size={14} />
+              Load
+            </button>
+            <button type="button" className="button" onClick={() => setUploading('import')}>
+              <Icon name="upload" size={14} />
+              Import
+            </button>
             <button type="button" className="button button-primary" onClick={() => openPull()}>
               <Icon name="download" size={14} />
               Pull image
@@ -199,6 +230,10 @@ export function ImagesPage() {
           {view.loaded ? `${countLabel(shown.length, rows.length, 'name')}${rows.length !== imageCount ? ` · ${countLabel(imageCount, imageCount, 'image')}` : ''}` : ''}
           {selectedRows.length > 0 && ` · ${formatCount(selectedRows.length)} selected`}
         </span>
+        <button type="button" className="button button-small" disabled={selectedRows.length === 0} onClick={() => setSaving(selectedRows.map(rowLabel))}>
+          <Icon name="download" size={13} />
+          Save{selectedRows.length > 0 ? ` ${formatCount(selectedRows.length)}` : ''}
+        </button>
         <RemoveSelectedButton count={selectedRows.length} removing={removing} onClick={startRemove} />
       </div>
 
@@ -271,9 +306,11 @@ export function ImagesPage() {
           onCancel={() => setConfirm(null)}
           onConfirm={() => void remove(confirm, force)}
         >
-          <ImageRemovalQuestion plan={confirm} force={force} onForce={setForce} />
+          <ImageRemovalQuestion plan={confirm} users={removalUsersLabel(confirm, users)} force={force} onForce={setForce} />
         </ConfirmDialog>
       )}
+      {uploading && <UploadImageDialog mode={uploading} onClose={() => setUploading(null)} />}
+      {saving && <SaveImagesDialog names={saving} onClose={() => setSaving(null)} />}
       {tagging && (
         <TagDialog
           imageLabel={rowLabel(tagging)}
@@ -298,7 +335,7 @@ function rowLabel(row: ImageRow): string {
   return row.name ?? imageShortId(row.image.id);
 }
 
-function ImageRemovalQuestion({ plan, force, onForce }: { plan: ImageRemovalPlan; force: boolean; onForce: (force: boolean) => void }) {
+function ImageRemovalQuestion({ plan, users, force, onForce }: { plan: ImageRemovalPlan; users: string | null; force: boolean; onForce: (force: boolean) => void }) {
   const names = plan.rows.slice(0, 5).map(rowLabel).join(', ');
   return (
     <>
@@ -308,7 +345,13 @@ function ImageRemovalQuestion({ plan, force, onForce }: { plan: ImageRemovalPlan
         {plan.deletes > 0 && plan.untagsOnly > 0 && '; '}
         {plan.untagsOnly > 0 && `${plan.untagsOnly === 1 ? 'one image keeps its other names' : `${plan.untagsOnly} images keep their other names`}: only the selected names go`}.
       </p>
-      <p className="muted">An image a container uses is not removed: its line says so. Pull it again to get it back.</p>
+      {users ? (
+        <p className="form-note" role="status">
+          {users}: without Force those images stay; with Force the containers are removed first.
+        </p>
+      ) : (
+        <p className="muted">An image a container uses is not removed: its line says so. Pull it again to get it back.</p>
+      )}
       <label className="check-row">
         <input type="checkbox" checked={force} onChange={(e) => onForce(e.target.checked)} />
         Force: also remove the containers that use them

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageListItem, ImageRemoveReport } from '../../../shared/types/images.ts';
 import { imageRows } from '../../../renderer/src/images/image-list-model.ts';
-import { imageRemovalPlan, imageShortId, parseTagNames, platformLabel, reportError, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../../../renderer/src/images/image-presenters.ts';
+import { imageConfigRows, imageHistoryRows, imageRemovalPlan, imageShortId, removalUsersLabel, parseTagNames, platformLabel, reportError, sharedSizeLabel, sizeLabel, summarizeImageRemoval } from '../../../renderer/src/images/image-presenters.ts';
 
 function image(id: string, repoTags: string[]): ImageListItem {
   return { id: id.padEnd(64, '0'), digest: 'sha256:d', repoTags, repoDigests: [], created: '2024-01-01T00:00:00Z', size: 1, sharedSize: 0, labels: {}, storedAt: '', dangling: repoTags.length === 0 };
@@ -51,5 +51,34 @@ describe('image presenters', () => {
   it('reads several names from the Tag dialog', () => {
     expect(parseTagNames(' a:1  b, a:1 ')).toEqual(['a:1', 'b']);
     expect(parseTagNames('')).toEqual([]);
+  });
+});
+
+describe('image details', () => {
+  it('lists the config fields an image sets, and its history newest first with layer sizes', () => {
+    expect(
+      imageConfigRows({ author: 'me', config: { Cmd: ['/bin/sh'], Env: ['A=1', 'B=2'], WorkingDir: '/srv', ExposedPorts: { '80/tcp': {} }, Labels: { x: 'y' } } }),
+    ).toEqual([
+      { label: 'Command', value: '["/bin/sh"]' },
+      { label: 'Working dir', value: '/srv' },
+      { label: 'Environment', value: 'A=1\nB=2' },
+      { label: 'Ports', value: '80/tcp' },
+      { label: 'Author', value: 'me' },
+    ]);
+    const layers = [{ digest: 'a', diffId: 'a', size: 1, diffSize: 100, mediaType: '' }, { digest: 'b', diffId: 'b', size: 1, diffSize: 200, mediaType: '' }];
+    expect(imageHistoryRows({ layers, history: [{ created_by: 'ADD base' }, { created_by: 'ENV x', empty_layer: true }, { created_by: 'RUN make', comment: 'c' }] })).toEqual([
+      { createdBy: 'RUN make', created: null, size: 200, comment: 'c' },
+      { createdBy: 'ENV x', created: null, size: null, comment: '' },
+      { createdBy: 'ADD base', created: null, size: 100, comment: '' },
+    ]);
+  });
+});
+
+describe('removal users', () => {
+  it('names the containers that use the images being removed', () => {
+    const image = { id: 'a'.repeat(64) } as ImageListItem;
+    const plan = { rows: [{ key: 'k', name: 'x:1', repository: 'x', tag: '1', image }], targets: ['x:1'], deletes: 1, untagsOnly: 0 } as unknown as Parameters<typeof removalUsersLabel>[0];
+    expect(removalUsersLabel(plan, {})).toBeNull();
+    expect(removalUsersLabel(plan, { [image.id]: [{ id: 'c1', name: 'web' }, { id: 'c2', name: 'db' }] })).toBe('Used by web, db (2 containers)');
   });
 });

@@ -65,6 +65,9 @@ describe('pull presenters', () => {
     expect(unreachable.title).toBe('The registry could not be reached, or the transfer failed');
     expect(unreachable.advice.join(' ')).toContain('Skip TLS verification');
     expect(unreachable.code).toBe('ErrInternal');
+    const noAnswer = describePullError({ code: 'ErrRegistryUnreachable', category: 'unavailable', message: 'pinging container registry reg: connect ECONNREFUSED' }, 'reg/x');
+    expect(noAnswer.title).toBe('The registry could not be reached');
+    expect(noAnswer.advice.join(' ')).toContain('Registries page');
     expect(describePullError({ code: 'ErrInvalidArg', category: 'invalid-argument', message: 'bad' }, 'BAD').title).toMatch(/Not a valid image reference/);
   });
 

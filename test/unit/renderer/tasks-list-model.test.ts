@@ -8,7 +8,7 @@ describe('task list model', () => {
     let s = addPullTask(emptyTasks, 't1', { reference: ' busybox ' }, 10);
     s = addPullTask(s, 't2', { reference: 'reg:5000/x', tlsVerify: false }, 20);
     expect(s.tasks.map((t) => t.id)).toEqual(['t2', 't1']);
-    expect(findTask(s, 't1')?.pull).toMatchObject({ reference: 'busybox', phase: 'starting', startedAt: 10 });
+    expect(findTask(s, 't1')?.progress).toMatchObject({ reference: 'busybox', phase: 'starting', startedAt: 10 });
     expect(s.tasks.map(taskStatus)).toEqual(['running', 'running']);
     expect(runningTasks(s)).toHaveLength(2);
   });
@@ -18,7 +18,7 @@ describe('task list model', () => {
     const other = findTask(s, 't2');
     s = taskFrame(s, 't1', { type: 'manifest', reference: 'a', manifestDigest: 'm', layers: [{ digest: a, size: 100 }] }, 5);
     s = taskFrame(s, 't1', { type: 'layer-bytes', digest: a, done: 40, total: 100 }, 6);
-    expect(findTask(s, 't1')?.pull.layers[0]).toMatchObject({ done: 40, phase: 'downloading' });
+    expect(findTask(s, 't1')?.progress.layers[0]).toMatchObject({ done: 40, phase: 'downloading' });
     expect(findTask(s, 't2')).toBe(other);
     expect(taskFrame(s, 'nope', { type: 'done', reference: 'a', imageId: 'x' }, 7)).toBe(s);
     expect(updateTask(s, 't1', (p) => p)).toBe(s);

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorData } from '../../../shared/errors.ts';
 import type { ImagePullFrame } from '../../../shared/types/images.ts';
-import type { StreamFrame } from '../../../shared/wire.ts';
 import { TaskList } from '../../../renderer/src/tasks/task-list.ts';
-import type { StreamClient } from '../../../renderer/src/tasks/task-list.ts';
+import { fakeStreamClient } from '../../helpers/fake-stream-client.ts';
 import { taskStatus } from '../../../renderer/src/tasks/task-list-model.ts';
 
 const a = `sha256:${'a'.repeat(64)}`;
 
-/** A stream client whose streams the test drives frame by frame. */
-function fakeClient() {
-  const streams: { path: string; input: unknown; send: (frame: StreamFrame<ImagePullFrame>) => void; cancelled: boolean }[] = [];
-  const client = {
-    stream: (path: string, input: unknown, onFrame: (frame: StreamFrame<ImagePullFrame>) => void) => {
-      const entry = { path, input, send: onFrame, cancelled: false };
-      streams.push(entry);
-      return () => {
-        entry.cancelled = true;
-      };
-    },
-  } as unknown as StreamClient;
-  return { client, streams };
-}
+const fakeClient = () => fakeStreamClient<ImagePullFrame>();
 
 describe('TaskList', () => {
   it('opens an images.pull stream per pull and folds its frames into the task', () => {
@@ -35,10 +21,10 @@ describe('TaskList', () => {
     t = 100;
     streams[0]!.send({ type: 'data', value: { type: 'manifest', reference: 'r', manifestDigest: 'm', layers: [{ digest: a, size: 10 }] } });
     streams[0]!.send({ type: 'data', value: { type: 'layer-bytes', digest: a, done: 5, total: 10 } });
-    expect(tasks.get(id)?.pull.layers[0]?.done).toBe(5);
+    expect(tasks.get(id)?.progress.layers[0]?.done).toBe(5);
     t = 200;
     streams[0]!.send({ type: 'end' });
-    expect(tasks.get(id)).toMatchObject({ pull: { phase: 'done', finishedAt: 200 } });
+    expect(tasks.get(id)).toMatchObject({ progress: { phase: 'done', finishedAt: 200 } });
     expect(changes.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -56,7 +42,7 @@ describe('TaskList', () => {
     streams[0]!.send({ type: 'error', error });
     const task = tasks.get(id)!;
     expect(taskStatus(task)).toBe('failed');
-    expect(task.pull.error).toEqual(error);
+    expect(task.progress.error).toEqual(error);
   });
 
   it('cancels by closing the stream; later frames change nothing', () => {
@@ -92,7 +78,7 @@ describe('TaskList', () => {
     const tasks = new TaskList(client);
     tasks.startPull({ reference: 'a' });
     tasks.startPull({ reference: 'b' });
-    expect(tasks.getState().tasks.map((t) => t.input.reference)).toEqual(['b', 'a']);
+    expect(tasks.getState().tasks.map((t) => (t.kind === 'pull' ? t.input.reference : null))).toEqual(['b', 'a']);
     tasks.dispose();
     expect(streams.every((s) => s.cancelled)).toBe(true);
   });

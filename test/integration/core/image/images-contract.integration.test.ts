@@ -127,6 +127,9 @@ describe.skipIf(missing !== undefined)('images.* procedures', () => {
 
   it('refuses to remove an image a container was created from (ErrImageInUse); force removes the container too', async () => {
     await runtime.newContainer(sleepSpec, [withName('user'), withRootFSFromImage('podbay/busybox', true)]);
+    const id = busybox.configDigest.slice(7);
+    const users = await call<Record<string, { id: string; name: string }[]>>('images.users', { ids: [id, 'f'.repeat(64)] });
+    expect(users).toEqual({ [id]: [{ id: runtime.state().allContainers()[0]!.config.id, name: 'user' }], ['f'.repeat(64)]: [] });
     const [refused] = await call<ImageRemoveReport[]>('images.remove', { nameOrIds: ['podbay/busybox'] });
     expect(refused!.error?.code).toBe('ErrImageInUse');
     expect(await call<ImageListItem[]>('images.list', {})).toHaveLength(1);

@@ -73,6 +73,20 @@ describe('ImageRuntime', () => {
     expect(alpha).toMatchObject({ size: 200, sharedSize: 100, labels: { tier: 'web' }, dangling: false });
   });
 
+  it('knows intermediate images (nameless, a strict layer prefix of another) and hides them without -a', async () => {
+    const parent = await addImage(images.store, 'parent', '2024-01-01T00:00:00Z', {}, ['base']);
+    const child = await addImage(images.store, 'child', '2024-02-01T00:00:00Z', {}, ['base', 'top']);
+    const lone = await addImage(images.store, 'lone', '2024-03-01T00:00:00Z', {}, ['lone']);
+    images.untag(parent);
+    images.untag(lone);
+    const ids = (filters: Record<string, string[]>, hideIntermediate = false) => images.list(filters, { hideIntermediate }).map((i) => i.id).sort();
+    expect(ids({ intermediate: ['true'] })).toEqual([parent]);
+    expect(ids({ intermediate: ['false'] })).toEqual([child, lone].sort());
+    expect(ids({}, true)).toEqual([child, lone].sort());
+    expect(ids({ dangling: ['true'] })).toEqual([parent, lone].sort());
+    expect(() => images.list({ intermediate: ['maybe'] })).toThrow(PodbayError);
+  });
+
   it('resolves short names through aliases and search registries, in order', async () => {
     expect(await images.resolve('busybox')).toEqual({ input: 'busybox', origin: 'search', candidates: ['quay.io/busybox:latest', 'docker.io/library/busybox:latest'] });
     expect(await images.resolve('fedora:40')).toEqual({ input: 'fedora:40', origin: 'alias', candidates: ['registry.fedoraproject.org/fedora:40'] });
