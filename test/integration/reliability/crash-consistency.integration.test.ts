@@ -2,7 +2,7 @@
 // (test/helpers/crash-harness.ts), each followed by system check --repair, a clean second check, a
 // data-loss check against what was complete before the kill, and a repeat of the operation. `npm test`
 // tries a spread of points per operation; `npm run test:soak` tries every one (hundreds).
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,7 @@ describe.skipIf(skip !== null)(`crash consistency${skip ? ` (skipped: ${skip})` 
   let baseline: CrashStore;
   let registry: RegistryServer;
   let archive: string;
+  let rootfsTarball: string;
   const reports: CrashReport[] = [];
 
   beforeAll(async () => {
@@ -57,6 +58,8 @@ describe.skipIf(skip !== null)(`crash consistency${skip ? ` (skipped: ${skip})` 
     const other = storeIn(join(work, 'other'));
     await installImage(other.root, buildImage([manyFiles('loaded', 30), manyFiles('loaded2', 20)]), 'localhost/crash/loadme:latest');
     archive = join(work, 'loadme.tar');
+    rootfsTarball = join(work, 'rootfs.tar.gz');
+    writeFileSync(rootfsTarball, manyFiles('imported', 30).blob);
     mustCli(other, ['save', '--format', 'oci-archive', '-o', archive, 'localhost/crash/loadme:latest']);
     await discardStore(other);
   }, 180_000);
@@ -93,6 +96,14 @@ describe.skipIf(skip !== null)(`crash consistency${skip ? ` (skipped: ${skip})` 
       operation: () => ['load', '-i', archive],
       verify: (_s, facts) => {
         if (![...facts.images.values()].some((n) => n.includes('localhost/crash/loadme:latest'))) throw new Error('the loaded image is not listed');
+      },
+    },
+    {
+      name: 'import',
+      fast: 2,
+      operation: () => ['import', rootfsTarball, 'localhost/crash/imported:1'],
+      verify: (_s, facts) => {
+        if (![...facts.images.values()].some((n) => n.includes('localhost/crash/imported:1'))) throw new Error('the imported image is not listed');
       },
     },
     {

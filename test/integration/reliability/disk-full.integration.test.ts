@@ -1,9 +1,9 @@
-// Disk full: the graph root on a 16 MiB tmpfs made by the test. A pull bigger than the disk ends in
+// Disk full: the graph root on a 16 MiB tmpfs made by the test. A pull or import bigger than the disk ends in
 // ErrNoSpace (category resource-exhausted), leaves no partial image and gives the space back; the
 // store stays usable (a small pull and a container work, system check finds nothing). A store
 // filled to the last byte refuses new records the same typed way and works again once space is freed.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ describe.skipIf(skip !== null)(`a full disk under the store${skip ? ` (skipped: 
   }, 120_000);
 
   afterAll(async () => {
-    recordSoak({ suite: 'disk full (16 MiB tmpfs graph root)', hostileInputs: 3, typedErrors: typed, crashes: 0 });
+    recordSoak({ suite: 'disk full (16 MiB tmpfs graph root)', hostileInputs: 4, typedErrors: typed, crashes: 0 });
     runtime?.shutdown(true);
     await registry?.stop();
     if (graphRoot) spawnSync('umount', ['-l', graphRoot]);
@@ -80,6 +80,20 @@ describe.skipIf(skip !== null)(`a full disk under the store${skip ? ` (skipped: 
     expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/^Error: .*no space left on device/m);
     typed++;
+  });
+
+  it('ends an import bigger than the disk in ErrNoSpace, with nothing of it kept', async () => {
+    const tarball = join(dir, 'big-rootfs.tar');
+    writeFileSync(tarball, bigLayers(1, 20 * 1024 * 1024)[0]!.tar);
+    const before = freeBytes();
+    const result = podbay(['--root', graphRoot, '--runroot', runRoot, 'import', tarball, 'localhost/too-big:1'], { timeoutMs: 120_000 });
+    expect(result.code).toBe(125);
+    expect(result.stderr).toMatch(/^Error: .*no space left on device/m);
+    typed++;
+    const images = await runtime.images();
+    expect(images.list()).toEqual([]);
+    expect(freeBytes()).toBeGreaterThanOrEqual(before - 1024 * 1024);
+    expect((await checkSystem(runtime)).issues).toEqual([]);
   });
 
   it('stays usable: a small pull and a container from it work', async () => {

@@ -1,11 +1,13 @@
-// The auth.json reader fuzzed (what `podbay login` writes and podman and skopeo share): random bytes,
-// random JSON, and auths maps with hostile keys and base64. lookupAuth returns credentials or nothing,
-// or refuses with a typed error naming the file; normalizeAuthKey takes any string.
+// The auth.json and policy.json readers fuzzed (files podman and skopeo share with us): random bytes,
+// random JSON, and documents of their own shape with hostile keys and values. Each returns what it
+// read or refuses with a typed error naming the file; what a policy accepts can be enforced without
+// an untyped exception.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lookupAuth, normalizeAuthKey } from '../../../../main/core/image/auth.ts';
+import { enforceDockerPolicy, parseSignaturePolicy } from '../../../../main/core/image/signature-policy.ts';
 import { fuzzCounts, typedOrValue, useFuzzDir } from '../../../helpers/fuzz-outcome.ts';
 import { recordSoak, scale } from '../../../helpers/soak.ts';
 
@@ -51,5 +53,36 @@ describe('the auth.json reader', () => {
 
   it('normalizes any key without throwing', () => {
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (key) => void normalizeAuthKey(key)), { numRuns: scale(1_000, 50_000) });
+  }, fuzzTimeout);
+});
+
+describe('the policy.json reader', () => {
+  const counts = fuzzCounts();
+  useFuzzDir('podbay-policy-fuzz-', () => recordSoak({ suite: 'fuzz: policy.json reader', hostileInputs: counts.inputs, typedErrors: counts.typed, crashes: 0 }));
+
+  const requirement = fc.oneof(
+    fc.record({ type: fc.constantFrom('insecureAcceptAnything', 'reject', 'signedBy', 'sigstoreSigned', 'signedBaseLayer', 'bogus', '') }, { requiredKeys: [] }),
+    fc.record({ type: fc.constant('signedBy'), keyType: fc.constantFrom('GPGKeys', 'x'), keyPath: fc.string({ maxLength: 40 }), signedIdentity: fc.anything({ maxDepth: 2 }) }, { requiredKeys: ['type'] }),
+    fc.anything({ maxDepth: 2 }),
+  );
+  const scopes = fc.dictionary(fc.oneof(fc.constantFrom('', 'docker.io', '127.0.0.1:5000/ns', 'quay.io/a/b:tag', 'has space', 'https://x', '__proto__'), fc.string({ maxLength: 40 })), fc.oneof(fc.array(requirement, { maxLength: 3 }), fc.anything({ maxDepth: 1 })), { maxKeys: 4 });
+  const policy = fc.record(
+    {
+      default: fc.oneof(fc.array(requirement, { maxLength: 3 }), fc.anything({ maxDepth: 1 })),
+      transports: fc.oneof(fc.dictionary(fc.constantFrom('docker', 'docker-archive', 'oci-archive', 'oci', 'dir', 'atomic', 'bogus', '__proto__'), scopes, { maxKeys: 4 }), fc.anything({ maxDepth: 1 })),
+      extra: fc.anything({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  );
+  const reference = fc.record({ domain: fc.oneof(fc.constantFrom('docker.io', '127.0.0.1:5000', 'quay.io'), fc.string({ maxLength: 20 })), path: fc.oneof(fc.constantFrom('library/busybox', 'ns/repo', 'a/b'), fc.string({ maxLength: 30 })), tag: fc.constantFrom('latest', '1') });
+
+  it('parses any text into a policy or a typed refusal, and enforces what it parsed without throwing untyped', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(policy.map((p) => JSON.stringify(p)), fc.string({ maxLength: 500 }), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v))), reference, async (text, ref) => {
+        const parsed = await typedOrValue(counts, () => parseSignaturePolicy(text, 'fuzz/policy.json'));
+        if (parsed) await typedOrValue(counts, () => enforceDockerPolicy(parsed, ref));
+      }),
+      { numRuns: scale(500, 30_000) },
+    );
   }, fuzzTimeout);
 });
