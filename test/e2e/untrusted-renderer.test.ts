@@ -15,11 +15,12 @@ import { recordSoak, scale } from '../helpers/soak.ts';
 const app = useServedApp();
 
 /**
- * Procedures whose valid inputs could reach past loopback (a pull or push to a named registry) or run
- * a command in a container made from any host path: only payloads their schema refuses are sent, so
- * the test never acts outside its throw-away store. Every other procedure gets whatever is generated.
+ * Procedures whose valid inputs could reach past loopback (a pull, push, login or registry test naming
+ * any host), run a command in a container made from any host path, or change the user's registry files
+ * (registries.conf drop-in, certs.d, auth.json, which live outside the throw-away store): only payloads
+ * their schema refuses are sent to these. Every other procedure gets whatever is generated.
  */
-const refusedOnly = new Set(['images.pull', 'images.push', 'containers.create']);
+const refusedOnly = new Set(['images.pull', 'images.push', 'containers.create', 'registries.add', 'registries.remove', 'registries.test', 'registries.login', 'registries.logout']);
 
 interface Reply {
   t: string;
