@@ -11,6 +11,7 @@ export const errorCategories = [
   'canceled',
   'internal',
   'not-implemented',
+  'resource-exhausted',
 ] as const;
 
 export type ErrorCategory = (typeof errorCategories)[number];
@@ -52,6 +53,8 @@ export const errorCodes = {
   ErrUnauthorized: 'permission-denied',
   ErrPermission: 'permission-denied',
   ErrStoreCorrupt: 'internal',
+  /** The disk (or quota) under the store is full: ENOSPC / EDQUOT / SQLITE_FULL (errdefs ResourceExhausted). */
+  ErrNoSpace: 'resource-exhausted',
   ErrStoreTooNew: 'failed-precondition',
   ErrInternal: 'internal',
 } as const satisfies Record<string, ErrorCategory>;
@@ -99,16 +102,33 @@ export function hasCode(error: unknown, code: ErrorCode): boolean {
   return false;
 }
 
-/** Wraps an error with what was being done ("saving container 3f2a… state: …"), keeping its code. */
+/** System and SQLite error codes that mean the disk or quota is full. */
+const noSpaceCodes = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+/** Whether `error` or one of its causes says the disk is full. */
+export function isNoSpace(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 32; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && noSpaceCodes.has(code)) return true;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return false;
+}
+
+/**
+ * Wraps an error with what was being done ("saving container 3f2a… state: …"), keeping its code. An
+ * untyped (or ErrInternal) error caused by a full disk becomes ErrNoSpace, wherever it was thrown.
+ */
 export function wrap(error: unknown, doing: string): PodbayError {
   const inner = error instanceof Error ? error.message : String(error);
-  const code = error instanceof PodbayError ? error.code : 'ErrInternal';
+  const typed = error instanceof PodbayError ? error.code : 'ErrInternal';
+  const code = typed === 'ErrInternal' && isNoSpace(error) ? 'ErrNoSpace' : typed;
   return new PodbayError(code, `${doing}: ${inner}`, { cause: error });
 }
 
-/** Turns anything thrown into data for the wire. Unknown errors become ErrInternal. */
+/** Turns anything thrown into data for the wire. Unknown errors become ErrInternal (ErrNoSpace for a full disk). */
 export function toErrorData(error: unknown): ErrorData {
-  if (error instanceof PodbayError) return error.toData();
+  if (error instanceof PodbayError && !(error.code === 'ErrInternal' && isNoSpace(error))) return error.toData();
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'ErrInternal', category: 'internal', message };
+  return isNoSpace(error) ? { code: 'ErrNoSpace', category: 'resource-exhausted', message } : { code: 'ErrInternal', category: 'internal', message };
 }

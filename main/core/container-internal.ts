@@ -27,6 +27,7 @@ import type { SpecMount, SpecNamespaces } from './oci/spec-generator.ts';
 import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
 import type { ResolvedRuntimeConfig } from './runtime-config.ts';
 import type { ContainerRecord, LockRow, State } from './state/state.ts';
+import { crashPoint } from './crash-point.ts';
 
 /** What the container verbs need of their runtime (implemented by Runtime; no import cycle). */
 export interface LifecycleContext {
@@ -185,6 +186,7 @@ export async function initContainer(ctx: LifecycleContext, config: ContainerConf
   if (!config.rootfsImage) throw new PodbayError('ErrInvalidArg', `container ${config.name} has neither a rootfs nor an image`);
   // The run's own hold on the rootfs (libpod state.Mounted): a user's `podbay mount` keeps it mounted past the run.
   const rootfs = await holdRootfs(ctx, config, { kind: 'run' });
+  crashPoint('start.rootfs-mounted');
   try {
     return await initWithRootfs(ctx, config, rootfs, oci, options);
   } catch (error) {

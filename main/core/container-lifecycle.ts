@@ -27,6 +27,7 @@ import type { OciSpec } from './oci/spec.ts';
 import type { SpecNamespaces } from './oci/spec-generator.ts';
 import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
 import type { ContainerRecord } from './state/state.ts';
+import { crashPoint } from './crash-point.ts';
 
 function lockIds(record: ContainerRecord): string[] {
   return record.config.pod ? [record.config.pod, record.config.id] : [record.config.id];
@@ -146,12 +147,14 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
         ...(namespaces ? { namespaces } : {}),
         ...(network ? { ownNetns: true } : {}),
       });
+      crashPoint('start.runtime-created');
       state = { ...state, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: null };
       if (network) await writeNetworkFiles(ctx, config, (await network).status);
       else if (config.sharedNamespaces.net) await copyJoinedNetworkFiles(ctx, config);
     }
     if (options.beforeStart) await options.beforeStart();
     await oci.startContainer(id, options.signal);
+    crashPoint('start.started');
   } catch (error) {
     // libpod cleans up the runtime side of a failed start; the container keeps its record and the error.
     if (created) await oci.deleteContainer(id, { force: true }).catch(() => undefined);
@@ -240,7 +243,7 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   const timeout = options.timeout ?? config.stopTimeout ?? 10;
   let stopError: unknown = null;
   try {
-    await oci.stopContainer(id, pid, config.stopSignal, timeout, options.signal);
+    await oci.stopContainer(id, pid, config.stopSignal, timeout, options.signal, record.state.conmonPid ?? 0);
   } catch (error) {
     stopError = error;
   }

@@ -22,6 +22,11 @@ export function removePodFilesSync(graphRoot: string, podId: string): void {
   rmSync(join(graphRoot, 'pods', podId), { recursive: true, force: true, maxRetries: 3 });
 }
 
+/** The infra container's minimal root: the mount points the runtime fills (also `system check --repair`). */
+export function makeInfraRootfs(rootfs: string): void {
+  for (const dir of ['dev', 'proc', 'sys', 'etc', 'tmp', 'run']) mkdirSync(join(rootfs, dir), { recursive: true, mode: 0o755 });
+}
+
 /** The infra's name, as podman names it: the first 12 characters of the pod id and `-infra`. */
 export function infraName(podId: string): string {
   return `${podId.slice(0, 12)}-infra`;
@@ -41,7 +46,7 @@ export interface InfraNetwork {
  */
 export function infraContainerRecord(pod: PodConfig, graphRoot: string, ociRuntime: string, network: InfraNetwork = { networkMode: 'none' }): ContainerRecord {
   const rootfs = join(podUserdataDir(graphRoot, pod.id), 'rootfs');
-  for (const dir of ['dev', 'proc', 'sys', 'etc', 'tmp', 'run']) mkdirSync(join(rootfs, dir), { recursive: true, mode: 0o755 });
+  makeInfraRootfs(rootfs);
   const config: ContainerConfig = {
     id: generateId(),
     name: infraName(pod.id),

@@ -17,6 +17,7 @@ import { initialVolumeState, needsMount, newVolumeDraft, validateLocalOptions } 
 import type { VolumeConfig, VolumeConfigDraft, VolumeOption, VolumeRecord } from './volume-config.ts';
 import { volumePruneFilterKeys, volumeFilters } from './volume-filters.ts';
 import { Volume, volumeDir, volumeMountPoint } from './volume.ts';
+import { crashPoint } from './crash-point.ts';
 
 /** A volume's record from a finished draft: driver options checked, a name drawn when none was given. */
 export function volumeRecord(draft: VolumeConfigDraft, now: Date): VolumeRecord {
@@ -127,6 +128,7 @@ export async function newVolume(runtime: Runtime, options: readonly VolumeOption
     return null;
   });
   if (existing) return new Volume(runtime, existing);
+  crashPoint('volume-create.recorded');
   const graphRoot = runtime.settings().storage.graphRoot;
   try {
     ensureVolumeDirs(graphRoot, record.config, true);
@@ -176,6 +178,7 @@ export async function removeVolume(runtime: Runtime, vol: Volume, force: boolean
   if (needsMount(vol.config())) await unmountVolumeData(graphRoot, name);
   // The store re-checks: a container that started using it meanwhile keeps it (ErrVolumeBeingUsed).
   state.removeVolume(name);
+  crashPoint('volume-remove.recorded');
   vol.invalidate();
   try {
     deleteVolumeDir(graphRoot, name);

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import { Container } from './container.ts';
-import { observeRuntime, removeContainerFilesSync, syncRecords } from './container-internal.ts';
+import { conmonAliveSync, observeRuntime, removeContainerFilesSync, syncRecords } from './container-internal.ts';
 import { applyImage, foldProcess, removeRootfs } from './container-rootfs.ts';
 import type { ImageRuntime } from './image/image-runtime.ts';
 import type { LifecycleContext } from './container-internal.ts';
@@ -48,6 +48,7 @@ import type { RuntimePaths } from './runtime-paths.ts';
 import type { ResolvedRuntimeConfig, RuntimeDraft, RuntimeOption } from './runtime-config.ts';
 import { openSqliteState, stateFileName } from './state/sqlite-state.ts';
 import type { ContainerRecord, State } from './state/state.ts';
+import { crashPoint } from './crash-point.ts';
 
 /** How removeContainer(s) wait and what goes with the containers. */
 export interface RemoveContainerOptions extends LockWaitOptions {
@@ -134,16 +135,17 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
 
   /**
    * libpod refresh(): `<runRoot>/alive` lives on the run root (a tmpfs), so its absence means the host
-   * rebooted (or the run root was wiped): no conmon of ours survives, so every container a conmon
-   * supervised is marked exited (created ones go back to configured, as podman's do), then the file is
-   * written. Costs one stat when the file is there.
+   * rebooted (or the run root was wiped): every container a conmon supervised is marked exited (created
+   * ones go back to configured, as podman's do), then the file is written. A container whose conmon
+   * still runs survived a wiped run root, not a reboot: it is left running (stop still reaches it).
+   * Costs one stat when the file is there.
    */
   private refreshAfterReboot(): void {
     const config = this.#config as ResolvedRuntimeConfig;
     const alive = join(config.storage.runRoot, 'alive');
     if (existsSync(alive)) return;
     const state = this.#state as State;
-    const stale = state.containersWithStatus(['created', 'running', 'paused', 'stopping']);
+    const stale = state.containersWithStatus(['created', 'running', 'paused', 'stopping']).filter((r) => !conmonAliveSync(r.state.conmonPid ?? 0));
     if (stale.length > 0) {
       const now = this.#now().toISOString();
       state.writeTransaction(() => {
@@ -414,6 +416,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       }
     }
     ctr.finalize(record);
+    crashPoint('create.recorded');
     for (const volume of newVolumes) {
       // Made again at first use if this fails: the record is what counts.
       try {
@@ -542,9 +545,10 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     }
     // After the commit: the runtime's state and our files of containers that have run. A crash here
     // leaves only garbage under the run and graph roots, never a record without its files.
+    crashPoint('remove.recorded');
     const removed = ctrs.map((c) => outcome.get(c.id())).filter((r): r is ContainerRecord => r !== undefined && !(r instanceof PodbayError));
     await Promise.all([
-      ...runtimeLeftovers.map((record) => this.removeLeftovers(record)),
+      ...runtimeLeftovers.map((record) => this.removeLeftovers(record, 'remove')),
       // A network that was never up still has connections and maybe addresses to forget.
       ...removed.filter((r) => !runtimeLeftovers.includes(r)).map((r) => forgetContainerNetwork(this, r.config).catch(() => undefined)),
     ]);
@@ -569,18 +573,23 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    * What a removed container that has run leaves after the store's commit: its state in the OCI
    * runtime, its network (a failure there is left to cleanupStale), its rootfs and files.
    */
-  private async removeLeftovers(record: ContainerRecord): Promise<void> {
+  /** `verb` names the crash points (`remove.…`, `pod-remove.…`) between the steps. */
+  private async removeLeftovers(record: ContainerRecord, verb: 'remove' | 'pod-remove'): Promise<void> {
     const storage = async () => {
       if (record.state.status !== 'configured') {
         const oci = await this.ociRuntime(record.config.ociRuntime).catch(() => null);
         await oci?.deleteContainer(record.config.id, { force: true }).catch(() => undefined);
+        crashPoint(`${verb}.runtime-deleted`);
       }
       // Never delete a tree that is still mounted: a failed unmount leaves the files for `system check`.
       return record.config.rootfsImage ? removeRootfs(this.settings().storage.graphRoot, record.config.id).then(() => true, () => false) : true;
     };
     // The process is gone (removal needs it so): its network goes at the same time as the runtime's state and the rootfs.
     const [, unmounted] = await Promise.all([forgetContainerNetwork(this, record.config).catch(() => undefined), storage()]);
-    if (unmounted) removeContainerFilesSync(this, record.config.id);
+    if (!unmounted) return;
+    crashPoint(`${verb}.rootfs-removed`);
+    removeContainerFilesSync(this, record.config.id);
+    crashPoint(`${verb}.member-removed`);
   }
 
   /** libpod removeContainer(removeVolume): each anonymous volume no other container uses; failures only logged by podman, ignored here. */
@@ -779,7 +788,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     );
     pod.invalidate();
     if (!result) throw new PodbayError('ErrPodRemoved', `pod ${id} has already been removed`);
-    for (const member of result.members) await this.removeLeftovers(member);
+    crashPoint('pod-remove.recorded');
+    for (const member of result.members) await this.removeLeftovers(member, 'pod-remove');
     removePodFilesSync(this.settings().storage.graphRoot, id);
     for (const member of result.members) this.emitContainer('remove', member.config);
     this.events().write({ type: 'pod', action: 'remove', id, name: result.record.config.name, attributes: { ...result.record.config.labels } });

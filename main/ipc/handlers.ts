@@ -12,6 +12,7 @@ import { createPodHandlers } from './handlers/pods.ts';
 import { createImageHandlers } from './handlers/images.ts';
 import { createConsoleHandlers } from './handlers/console.ts';
 import { createNetworkHandlers } from './handlers/networks.ts';
+import { createSystemHandlers } from './handlers/system.ts';
 import { createRegistryHandlers } from './handlers/registries.ts';
 import type { RegistryFiles } from '../core/image/registry-settings.ts';
 import { createContainerFileHandlers } from './handlers/container-files.ts';
@@ -40,6 +41,7 @@ export function createHandlers(deps: HandlerDeps) {
     ...createImageHandlers(deps, transfers),
     ...createConsoleHandlers(deps),
     ...createNetworkHandlers(deps),
+    ...createSystemHandlers(deps),
     ...createRegistryHandlers(deps),
     ...createContainerFileHandlers(deps, transfers),
     ...createTransferHandlers(transfers),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call, stream } from './define.ts';
 import type { SystemInfo } from '../types/system-info.ts';
 import type { PodbayEvent } from '../types/events.ts';
+import type { SystemCheckReport, SystemPruneReport } from '../types/system-check.ts';
 import { eventTypes } from '../types/events.ts';
 
 const eventFilter = z.strictObject({
@@ -23,4 +24,13 @@ export const systemProcedures = {
       filter: eventFilter.optional(),
     }),
   ),
+  /**
+   * `podbay system check`: what is damaged or left over in the store; with `repair`, repaired (each
+   * issue then says what was done). `force` (with repair) also removes containers on damaged images.
+   */
+  'system.check': call<SystemCheckReport>()(
+    z.strictObject({ repair: z.boolean().optional(), quick: z.boolean().optional(), force: z.boolean().optional() }),
+  ),
+  /** `podbay system prune -f`: stopped pods and containers, dangling (or with `all`, unused) images. */
+  'system.prune': call<SystemPruneReport>()(z.strictObject({ all: z.boolean().optional(), volumes: z.boolean().optional() })),
 };

@@ -20,3 +20,13 @@ export function thrownCode(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Awaits a promise expected to reject and returns what it rejected with (undefined when it resolved). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

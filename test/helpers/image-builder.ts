@@ -116,3 +116,37 @@ export function buildIndex(entries: { image: BuiltImage; architecture: string; v
   );
   return { bytes, digest: digestOf(bytes) };
 }
+
+/**
+ * Installs `image` in the image store under `graphRoot` as a pull would leave it: blobs stored,
+ * layers extracted (real files) and the image recorded under `name`. Returns the image ID.
+ */
+export async function installImage(graphRoot: string, image: BuiltImage, name: string): Promise<string> {
+  const [{ ImageStore }, { extractLayer }] = await Promise.all([import('../../main/core/image/image-store.ts'), import('../../main/core/image/layer-extract.ts')]);
+  await storeImage(graphRoot, image);
+  const store = ImageStore.open(graphRoot);
+  try {
+    for (const layer of image.layers) {
+      if (store.layers.has(layer.diffId)) continue;
+      const temp = store.layers.createTemp();
+      await extractLayer((async function* () { yield layer.tar; })(), temp.diff);
+      await store.layers.commit(temp.dir, layer.diffId);
+    }
+    const config = JSON.parse(image.config.toString()) as { rootfs: { diff_ids: string[] } };
+    const repo = name.slice(0, name.lastIndexOf(':'));
+    const id = image.configDigest.slice(7);
+    store.recordPulledImage({
+      id,
+      configDigest: image.configDigest,
+      manifestDigest: image.manifestDigest,
+      manifestMediaType: mediaTypes.dockerManifest,
+      repoTags: [name],
+      repoDigests: [`${repo}@${image.manifestDigest}`],
+      layers: image.layers.map((l) => ({ digest: l.digest, diffId: l.diffId, size: l.blob.length, diffSize: l.tar.length, mediaType: mediaTypes.dockerLayerGzip, diffPath: store.layers.diffPath(l.diffId) })),
+      config: config as never,
+    });
+    return id;
+  } finally {
+    store.close();
+  }
+}

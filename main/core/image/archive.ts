@@ -31,8 +31,10 @@ import { layerCompression, maxConfigBytes, maxManifestBytes, mediaTypes, parseIm
 import type { Descriptor, ImageConfig } from './manifest.ts';
 import type { PulledImage, PulledLayer } from './pull.ts';
 import { formatReference, parseNormalizedReference, withDefaultTag } from './reference.ts';
+import { RatioGuard, defaultBombSlackBytes, defaultMaxRatio } from './ratio-guard.ts';
 import { readTar } from './tar-reader.ts';
 import { tarEnd, tarHeader, tarPadding } from './tar-writer.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
 /** What `save` writes: an archive, or an OCI image layout directory (`oci-dir`). */
@@ -171,6 +173,7 @@ export async function saveImages(store: ImageStore, images: { image: ImageRecord
     if (options.format === 'oci-archive') await writeOci(store, images, tar, options.signal);
     else await writeDocker(store, images, tar, options.signal);
     await tar.finish();
+    crashPoint('save.written');
     // Not fsynced: an exported archive is a user file like any other (podman does not sync it
     // either); the rename only guarantees no reader sees a half-written archive under its name.
     await handle.close();
@@ -253,6 +256,9 @@ export interface LoadOptions {
   extract?: Omit<ExtractOptions, 'signal'>;
   /** Layers the store already has (and so need no extraction). */
   knownLayer?: (diffId: Digest) => { diffSize: number } | undefined;
+  /** Decompression-bomb limits (ratio-guard.ts); tests lower them. */
+  maxRatio?: number;
+  bombSlackBytes?: number;
   /** Called once the format is known, before any image is recorded: throws to refuse (signature policy). */
   admit?: (transport: ArchiveFormat | 'oci') => void;
 }
@@ -280,6 +286,7 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
       const blob = blobNameRe.exec(name);
       if (blob) {
         await store.blobs.put(body, { digest: parseDigest(`sha256:${blob[1]}`), size: entry.size }, { signal });
+        crashPoint('load.blob-stored');
         contents.set(name, `sha256:${blob[1]}` as Digest);
       } else if (['index.json', 'oci-layout', 'manifest.json', 'repositories'].includes(name) || (name.endsWith('.json') && entry.size <= maxMetadataBytes && !name.includes('/'))) {
         if (entry.size > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `${name} is larger than ${maxMetadataBytes} bytes`);
@@ -288,6 +295,7 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
         metadata.set(name, Buffer.concat(chunks));
       } else if (name.endsWith('.tar') || name.endsWith('/layer.tar') || name.endsWith('.tar.gz')) {
         const info = await store.blobs.put(body, { size: entry.size }, { signal });
+        crashPoint('load.blob-stored');
         contents.set(name, info.digest);
       }
     }
@@ -442,15 +450,20 @@ export async function storeImage(
     try {
       const hasher = new HashingStream();
       const source = store.blobs.read(d.digest, { highWaterMark: 1024 * 1024 });
-      const stages: Transform[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), hasher] : [hasher];
+      // The blob is on disk whole: its size bounds what it may expand to (the same guard as a pull).
+      const guard = new RatioGuard(() => d.size, options.maxRatio ?? defaultMaxRatio, options.bombSlackBytes ?? defaultBombSlackBytes, `layer ${i} (blob ${d.digest})`);
+      const stages: Transform[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), guard, hasher] : [hasher];
       await pipeline(source, ...(stages as [Transform]), async (tarStream: AsyncIterable<Buffer>) => {
         await extractLayer(tarStream, temp.diff, { ...options.extract, signal: options.signal });
       });
       if (hasher.result() !== diffId) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}) does not match the config's DiffID: expected ${diffId}, got ${hasher.result()}`);
       await store.layers.commit(temp.dir, diffId);
+      crashPoint('load.layer-committed');
       layers.push({ digest: d.digest, diffId, size: d.size, diffSize: hasher.bytes, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) });
     } catch (error) {
       await store.layers.discard(temp.dir);
+      const zlibCode = (error as { code?: unknown }).code;
+      if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}): invalid gzip data: ${(error as Error).message}`, { cause: error });
       throw error;
     }
   }
@@ -466,5 +479,6 @@ export async function storeImage(
     config,
   };
   store.recordPulledImage(pulled);
+  crashPoint('load.recorded');
   return pulled;
 }

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { PodbayError } from '../../../shared/errors.ts';
 import { Hasher, digestAlgorithm, digestHex, parseDigest } from './digest.ts';
 import type { Digest, DigestAlgorithm } from './digest.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export const tempPrefix = '.tmp-';
 const maxInFlight = 8;
@@ -117,9 +118,11 @@ export class BlobWriter {
       await this.handle.sync();
       await this.handle.close();
       this.done = true;
+      crashPoint('blob.synced');
       const finalPath = this.store.path(digest);
       await rename(this.tempPath, finalPath);
       await this.store.syncDir(digestAlgorithm(digest));
+      crashPoint('blob.renamed');
       return { digest, size };
     } catch (error) {
       await this.abort();

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { currentProcessIdentity, holderAlive } from '../lock/lock-manager.ts';
+import { sqliteIntegrityProblems } from '../state/sqlite-integrity.ts';
 import type { ProcessIdentity } from '../lock/lock-manager.ts';
 import { BlobStore } from './blob-store.ts';
 import { isDigest, parseDigest } from './digest.ts';
@@ -32,6 +33,7 @@ import type { ImageRecordSink, PulledImage } from './pull.ts';
 import { defaultTag, parseUserReference, qualify } from './reference.ts';
 import { latestStoreVersion, storeMigrations } from './migrations/index.ts';
 import type { StoreMigration } from './migrations/migration.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export const storeFileName = 'storage.db';
 
@@ -244,7 +246,11 @@ export class ImageStore implements ImageRecordSink {
   private write<T>(fn: () => T): T {
     if (!this.db) throw new PodbayError('ErrInternal', `image store ${this.path} is closed`);
     try {
-      return this.db.transaction(fn).immediate();
+      return this.db.transaction(() => {
+        const result = fn();
+        crashPoint('images.before-commit'); // killed with the transaction's writes not yet committed
+        return result;
+      }).immediate();
     } catch (error) {
       if (error instanceof PodbayError) throw error;
       const code = (error as { code?: unknown })?.code;
@@ -531,6 +537,7 @@ export class ImageStore implements ImageRecordSink {
       this.recount(blobs, layers.map((l) => l.diff_id));
       return layers.filter((l) => l.refcount <= 1).reduce((n, l) => n + l.diff_size, 0);
     });
+    crashPoint('rmi.recorded');
     await this.collectGarbage();
     return { imageId, untagged: image.names, deleted: [imageId], reclaimedBytes };
   }
@@ -587,9 +594,10 @@ export class ImageStore implements ImageRecordSink {
    * Removes what no image references: blob files, layer directories, temp files of interrupted
    * writes, and dead processes' leases. Runs only when no pull is live in any process (their
    * content is not recorded yet): otherwise returns `skipped: 'busy'` and a later run collects.
-   * Safe at start-up, after `rmi`, and for `system prune/check`.
+   * Safe at start-up, after `rmi`, and for `system prune/check`. `keepLayers`: layers to keep even
+   * though no image names them (containers still mount them: `system check` passes these).
    */
-  async collectGarbage(): Promise<GcReport> {
+  async collectGarbage(options: { keepLayers?: ReadonlySet<string> } = {}): Promise<GcReport> {
     const report: GcReport = { removedBlobs: [], removedLayers: [], removedTemp: [], deadLeases: 0 };
     const token = randomUUID();
     const taken = this.write(() => {
@@ -608,11 +616,13 @@ export class ImageStore implements ImageRecordSink {
       for (const blob of await this.blobs.list()) {
         if (referencedBlobs.has(blob.digest)) continue;
         await this.blobs.delete(blob.digest);
+        crashPoint('gc.removed');
         report.removedBlobs.push(blob.digest);
       }
       for (const diffId of this.layers.list()) {
-        if (referencedLayers.has(diffId)) continue;
+        if (referencedLayers.has(diffId) || options.keepLayers?.has(diffId)) continue;
         this.layers.remove(diffId);
+        crashPoint('gc.removed');
         report.removedLayers.push(diffId);
       }
       // No pull is live anywhere, so every temp file is an interrupted write's leftover.
@@ -654,6 +664,60 @@ export class ImageStore implements ImageRecordSink {
       });
     }
     return issues;
+  }
+
+  /** SQLite's verdict on storage.db (see State.integrityProblems). */
+  integrityProblems(quick: boolean): string[] {
+    if (!this.db) throw new PodbayError('ErrInternal', `image store ${this.path} is closed`);
+    return sqliteIntegrityProblems(this.db, quick);
+  }
+
+  /**
+   * Reference counts that differ from the rows naming the blob or layer (the invariant in the header),
+   * and rows nothing references any more. With `repair`, every count is recomputed and unreferenced
+   * rows are deleted, in one transaction.
+   */
+  refcountProblems(options: { repair?: boolean } = {}): { kind: 'blob' | 'layer'; key: string; stored: number; actual: number }[] {
+    const find = () => [
+      ...(this.sql('SELECT b.digest AS key, b.refcount AS stored, (SELECT count(*) FROM image_blobs ib WHERE ib.digest = b.digest) AS actual FROM blobs b').all() as { key: string; stored: number; actual: number }[])
+        .filter((r) => r.stored !== r.actual || r.actual === 0)
+        .map((r) => ({ kind: 'blob' as const, ...r })),
+      ...(this.sql('SELECT l.diff_id AS key, l.refcount AS stored, (SELECT count(*) FROM image_layers il WHERE il.diff_id = l.diff_id) AS actual FROM layers l').all() as { key: string; stored: number; actual: number }[])
+        .filter((r) => r.stored !== r.actual || r.actual === 0)
+        .map((r) => ({ kind: 'layer' as const, ...r })),
+    ];
+    if (!options.repair) return this.read(find);
+    return this.write(() => {
+      const found = find();
+      this.recount(found.filter((p) => p.kind === 'blob').map((p) => p.key), found.filter((p) => p.kind === 'layer').map((p) => p.key));
+      return found;
+    });
+  }
+
+  /** Leases of live and of dead processes (a dead one is an interrupted pull or collection). */
+  leaseCounts(): { live: number; dead: number } {
+    const leases = this.leases();
+    const live = leases.filter((l) => this.alive(l)).length;
+    return { live, dead: leases.length - live };
+  }
+
+  /**
+   * Deletes the records of these images (their content is damaged) in one transaction; their files
+   * become garbage for the next collection. Returns the ids that were there.
+   */
+  removeDamaged(ids: readonly string[]): string[] {
+    return this.write(() => {
+      const removed: string[] = [];
+      for (const id of ids) {
+        if (!this.hasImage(id)) continue;
+        const blobs = (this.sql('SELECT digest FROM image_blobs WHERE image_id = ?').all(id) as { digest: string }[]).map((r) => r.digest);
+        const layers = (this.sql('SELECT diff_id FROM image_layers WHERE image_id = ?').all(id) as { diff_id: string }[]).map((r) => r.diff_id);
+        this.sql('DELETE FROM images WHERE id = ?').run(id);
+        this.recount(blobs, layers);
+        removed.push(id);
+      }
+      return removed;
+    });
   }
 
   /** The overlay lower dirs of an image, top layer first (what a container's rootfs mounts). */

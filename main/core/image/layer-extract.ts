@@ -42,6 +42,7 @@ import { lchown, lutimes, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { throwIfAborted } from './blob-store.ts';
+import { crashPoint } from '../crash-point.ts';
 import { readTar } from './tar-reader.ts';
 import type { TarEntry } from './tar-reader.ts';
 import { execLayerFsOps } from './layer-fs-ops.ts';
@@ -146,6 +147,23 @@ export function cleanMemberName(name: string): string[] {
     out.push(part);
   }
   return out;
+}
+
+/** Linux's NAME_MAX, and a path length that leaves room for the layer root under PATH_MAX (4096). */
+const maxComponentBytes = 255;
+const maxPathBytes = 3840;
+
+/**
+ * Names no file system takes (a component past NAME_MAX, a path past PATH_MAX, a NUL byte) are a
+ * hostile or broken archive: refused as such, instead of failing deep in a system call.
+ */
+function checkNameLimits(entry: TarEntry): void {
+  for (const [what, name] of [['name', entry.name], ['link target', entry.linkname]] as const) {
+    if (!name) continue;
+    if (name.includes('\0')) throw refuse(entry.name.replaceAll('\0', '\\0'), `its ${what} contains a NUL byte`);
+    if (Buffer.byteLength(name) > maxPathBytes) throw refuse(entry.name.slice(0, 200), `its ${what} is longer than ${maxPathBytes} bytes`);
+    if (what === 'name' && name.split('/').some((part) => Buffer.byteLength(part) > maxComponentBytes)) throw refuse(entry.name.slice(0, 200), `a part of its name is longer than ${maxComponentBytes} bytes`);
+  }
 }
 
 /** Tracks where we are in one extraction; all file-system access goes through its methods. */
@@ -328,9 +346,11 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
   async function extractAll(): Promise<void> {
     for await (const { entry, body } of readTar(source)) {
       throwIfAborted(options.signal, 'extracting layer');
+      crashPoint('extract.entry');
       if (++report.entries > maxEntries) throw refuse(entry.name, `the layer has more than ${maxEntries} members`);
       if (entry.size > maxBytes - report.fileBytes) throw refuse(entry.name, `the layer holds more than ${maxBytes} bytes`);
       const parts = cleanMemberName(entry.name);
+      checkNameLimits(entry);
 
       if (parts.length === 0) {
         // "./": the layer root's own metadata. Only a directory may describe it.

@@ -6,8 +6,8 @@
 // Up to six layers download at once. Nothing is buffered whole except manifests and configs
 // (4 MiB limits). The image record itself belongs to the state layer: pull returns a `PulledImage`
 // and, when given a sink, hands it over in one call.
-import { Readable, Transform } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PodbayError, hasCode, wrap } from '../../../shared/errors.ts';
@@ -17,6 +17,7 @@ import type { Digest } from './digest.ts';
 import { extractLayer } from './layer-extract.ts';
 import type { ExtractOptions } from './layer-extract.ts';
 import { LayerStore } from './layer-store.ts';
+import { RatioGuard, defaultBombSlackBytes, defaultMaxRatio } from './ratio-guard.ts';
 import { choosePlatform, layerCompression, maxConfigBytes, parseImageConfig, parseManifest } from './manifest.ts';
 import type { Descriptor, ImageConfig, Platform } from './manifest.ts';
 import { coalesceProgress } from './progress.ts';
@@ -29,6 +30,7 @@ import type { SignaturePolicy } from './signature-policy.ts';
 import type { RegistriesConf } from './registries-conf.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RegistryClientOptions } from './registry-client.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export interface PulledLayer {
   /** Compressed blob digest as in the manifest (kept in the content store). */
@@ -85,6 +87,7 @@ export interface PullOptions {
   /** Injected for tests. */
   fetch?: typeof fetch;
   retry?: RegistryClientOptions['retry'];
+  stallTimeoutMs?: RegistryClientOptions['stallTimeoutMs'];
   certsDirs?: string[];
   sleep?: RegistryClientOptions['sleep'];
   clientFactory?: (options: RegistryClientOptions) => RegistryClient;
@@ -141,6 +144,7 @@ export async function pullAllTags(input: string, options: PullOptions): Promise<
     authFilePaths: options.authFilePaths,
     fetch: options.fetch,
     retry: options.retry,
+    stallTimeoutMs: options.stallTimeoutMs,
     sleep: options.sleep,
     certsDirs: options.certsDirs,
   });
@@ -168,6 +172,7 @@ export async function pullReference(named: ImageReference, options: PullOptions)
     authFilePaths: options.authFilePaths,
     fetch: options.fetch,
     retry: options.retry,
+    stallTimeoutMs: options.stallTimeoutMs,
     sleep: options.sleep,
     certsDirs: options.certsDirs,
   };
@@ -183,18 +188,21 @@ export async function pullReference(named: ImageReference, options: PullOptions)
     if (manifest.kind === 'index') {
       listDigest = fetched.digest;
       await blobs.putBytes(fetched.bytes, fetched.digest);
+      crashPoint('pull.index-stored');
       const chosen = choosePlatform(manifest, options.platform);
       fetched = await client.getManifest(repo, chosen.digest, { signal });
       manifest = parseManifest(fetched.bytes, fetched.mediaType);
       if (manifest.kind !== 'image') throw new PodbayError('ErrInvalidArg', `${shown}: the index entry ${chosen.digest} is itself an index`);
     }
     await blobs.putBytes(fetched.bytes, fetched.digest);
+    crashPoint('pull.manifest-stored');
     progress({ type: 'manifest', reference: shown, manifestDigest: fetched.digest, layers: manifest.layers.map((l) => ({ digest: l.digest, size: l.size })) });
 
     const configBytes = (await blobs.has(manifest.config.digest))
       ? await blobs.readBytes(manifest.config.digest, maxConfigBytes)
       : await client.getBlobBytes(repo, manifest.config, maxConfigBytes, signal);
     await blobs.putBytes(configBytes, manifest.config.digest);
+    crashPoint('pull.config-stored');
     const config = parseImageConfig(configBytes);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length) {
@@ -227,7 +235,9 @@ export async function pullReference(named: ImageReference, options: PullOptions)
       layers: pulledLayers,
       config,
     };
+    crashPoint('pull.layers-done');
     await options.records?.recordPulledImage(image);
+    crashPoint('pull.recorded');
     progress({ type: 'done', reference: shown, imageId: image.id });
     return image;
   } catch (error) {
@@ -244,23 +254,6 @@ interface LayerContext {
   progress: ProgressSink<PullProgressEvent> & { flush(): void };
   signal?: AbortSignal;
   options: PullOptions;
-}
-
-/** Refuses decompressed output that outgrows the compressed input by more than `ratio`. */
-class RatioGuard extends Transform {
-  private out = 0;
-  constructor(private readonly compressedBytes: () => number, private readonly ratio: number, private readonly slack: number, private readonly what: string) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.out += chunk.length;
-    if (this.out > this.slack && this.out > this.ratio * Math.max(1, this.compressedBytes())) {
-      callback(new PodbayError('ErrInvalidArg', `${this.what}: decompresses to more than ${this.ratio}× its compressed size (a decompression bomb?)`));
-      return;
-    }
-    callback(null, chunk);
-  }
 }
 
 async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor, diffId: Digest, ctx: LayerContext): Promise<PulledLayer> {
@@ -305,7 +298,7 @@ async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor
       if (batched > 0) yield await emit();
     };
     const diffHasher = new HashingStream();
-    const guard = new RatioGuard(() => writer.bytes, options.maxRatio ?? 250, options.bombSlackBytes ?? 128 * 1024 * 1024, what);
+    const guard = new RatioGuard(() => writer.bytes, options.maxRatio ?? defaultMaxRatio, options.bombSlackBytes ?? defaultBombSlackBytes, what);
     const stages: NodeJS.ReadWriteStream[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), guard, diffHasher] : [guard, diffHasher];
     await pipeline(Readable.from(download(), { objectMode: false, highWaterMark: 1 }), ...(stages as [Transform]), async (source: AsyncIterable<Buffer>) => {
       await extractLayer(source, temp.diff, { ...options.extract, signal });
@@ -313,12 +306,14 @@ async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor
     throwIfAborted(signal, what);
     progress({ type: 'layer-verifying', digest: layer.digest });
     await writer.commit(); // verifies size and digest of the compressed blob
+    crashPoint('pull.layer-blob-committed');
     const actualDiffId = diffHasher.result();
     if (actualDiffId !== diffId) {
       await blobs.delete(layer.digest);
       throw new PodbayError('ErrInvalidArg', `${what} does not match the config's DiffID: expected ${diffId}, got ${actualDiffId}`);
     }
     await layers.commit(temp.dir, diffId);
+    crashPoint('pull.layer-committed');
     progress({ type: 'layer-done', digest: layer.digest, size: layer.size });
     return { ...base, diffSize: diffHasher.bytes };
   } catch (error) {

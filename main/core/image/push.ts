@@ -14,6 +14,7 @@ import { formatReference, withDefaultTag } from './reference.ts';
 import type { ImageReference } from './reference.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RegistryClientOptions } from './registry-client.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export interface PushOptions {
   graphRoot: string;
@@ -33,6 +34,7 @@ export interface PushOptions {
   onProgress?: ProgressSink<PushProgressEvent>;
   fetch?: typeof fetch;
   retry?: RegistryClientOptions['retry'];
+  stallTimeoutMs?: RegistryClientOptions['stallTimeoutMs'];
   certsDirs?: string[];
   sleep?: RegistryClientOptions['sleep'];
 }
@@ -58,6 +60,7 @@ export async function pushImage(destination: ImageReference, options: PushOption
     authFilePaths: options.authFilePaths,
     fetch: options.fetch,
     retry: options.retry,
+    stallTimeoutMs: options.stallTimeoutMs,
     sleep: options.sleep,
     certsDirs: options.certsDirs,
   });
@@ -99,11 +102,14 @@ export async function pushImage(destination: ImageReference, options: PushOption
           onBytes: (done) => progress({ type: 'blob-bytes', digest: d.digest, done, total: d.size }),
         });
         report.uploaded.push(d.digest);
+        crashPoint('push.blob-uploaded');
         progress({ type: 'blob-done', digest: d.digest, size: d.size });
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 3, missing.length) }, worker));
+    crashPoint('push.blobs-done');
     const digest = await client.putManifest(ref.path, ref.digest ?? ref.tag!, manifestBytes, manifest.mediaType, signal);
+    crashPoint('push.manifest-written');
     progress({ type: 'manifest-written', reference: shown, digest });
     progress.flush();
     return report;

@@ -5,7 +5,7 @@
 // honour `Retry-After` on 429/5xx, and push (HEAD, cross-repo mount, upload, manifest PUT).
 // Every call takes an AbortSignal; a canceled call rejects with ErrCanceled.
 import { PodbayError } from '../../../shared/errors.ts';
-import { basicAuthorization, fetchBearerToken, lookupAuth, parseChallenges, readLimited, readLimitedText } from './auth.ts';
+import { basicAuthorization, fetchBearerToken, lookupAuth, parseChallenges, readLimited } from './auth.ts';
 import type { Challenge, StoredAuth } from './auth.ts';
 import { digestOf, parseDigest } from './digest.ts';
 import type { Digest } from './digest.ts';
@@ -35,6 +35,11 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Where to look for `<host>/*.crt` CAs and client certs (default: c/image's certs.d dirs). */
   certsDirs?: string[];
+  /**
+   * A registry that sends no response headers, or no body bytes, for this long (ms) is treated as a
+   * dropped connection (retried, resumed): a stalled or trickling server can never park a pull.
+   */
+  stallTimeoutMs?: number;
 }
 
 export interface FetchedManifest {
@@ -56,6 +61,9 @@ class RetryableError extends Error {
 }
 
 const defaultRetry: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+const defaultStallTimeoutMs = 30_000;
+/** Bytes a resumed blob download must deliver before its count of failed tries starts again. */
+const resumeProgressBytes = 1024 * 1024;
 /** An upper bound on any one wait the registry asks for, so a hostile Retry-After cannot park a pull. */
 const maxRetryAfterMs = 60_000;
 
@@ -109,10 +117,27 @@ function describeError(error: unknown): string {
   return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }
 
+/** A whole small body, at most `limit` bytes (auth.ts readLimited), read with the stall timeout and the signal. */
+async function readBody(response: Response, limit: number, what: string, signal: AbortSignal | undefined, stallTimeoutMs = defaultStallTimeoutMs): Promise<Buffer> {
+  if (!response.body) return readLimited(response, limit, what);
+  const chunks = abortableChunks(response.body, signal, stallTimeoutMs);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return readLimited(new Response(body, { headers: response.headers }), limit, what);
+}
+
 /** Registry error bodies: `{"errors":[{"code","message"}]}`. Read with a small limit. */
 async function registryErrorCodes(response: Response): Promise<{ codes: string[]; text: string }> {
   try {
-    const text = await readLimitedText(response, 64 * 1024, 'registry error');
+    const text = (await readBody(response, 64 * 1024, 'registry error', undefined)).toString('utf8');
     const doc = JSON.parse(text) as { errors?: { code?: unknown; message?: unknown }[] };
     const errors = Array.isArray(doc.errors) ? doc.errors : [];
     return {
@@ -133,6 +158,7 @@ export class RegistryClient {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly auth: StoredAuth | undefined;
   private readonly userAgent: string;
+  private readonly stallTimeoutMs: number;
   private baseUrl: string | undefined;
   /** The scheme `ping` settled on (undefined before a successful ping). */
   scheme: 'https' | 'http' | undefined;
@@ -150,6 +176,7 @@ export class RegistryClient {
     this.sleep = options.sleep ?? abortableSleep;
     this.auth = options.auth === null ? undefined : (options.auth ?? lookupAuth(options.registry, '', options.authFilePaths));
     this.userAgent = options.userAgent ?? 'podbay';
+    this.stallTimeoutMs = options.stallTimeoutMs ?? defaultStallTimeoutMs;
     if (!/^[A-Za-z0-9.[\]:-]+$/.test(this.host)) throw new PodbayError('ErrInvalidArg', `invalid registry host ${JSON.stringify(this.host)}`);
   }
 
@@ -157,11 +184,18 @@ export class RegistryClient {
     const headers = new Headers(init.headers);
     headers.set('user-agent', this.userAgent);
     headers.set('docker-distribution-api-version', 'registry/2.0');
+    // No response headers within the stall timeout: given up as a dropped connection (retried).
+    const stall = new AbortController();
+    const timer = setTimeout(() => stall.abort(), this.stallTimeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, stall.signal]) : stall.signal;
     try {
-      return await this.fetchImpl(url, { ...init, headers });
+      return await this.fetchImpl(url, { ...init, headers, signal });
     } catch (error) {
       if (init.signal?.aborted) throw canceled(init.signal);
+      if (stall.signal.aborted) throw new RetryableError(`${this.registry} sent no response within ${this.stallTimeoutMs / 1000} s`, undefined, { cause: error });
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -381,14 +415,29 @@ export class RegistryClient {
    * verified against the bytes; a tag's digest is computed (Docker-Content-Digest is not trusted).
    */
   async getManifest(repository: string, reference: string, options: { signal?: AbortSignal; accept?: string[] } = {}): Promise<FetchedManifest> {
-    const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, {
-      repository,
-      actions: 'pull',
-      headers: { accept: (options.accept ?? manifestAccept).join(', ') },
-      signal: options.signal,
-    });
-    if (!response.ok) throw await this.failure(response, `reading manifest ${repository}:${reference}`);
-    const bytes = await readLimited(response, maxManifestBytes, `manifest ${repository}:${reference}`);
+    let response: Response;
+    let bytes: Buffer;
+    // A body cut or stalled half-way is fetched again (whole: manifests are small), a bounded number of times.
+    for (let attempt = 1; ; attempt++) {
+      response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, {
+        repository,
+        actions: 'pull',
+        headers: { accept: (options.accept ?? manifestAccept).join(', ') },
+        signal: options.signal,
+      });
+      if (!response.ok) throw await this.failure(response, `reading manifest ${repository}:${reference}`);
+      try {
+        bytes = await readBody(response, maxManifestBytes, `manifest ${repository}:${reference}`, options.signal, this.stallTimeoutMs);
+        break;
+      } catch (error) {
+        if (options.signal?.aborted) throw canceled(options.signal);
+        if (error instanceof PodbayError) throw error;
+        if (!isNetworkError(error) || attempt >= this.retry.attempts) {
+          throw new PodbayError('ErrInternal', `reading manifest ${repository}:${reference} from ${this.registry}: ${describeError(error)}`, { cause: error });
+        }
+        await this.sleep(Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1)), options.signal);
+      }
+    }
     const digest = digestOf(bytes);
     if (reference.includes(':')) {
       const wanted = parseDigest(reference);
@@ -412,6 +461,7 @@ export class RegistryClient {
     const digest = parseDigest(descriptor.digest);
     let offset = 0;
     let failures = 0;
+    let sinceFailure = 0;
     for (;;) {
       try {
         const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
@@ -427,7 +477,7 @@ export class RegistryClient {
           }
         }
         if (!response.body) throw new RetryableError('empty response body');
-        for await (const chunk of abortableChunks(response.body, options.signal)) {
+        for await (const chunk of abortableChunks(response.body, options.signal, this.stallTimeoutMs)) {
           let piece: Uint8Array = chunk;
           if (skip > 0) {
             const drop = Math.min(skip, piece.length);
@@ -439,17 +489,23 @@ export class RegistryClient {
           if (descriptor.size !== undefined && offset > descriptor.size) {
             throw new PodbayError('ErrInvalidArg', `blob ${digest}: the registry sent more than the ${descriptor.size} bytes the manifest declares`);
           }
-          failures = 0;
+          // Real progress forgives earlier drops; a server that stalls after every few bytes is not progress.
+          sinceFailure += piece.length;
+          if (sinceFailure >= resumeProgressBytes) failures = 0;
           yield piece;
         }
         if (descriptor.size !== undefined && offset < descriptor.size) throw new RetryableError(`body ended at ${offset} of ${descriptor.size} bytes`);
         return;
       } catch (error) {
         if (options.signal?.aborted) throw canceled(options.signal);
+        // Every byte arrived and the connection failed only after (a Content-Length promising more than
+        // the blob): the consumer verifies the digest, and asking for the range past the end would be a 416.
+        if (isNetworkError(error) && descriptor.size !== undefined && offset === descriptor.size) return;
         if (!isNetworkError(error) || ++failures >= this.retry.attempts) {
           if (error instanceof PodbayError) throw error;
           throw new PodbayError('ErrInternal', `reading blob ${digest} from ${this.registry}: ${describeError(error)}`, { cause: error });
         }
+        sinceFailure = 0;
         options.onResume?.(offset, failures);
         await this.sleep(Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (failures - 1)), options.signal);
       }
@@ -594,7 +650,7 @@ export class RegistryClient {
     for (let page = 0; path && page < 100; page++) {
       const response = await this.request('GET', path, { repository, actions: 'pull', signal });
       if (!response.ok) throw await this.failure(response, `listing tags of ${repository}`);
-      const doc = JSON.parse(await readLimitedText(response, 4 * 1024 * 1024, 'tag list')) as { tags?: unknown };
+      const doc = JSON.parse((await readBody(response, 4 * 1024 * 1024, 'tag list', signal, this.stallTimeoutMs)).toString('utf8')) as { tags?: unknown };
       if (Array.isArray(doc.tags)) tags.push(...doc.tags.filter((t): t is string => typeof t === 'string'));
       const next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
       path = next ? new URL(next, `${this.baseUrl}/`).toString() : undefined;
@@ -609,7 +665,7 @@ export class RegistryClient {
  * pending forever (seen with docker-registry on loopback), so each read races the signal and the
  * body is cancelled on the way out.
  */
-async function* abortableChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+async function* abortableChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined, stallTimeoutMs: number): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -618,13 +674,20 @@ async function* abortableChunks(body: ReadableStream<Uint8Array>, signal: AbortS
     else signal?.addEventListener('abort', onAbort, { once: true });
   });
   aborted.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
   try {
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
+      // No byte for the stall timeout: a stalled or trickling server, handled as a dropped connection.
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new RetryableError(`the registry sent no data for ${stallTimeoutMs / 1000} s`)), stallTimeoutMs);
+      });
+      const { done, value } = await Promise.race([reader.read(), aborted, stalled]);
+      clearTimeout(timer);
       if (done) return;
       yield value;
     }
   } finally {
+    clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => undefined);
     try {

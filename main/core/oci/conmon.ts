@@ -93,8 +93,11 @@ export function parseSyncMessage(line: string): SyncMessage {
   return typeof record.message === 'string' ? { data: record.data, message: record.message } : { data: record.data };
 }
 
-/** Environment variables conmon must not inherit (libpod configureConmonEnv; Electron's own). */
-const droppedEnv = /^(NOTIFY_SOCKET|DBUS_SESSION_BUS_ADDRESS|LISTEN_FDS|LISTEN_PID|LISTEN_FDNAMES|ELECTRON_.*|NODE_OPTIONS|_OCI_.*)$/;
+/**
+ * Environment variables conmon must not inherit (libpod configureConmonEnv; Electron's own; the crash
+ * harness's kill switch, meant for the command that started the container, not its exit command).
+ */
+const droppedEnv = /^(NOTIFY_SOCKET|DBUS_SESSION_BUS_ADDRESS|LISTEN_FDS|LISTEN_PID|LISTEN_FDNAMES|ELECTRON_.*|NODE_OPTIONS|_OCI_.*|PODBAY_KILL_AT|PODBAY_CRASH_TRACE)$/;
 
 export function conmonEnvironment(parent: NodeJS.ProcessEnv, extra: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = {};

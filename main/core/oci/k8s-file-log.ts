@@ -19,6 +19,11 @@ export interface LogLine {
   text: string;
 }
 
+/** How much of the file is read at once. */
+const readChunkBytes = 1024 * 1024;
+/** A line longer than this (conmon's are a few KiB) is dropped rather than buffered. */
+const maxLineBytes = 1024 * 1024;
+
 const linePattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([FP])(?: (.*))?$/s;
 
 /** One line of the file without its '\n'; null for a line that is not in the format (skipped). */
@@ -78,21 +83,35 @@ export async function* readLog(path: string, options: ReadLogOptions = {}): Asyn
       pending = '';
     }
     if (ino !== null) inode = ino;
-    const lines: LogLine[] = [];
-    if (size > offset) {
-      const chunk = await readRange(path, offset, size);
+    // Read in bounded chunks (a container may have logged gigabytes), and yield as we go — except for
+    // `tail` on the first pass, which needs the whole list to pick its end.
+    const tailing = first && options.tail !== undefined;
+    const kept: LogLine[] = [];
+    while (size > offset) {
+      const chunk = await readRange(path, offset, Math.min(size, offset + readChunkBytes));
+      if (chunk.length === 0) break;
       offset += chunk.length;
       pending += chunk.toString('utf8');
       const parts = pending.split('\n');
       pending = parts.pop() ?? '';
+      // conmon writes lines of at most a few KiB: a longer run without a newline is not its output.
+      if (pending.length > maxLineBytes) pending = '';
+      const lines: LogLine[] = [];
       for (const part of parts) {
         const line = parseLogLine(part);
         if (line && inWindow(line, options)) lines.push(line);
       }
+      if (tailing) {
+        kept.push(...lines);
+        continue;
+      }
+      for (const line of lines) {
+        if (options.untilMs !== undefined && line.timeMs > options.untilMs) return;
+        yield line;
+      }
     }
-    const selected = first && options.tail !== undefined ? tailLines(lines, options.tail) : lines;
     first = false;
-    for (const line of selected) {
+    for (const line of tailing ? tailLines(kept, options.tail as number) : []) {
       if (options.untilMs !== undefined && line.timeMs > options.untilMs) return;
       yield line;
     }

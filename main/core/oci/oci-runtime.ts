@@ -242,15 +242,36 @@ export class OciRuntime {
    * SIGKILL and wait up to 5 s. Timeout 0 sends SIGKILL at once. Holds no lock: callers release
    * theirs before calling (podman issue 8501). Resolves once the process is gone.
    */
-  async stopContainer(id: string, pid: number, stopSignal: number, timeoutSeconds: number, abort?: AbortSignal): Promise<void> {
+  async stopContainer(id: string, pid: number, stopSignal: number, timeoutSeconds: number, abort?: AbortSignal, conmonPid = 0): Promise<void> {
     if (timeoutSeconds < 0) throw new PodbayError('ErrInvalidArg', `stop timeout ${timeoutSeconds} must not be negative`);
     if (timeoutSeconds > 0) {
-      await this.kill(id, stopSignal, abort ? { abort } : {}).catch(ignoreNotRunning);
+      await this.signalProcess(id, pid, conmonPid, stopSignal, abort);
       if (await waitForPidGone(pid, timeoutSeconds * 1000, abort)) return;
     }
-    await this.kill(id, 9, abort ? { abort } : {}).catch(ignoreNotRunning);
+    await this.signalProcess(id, pid, conmonPid, 9, abort);
     if (!(await waitForPidGone(pid, 5000, abort))) {
       throw new PodbayError('ErrOCIRuntime', `container ${id.slice(0, 12)} (pid ${pid}) did not die within 5 s of SIGKILL`);
+    }
+  }
+
+  /**
+   * `kill` for stop. When the runtime no longer knows the container (its state went with a wiped run
+   * root) but the process lives on under its conmon, it is signalled directly, as the runtime would:
+   * only a process whose parent is that live conmon (conmon reaps the container's init), never a
+   * recycled pid.
+   */
+  private async signalProcess(id: string, pid: number, conmonPid: number, signal: number, abort?: AbortSignal): Promise<void> {
+    try {
+      await this.kill(id, signal, abort ? { abort } : {});
+    } catch (error) {
+      ignoreNotRunning(error);
+      if (conmonPid > 0 && pid > 0 && !this.hasState(id) && (await childOfConmon(pid, conmonPid))) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // gone meanwhile
+        }
+      }
     }
   }
 
@@ -368,6 +389,17 @@ export async function readConmonPid(runDir: string): Promise<number> {
   const text = await readFile(join(runDir, 'conmon.pid'), 'utf8').catch(() => '');
   const pid = Number(text.trim());
   return Number.isInteger(pid) && pid > 0 ? pid : 0;
+}
+
+/** Whether `pid` is a child of the live conmon `conmonPid` (field 4 of /proc/<pid>/stat is the parent). */
+async function childOfConmon(pid: number, conmonPid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return parent === conmonPid && (await conmonAlive(conmonPid));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -19,8 +19,10 @@ import { idPrefixPattern } from '../names.ts';
 import type { PodConfig, PodState } from '../pod-config.ts';
 import type { VolumeRecord, VolumeState } from '../volume-config.ts';
 import { latestSchemaVersion, migrations } from './migrations/index.ts';
+import { sqliteIntegrityProblems } from './sqlite-integrity.ts';
 import type { Migration } from './migrations/migration.ts';
 import type { ContainerRecord, LockHolder, LockRow, PodRecord, State } from './state.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export const stateFileName = 'podbay.db';
 
@@ -122,6 +124,10 @@ function toContainer(row: ContainerRow): ContainerRecord {
   return { config: JSON.parse(row.config) as ContainerConfig, state: JSON.parse(row.state_json) as ContainerState };
 }
 
+function toLockRow(r: LockDbRow): LockRow {
+  return { objectId: r.object_id, token: r.token, pid: r.pid, startTime: r.start_time, bootId: r.boot_id, acquiredAt: r.acquired_at };
+}
+
 function toPod(row: PodRow): PodRecord {
   return { config: JSON.parse(row.config) as PodConfig, state: JSON.parse(row.state) as PodState };
 }
@@ -140,7 +146,11 @@ export class SqliteState implements State {
   constructor(path: string, db: Db) {
     this.path = path;
     this.db = db;
-    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
+    this.runInTransaction = db.transaction((fn: () => unknown) => {
+      const result = fn();
+      crashPoint('state.before-commit'); // killed with the transaction's writes not yet committed
+      return result;
+    });
   }
 
   close(): void {
@@ -469,7 +479,16 @@ export class SqliteState implements State {
 
   locksOn(objectIds: readonly string[]): LockRow[] {
     const rows = this.sql('SELECT * FROM locks WHERE object_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(objectIds)) as LockDbRow[];
-    return rows.map((r) => ({ objectId: r.object_id, token: r.token, pid: r.pid, startTime: r.start_time, bootId: r.boot_id, acquiredAt: r.acquired_at }));
+    return rows.map(toLockRow);
+  }
+
+  allLocks(): LockRow[] {
+    return (this.sql('SELECT * FROM locks ORDER BY acquired_at').all() as LockDbRow[]).map(toLockRow);
+  }
+
+  integrityProblems(quick: boolean): string[] {
+    if (!this.db) throw new PodbayError('ErrInternal', `store ${this.path} is closed`);
+    return sqliteIntegrityProblems(this.db, quick);
   }
 
   insertLocks(objectIds: readonly string[], holder: LockHolder): void {

@@ -120,4 +120,12 @@ export interface State {
   insertLocks(objectIds: readonly string[], holder: LockHolder): void;
   /** Deletes `token`'s rows on these objects (a stale holder's) or, without ids, all of its rows. */
   deleteLocks(token: string, objectIds?: readonly string[]): void;
+  /** Every lock row (`system check` looks for stale ones). */
+  allLocks(): LockRow[];
+
+  /**
+   * SQLite's own verdict on the file (`system check`): `quick` runs quick_check, else integrity_check
+   * and foreign_key_check. An empty list means sound.
+   */
+  integrityProblems(quick: boolean): string[];
 }

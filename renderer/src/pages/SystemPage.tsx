@@ -5,6 +5,7 @@ import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { StorageCheck } from '../components/StorageCheck.tsx';
 import { formatEventTime } from '../presenters/event-presenters.ts';
 import {
   archLabel,
@@ -117,6 +118,8 @@ function SystemDetails({ info }: { info: SystemInfo }) {
               </tbody>
             </table>
           </Card>
+
+          <StorageCheck />
 
           <Card title="Resource limits" subtitle="of the engine process (inherited by conmon and containers unless set)" flush>
             <table className="table table-compact">

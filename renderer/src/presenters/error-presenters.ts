@@ -22,9 +22,10 @@ const titles: Record<ErrorCategory, string> = {
   canceled: 'Interrupted',
   internal: 'Internal engine error',
   'not-implemented': 'Not implemented yet',
+  'resource-exhausted': 'Out of disk space',
 };
 
-const retryableCategories = new Set<ErrorCategory>(['unavailable', 'canceled', 'internal']);
+const retryableCategories = new Set<ErrorCategory>(['unavailable', 'canceled', 'internal', 'resource-exhausted']);
 
 export function describeError(error: unknown): ErrorView {
   const data = asErrorData(error);

@@ -207,17 +207,30 @@ for (const runtimeName of ['crun', 'runc'] as const) {
       await ctr.start();
       const { pid, conmonPid } = ctr.sync();
       runtime.shutdown(true);
-      try {
-        rmSync(store.runRoot, { recursive: true, force: true });
-        runtime = open();
-        const state = runtime.getContainer(ctr.id()).sync();
-        expect(state.status).toBe('exited');
-        expect(state.error).toMatch(/reboot/);
-        expect(runtime.listContainers({ status: ['running'] })).toHaveLength(0);
-      } finally {
-        killPid(conmonPid ?? 0);
-        killPid(pid);
-      }
+      // A reboot ends every process, conmon included, and empties the run root (a tmpfs).
+      killPid(conmonPid ?? 0);
+      killPid(pid);
+      await until(() => !pidAlive(conmonPid ?? 0) && !pidAlive(pid));
+      rmSync(store.runRoot, { recursive: true, force: true });
+      runtime = open();
+      const state = runtime.getContainer(ctr.id()).sync();
+      expect(state.status).toBe('exited');
+      expect(state.error).toMatch(/reboot/);
+      expect(runtime.listContainers({ status: ['running'] })).toHaveLength(0);
+    });
+
+    it('a run root wiped while conmon lives is no reboot: the container stays running and stop still ends it', async () => {
+      const ctr = await create(['sleep', '100']);
+      await ctr.start();
+      const { pid } = ctr.sync();
+      runtime.shutdown(true);
+      rmSync(store.runRoot, { recursive: true, force: true });
+      runtime = open();
+      const reopened = runtime.getContainer(ctr.id());
+      expect(reopened.sync().status).toBe('running');
+      await reopened.stop({ timeout: 0 });
+      expect(pidAlive(pid)).toBe(false);
+      expect(reopened.sync().status).toBe('exited');
     });
 
     it('a memory limit the container exceeds ends it with the OOM flag set', async () => {

@@ -6,11 +6,12 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../../shared/errors.ts';
 import { extractLayer } from '../../../../main/core/image/layer-extract.ts';
 import type { ExtractOptions, ExtractReport } from '../../../../main/core/image/layer-extract.ts';
 import { chunked, makeTar } from '../../../helpers/image-tar.ts';
+import { recordSoak, soak } from '../../../helpers/soak.ts';
 import type { TarMember } from '../../../helpers/image-tar.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -42,6 +43,10 @@ function snapshot(dir: string, skip: string): string[] {
   return out;
 }
 
+/** What the hostile suite tried, for the soak summary (an escape fails the test that caused it). */
+const corpus = { archives: 0, refused: 0 };
+afterAll(() => recordSoak({ suite: 'hostile layer tarballs (canary outside the layer)', hostileInputs: corpus.archives, escapes: 0, typedErrors: corpus.refused, crashes: 0 }));
+
 describe('extractLayer', () => {
   let base: string;
   let layer: string;
@@ -60,8 +65,13 @@ describe('extractLayer', () => {
   });
   afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-  const extract = (members: TarMember[], options: ExtractOptions = {}): Promise<ExtractReport> =>
-    extractLayer(chunked(makeTar(members), 333), layer, options);
+  const extract = (members: TarMember[], options: ExtractOptions = {}): Promise<ExtractReport> => {
+    corpus.archives++;
+    return extractLayer(chunked(makeTar(members), 333), layer, options).catch((error: unknown) => {
+      if (hasCode(error, 'ErrInvalidArg') || hasCode(error, 'ErrCanceled')) corpus.refused++;
+      throw error;
+    });
+  };
 
   async function expectRefused(members: TarMember[], options: ExtractOptions = {}): Promise<void> {
     let caught: unknown;
@@ -250,6 +260,79 @@ describe('extractLayer', () => {
       expect(report.droppedXattrs).toBe(1);
       expect(execFileSync('getfattr', ['-d', '-m', '-', join(layer, 'd')], { encoding: 'utf8' })).not.toContain('overlay');
     });
+  });
+
+  describe('more hostile archives (the reliability corpus)', () => {
+    const refusalCode = async (members: TarMember[], options: ExtractOptions = {}): Promise<string | null> => {
+      try {
+        await extract(members, options);
+        return null;
+      } catch (error) {
+        return (error as { code?: string }).code ?? 'untyped';
+      }
+    };
+
+    it('keeps whiteouts inside the layer whichever way they reach: absolute, through .. links, opaque through a link', async () => {
+      await extract([
+        { name: '/etc/.wh.passwd' },
+        { name: 'up', type: 'symlink', linkname: '../..' },
+        { name: 'up/outside-dir/.wh.file' },
+        { name: 'abs', type: 'symlink', linkname: base },
+        { name: 'abs/.wh..wh..opq' },
+        { name: 'abs/outside-dir/.wh..wh..opq' },
+      ]);
+      expectNothingOutside();
+      if (hasSetfattr) {
+        // Every overlay xattr set is on a directory inside the layer (getfattr lists "# file:" then its attributes).
+        let file = '';
+        const marked: string[] = [];
+        for (const line of execFileSync('getfattr', ['-R', '-d', '-m', '-', '--absolute-names', base], { encoding: 'utf8' }).split('\n')) {
+          if (line.startsWith('# file: ')) file = line.slice(8);
+          else if (line.startsWith('trusted.overlay.')) marked.push(file);
+        }
+        expect(marked.length).toBeGreaterThan(0);
+        for (const path of marked) expect(path === layer || path.startsWith(`${layer}/`), path).toBe(true);
+      }
+    });
+
+    it('refuses names longer than a file system takes, and NUL bytes, with ErrInvalidArg', async () => {
+      expect(await refusalCode([{ name: 'x', data: 'a', pax: { path: 'n'.repeat(300) } }])).toBe('ErrInvalidArg');
+      expect(await refusalCode([{ name: 'x', data: 'a', pax: { path: `${'d/'.repeat(2100)}f` } }])).toBe('ErrInvalidArg');
+      expect(await refusalCode([{ name: 'x', data: 'a', pax: { path: 'a\u0000b' } }])).toBe('ErrInvalidArg');
+      expect(await refusalCode([{ name: 'l', type: 'symlink', linkname: 'x', pax: { linkpath: 't'.repeat(5000) } }])).toBe('ErrInvalidArg');
+      expectNothingOutside();
+    });
+
+    it('keeps names with newlines, control characters and invalid UTF-8 inside', async () => {
+      await expectRefused([{ name: 'new\nline/../../x', data: 'a' }]);
+      await extract([
+        { name: 'new\nline/../nl', data: 'a' },
+        { name: 'tab\tand\u001b[31mred', data: 'b' },
+        { name: 'x', data: 'c', pax: { path: Buffer.from([0x61, 0xc3, 0x28, 0x2f, 0x2e, 0x2e, 0x2f, 0x62]) } },
+      ]);
+      expect(readdirSync(layer).sort()).toEqual(['b', 'nl', 'tab\tand\u001b[31mred']);
+      expectNothingOutside();
+    });
+
+    it('bounds millions of tiny entries (refused at the limit, the next layer extracts fine)', async () => {
+      const limit = soak ? 2_000_000 : 20_000;
+      async function* entries(): AsyncGenerator<Buffer> {
+        // Every entry renames the same directory: nothing accumulates on disk while the count climbs.
+        const header = makeTar([{ name: 'd/', type: 'dir' }], { endMarker: false });
+        const batch = Buffer.concat(Array.from({ length: 1000 }, () => header));
+        for (let sent = 0; sent <= limit; sent += 1000) yield batch;
+      }
+      let caught: unknown;
+      try {
+        await extractLayer(entries(), layer, soak ? {} : { maxEntries: limit });
+      } catch (error) {
+        caught = error;
+      }
+      expect(hasCode(caught, 'ErrInvalidArg'), String(caught)).toBe(true);
+      expect(String((caught as Error).message)).toMatch(new RegExp(`more than ${limit} members`));
+      expect(readdirSync(layer)).toEqual(['d']);
+      expectNothingOutside();
+    }, soak ? 1_800_000 : 60_000);
   });
 
   describe('what a runtime needs', () => {
