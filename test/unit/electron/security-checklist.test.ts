@@ -107,7 +107,7 @@ describe('the Electron security checklist, read from the composition root', () =
     expect(webview.prevented).toBe(true);
   });
 
-  it('denies every permission request and check, and every download', () => {
+  it('denies every permission request and check, and every download but the app\'s own blob: files', () => {
     const answers: boolean[] = [];
     for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'clipboard-sanitized-write', 'fullscreen', 'pointerLock', 'midi', 'hid', 'serial', 'usb']) {
       app.policies.permissionRequest?.({}, permission, (granted: boolean) => answers.push(granted), {});
@@ -117,8 +117,15 @@ describe('the Electron security checklist, read from the composition root', () =
     expect(app.policies.permissionCheck?.({}, 'media', appPage, {})).toBe(false);
     expect(app.policies.devicePermission?.({})).toBe(false);
     const download = event();
-    app.sessionHandlers.get('will-download')?.(download);
+    app.sessionHandlers.get('will-download')?.(download, { getURL: () => 'https://evil.example/payload.deb' });
     expect(download.prevented).toBe(true);
+    const dataUrl = event();
+    app.sessionHandlers.get('will-download')?.(dataUrl, { getURL: () => 'data:application/octet-stream;base64,AAAA' });
+    expect(dataUrl.prevented).toBe(true);
+    // A file the renderer assembled from the contract's chunked transfer (Save, export, copy out).
+    const own = event();
+    app.sessionHandlers.get('will-download')?.(own, { getURL: () => 'blob:file:///0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0' });
+    expect(own.prevented).toBe(false);
   });
 
   it('checks the IPC sender: only the top frame of the app page is answered', async () => {
