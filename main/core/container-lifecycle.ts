@@ -419,6 +419,8 @@ export interface LogsOptions {
   untilMs?: number;
   tail?: number;
   signal?: AbortSignal;
+  /** Called once the lines already in the log have been read (pod-logs.ts merges several logs by it). */
+  onCaughtUp?: () => void;
 }
 
 /** The container's k8s-file log, oldest first; with `follow`, until the container stops running. */
@@ -437,6 +439,7 @@ export async function* containerLogs(ctx: LifecycleContext, id: string, options:
     ...(options.untilMs !== undefined ? { untilMs: options.untilMs } : {}),
     ...(options.tail !== undefined ? { tail: options.tail } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onCaughtUp ? { onCaughtUp: options.onCaughtUp } : {}),
   });
 }
 

@@ -29,6 +29,11 @@ export interface PodConfig {
 /** The mutable half of a pod. */
 export interface PodState {
   infraContainerId: string | null;
+  /**
+   * Set while a forced removal stops the members (the long part, done without the pod's lock): no
+   * container may join the pod meanwhile (ErrPodRemoved). Cleared if the removal fails.
+   */
+  removing?: boolean;
 }
 
 export type PodConfigDraft = {
