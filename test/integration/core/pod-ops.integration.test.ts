@@ -2,7 +2,7 @@
 // and unpause with the freezer, top over every member, stats per member, the members' logs merged
 // and named; bad input (joining a pod being removed, a busy host port, a failed create) leaves
 // nothing behind. The same through the router's pods.* procedures and the CLI.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
@@ -277,5 +277,26 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     // The name is free again, and a good create works.
     const pod = await createPod(runtime, { name: 'nonet' });
     expect(pod.infraContainerId()).not.toBeNull();
+  });
+
+  it('a container outside a pod joins another one\'s network, ipc and uts namespaces (container:NAME), started after it', async () => {
+    const { createContainer } = await import('../../../main/core/container-create.ts');
+    const base = await createContainer(runtime, { rootfs: store.rootfs, name: 'base', command: ['sleep', '1000'], network: 'none' });
+    const joiner = await createContainer(runtime, { rootfs: store.rootfs, name: 'joiner', command: ['sleep', '1000'], network: 'container:base', ipc: 'container:base', uts: 'container:base' });
+    // Starting the joiner starts what it joins first.
+    await joiner.start();
+    const pid = (name: string) => runtime.lookupContainer(name).cachedState().pid;
+    const ns = (p: number, kind: string) => readlinkSync(`/proc/${p}/ns/${kind}`);
+    for (const kind of ['net', 'ipc', 'uts']) expect(ns(pid('joiner'), kind)).toBe(ns(pid('base'), kind));
+    expect(ns(pid('joiner'), 'pid')).not.toBe(ns(pid('base'), 'pid'));
+    expect(base.id()).toBe(runtime.lookupContainer('base').id());
+    // The CLI takes the same flags; an unknown source is ErrNoSuchCtr, another mode is not supported.
+    expect((await cli('create', '--name', 'viacli', '--rootfs', store.rootfs, '--network', 'container:base', '--pid', 'container:base', 'sleep', '1000')).code).toBe(0);
+    await cli('start', 'viacli');
+    runtime.shutdown(true);
+    runtime = openRuntime(store, [withOCIRuntime('crun')], { cliScript: null });
+    for (const kind of ['net', 'pid']) expect(ns(pid('viacli'), kind)).toBe(ns(pid('base'), kind));
+    await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network: 'container:ghost' })).rejects.toSatisfy((e) => hasCode(e, 'ErrNoSuchCtr'));
+    await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], ipc: 'host' })).rejects.toSatisfy((e) => hasCode(e, 'ErrNotImplemented'));
   });
 });
