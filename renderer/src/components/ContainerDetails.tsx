@@ -282,14 +282,15 @@ export function ContainerDetails({
   );
 }
 
-function InspectJson({ data, error, loading, onRetry, title }: { data: unknown; error: unknown; loading: boolean; onRetry: () => void; title: string }) {
+/** The Inspect tab: the JSON, highlighted, with a Copy button (also the pod details'). */
+export function InspectJson({ data, error, loading, onRetry, title, doing = 'inspecting the container' }: { data: unknown; error: unknown; loading: boolean; onRetry: () => void; title: string; doing?: string }) {
   const json = useMemo(() => (data === undefined ? '' : JSON.stringify(data, null, 2)), [data]);
   const tokens = useMemo(() => jsonTokens(json), [json]);
   return (
     <>
       {error != null && (
         <div className="inspect-error">
-          <ErrorPanel error={error} doing="inspecting the container" onRetry={onRetry} />
+          <ErrorPanel error={error} doing={doing} onRetry={onRetry} />
         </div>
       )}
       {loading && data === undefined ? (
