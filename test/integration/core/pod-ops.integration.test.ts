@@ -52,6 +52,9 @@ function freezerState(pid: number): string {
   return readFileSync(join('/sys/fs/cgroup', (v2 ?? '0::/').slice(3), 'cgroup.freeze'), 'utf8').trim();
 }
 
+/** A shell loop that waits for a file in the container's root (members share the test's root directory). */
+const waitFor = (file: string) => `while [ ! -e /${file} ]; do sleep 0.02; done`;
+
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of source) out.push(item);
@@ -170,13 +173,12 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
 
   it('logs merges the members in time order, each line naming its container; -c keeps one; follow ends when they stop', async () => {
     const pod = await runtime.newPod([withPodName('chatty'), withPodInfra(true)]);
-    // Interleaved in time: a writes 1 and 3, b writes 2 and 4 (each waits for the other's line).
-    const a = await member(pod, 'a', 'sh', '-c', 'echo a-1; sleep 0.4; echo a-3; sleep 1000');
-    await member(pod, 'b', 'sh', '-c', 'sleep 0.2; echo b-2; sleep 0.4; echo b-4 >&2; sleep 1000');
+    // Interleaved in time: a writes 1 and 3, b writes 2 and 4, each waiting for the other's line
+    // through files in the root directory they share.
+    await member(pod, 'a', 'sh', '-c', `echo a-1; touch /s1; ${waitFor('s2')}; echo a-3; touch /s3; sleep 1000`);
+    await member(pod, 'b', 'sh', '-c', `${waitFor('s1')}; echo b-2; touch /s2; ${waitFor('s3')}; echo b-4 >&2; touch /s4; sleep 1000`);
     await pod.start();
-    const logPath = (id: string) => join(store.graphRoot, 'containers', id, 'userdata', 'ctr.log');
-    await until(() => existsSync(logPath(a.id())));
-    await until(() => readFileSync(logPath(runtime.lookupContainer('b').id()), 'utf8').includes('b-4'), 10_000);
+    await until(() => existsSync(join(store.rootfs, 's4')), 10_000);
     const entries = await collect(podLogs(runtime, pod.id()));
     expect(entries.map((e) => `${e.containerName}:${e.line.text}`)).toEqual(['a:a-1', 'b:b-2', 'a:a-3', 'b:b-4']);
     expect(entries.find((e) => e.line.text === 'b-4')?.line.stream).toBe('stderr');
@@ -204,8 +206,8 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     const router = createRouter(contract, createHandlers({ config: createAppContext({ root: store.graphRoot, runRoot: store.runRoot }).config, paths, exec: realExec, events: new EventLog(store.eventsLog), defaultRuntime: 'crun' }));
     const signal = new AbortController().signal;
     const pod = await runtime.newPod([withPodName('rpc'), withPodInfra(true)]);
-    await member(pod, 'one', 'sh', '-c', 'echo from-one; sleep 1000');
-    await member(pod, 'two', 'sh', '-c', 'sleep 0.2; echo from-two; sleep 1000');
+    await member(pod, 'one', 'sh', '-c', 'echo from-one; touch /t1; sleep 1000');
+    await member(pod, 'two', 'sh', '-c', `${waitFor('t1')}; echo from-two; touch /t2; sleep 1000`);
     await pod.start();
     expect(await router.call('pods.pause', { nameOrIds: ['rpc', 'missing'] }, signal) as PodActionReport[]).toMatchObject([
       { id: pod.id(), containerErrors: [], error: null },
@@ -218,7 +220,7 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     expect(top.processes.length).toBeGreaterThanOrEqual(3);
     const rounds = await collect(router.stream('pods.stats', { nameOrIds: ['rpc'], stream: false }, signal)) as PodStats[][];
     expect(rounds[0]?.map((r) => r.name)).toContain('two');
-    await until(() => readFileSync(join(store.graphRoot, 'containers', runtime.lookupContainer('two').id(), 'userdata', 'ctr.log'), 'utf8').includes('from-two'));
+    await until(() => existsSync(join(store.rootfs, 't2')));
     const lines = await collect(router.stream('pods.logs', { nameOrId: 'rpc' }, signal)) as PodLogLine[];
     expect(lines.map((l) => `${l.containerName}:${l.text}`)).toEqual(['one:from-one', 'two:from-two']);
     expect(lines[0]?.containerId).toBe(runtime.lookupContainer('one').id());
