@@ -44,8 +44,8 @@ export function podsForAction<T extends Pick<PodListItem, 'status' | 'containers
 export function summarizePodAction(action: PodAction, reports: readonly PodActionReport[], nameOf: (idOrName: string) => string): ActionSummary {
   const flat: ContainerActionReport[] = reports.map((r) => {
     const first = r.containerErrors[0];
-    const more = r.containerErrors.length > 1 ? ` (and ${r.containerErrors.length - 1} more)` : '';
-    const error = r.error ?? (first ? { ...first.error, message: `${first.name}: ${first.error.message}${more}` } : null);
+    const more = r.containerErrors.length > 1 ? `, and ${r.containerErrors.length - 1} more` : '';
+    const error = r.error ?? (first ? { ...first.error, message: `${first.error.message} (member ${first.name}${more})` } : null);
     return { nameOrId: r.nameOrId, id: r.id, error };
   });
   return summarizeAction(action, flat, nameOf, 'pod');
