@@ -64,8 +64,8 @@ function saveAndRelease(ctx: LifecycleContext, handle: LockHandle, id: string, s
   handle.release();
 }
 
-const specNamespace: Partial<Record<NamespaceKind, keyof SpecNamespaces>> = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid' };
-const procNamespace: Partial<Record<NamespaceKind, string>> = { net: 'net', ipc: 'ipc', uts: 'uts', pid: 'pid' };
+const specNamespace: Partial<Record<NamespaceKind, keyof SpecNamespaces>> = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid', cgroup: 'cgroup' };
+const procNamespace: Partial<Record<NamespaceKind, string>> = { net: 'net', ipc: 'ipc', uts: 'uts', pid: 'pid', cgroup: 'cgroup' };
 
 /**
  * The namespaces a container joins, as /proc/<pid>/ns/* paths of the running containers it names

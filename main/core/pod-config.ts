@@ -9,8 +9,8 @@ import type { PortMapping } from './network/port-mappings.ts';
 
 /** podman's --share default: what an infra container holds for the members. */
 export const defaultPodShares: readonly NamespaceKind[] = ['net', 'ipc', 'uts'];
-/** What a pod may share (podman --share): net, ipc, uts and pid. */
-export const podShareKinds: readonly NamespaceKind[] = ['net', 'ipc', 'uts', 'pid'];
+/** What a pod may share (podman --share): net, ipc, uts, pid and cgroup. */
+export const podShareKinds: readonly NamespaceKind[] = ['net', 'ipc', 'uts', 'pid', 'cgroup'];
 
 export interface PodConfig {
   id: string;
@@ -91,7 +91,7 @@ export function withPodInfra(enabled: boolean): PodOption {
   };
 }
 
-/** The namespaces the infra container holds for members (podman --share net,ipc,uts[,pid]); `[]`: none. */
+/** The namespaces the infra container holds for members (podman --share net,ipc,uts[,pid,cgroup]); `[]`: none. */
 export function withPodSharedNamespaces(kinds: readonly string[]): PodOption {
   return (target) => {
     const draft = editable(target);

@@ -34,7 +34,7 @@ export const podProcedures = {
       labels: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional(),
       hostname: z.string().min(1).max(253).optional(),
       publish: z.array(z.string().min(1).max(200)).max(256).optional(),
-      share: z.array(z.enum(['net', 'ipc', 'uts', 'pid'])).max(4).optional(),
+      share: z.array(z.enum(['net', 'ipc', 'uts', 'pid', 'cgroup'])).max(5).optional(),
       infra: z.boolean().optional(),
       network: z.union([z.string().min(1).max(1024), z.array(z.string().min(1).max(1024)).min(1).max(32)]).optional(),
     }),

@@ -68,7 +68,7 @@ export interface PodCreateOptions {
   hostname?: string | undefined;
   /** podman -p, on the infra container: `[ip:][hostPort:]containerPort[/protocol]`. */
   publish?: string[] | undefined;
-  /** podman --share: some of net, ipc, uts, pid; [] shares nothing. Default net, ipc, uts. */
+  /** podman --share: some of net, ipc, uts, pid, cgroup; [] shares nothing. Default net, ipc, uts. */
   share?: string[] | undefined;
   /** podman --infra; default true. */
   infra?: boolean | undefined;

@@ -9,7 +9,7 @@ import { nameRule, nameRuleText, parseEnvLines, splitCommand } from '../containe
 import { parsePortSpecs } from '../networks/network-presenters.ts';
 import { parseKeyValueLines } from '../volumes/volume-list-model.ts';
 
-export const podShareChoices = ['net', 'ipc', 'uts', 'pid'] as const;
+export const podShareChoices = ['net', 'ipc', 'uts', 'pid', 'cgroup'] as const;
 export type PodShare = (typeof podShareChoices)[number];
 
 export const podShareLabels: Record<PodShare, string> = {
@@ -17,6 +17,7 @@ export const podShareLabels: Record<PodShare, string> = {
   ipc: 'IPC (shared memory)',
   uts: 'UTS (hostname)',
   pid: 'PID (see each other’s processes)',
+  cgroup: 'Cgroup (one cgroup view)',
 };
 
 export interface PodMemberForm {
@@ -45,7 +46,7 @@ export const emptyPodForm: CreatePodForm = {
   ports: '',
   network: '',
   labels: '',
-  share: { net: true, ipc: true, uts: true, pid: false },
+  share: { net: true, ipc: true, uts: true, pid: false, cgroup: false },
   members: [],
   start: true,
 };

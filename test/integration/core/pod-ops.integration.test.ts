@@ -301,4 +301,19 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network: 'container:ghost' })).rejects.toSatisfy((e) => hasCode(e, 'ErrNoSuchCtr'));
     await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], ipc: 'host' })).rejects.toSatisfy((e) => hasCode(e, 'ErrNotImplemented'));
   });
+
+  it('--share cgroup: members join the infra container\'s cgroup namespace', async () => {
+    const created = await cli('pod', 'create', '--name', 'cg', '--network', 'none', '--share', 'net,ipc,uts,cgroup');
+    expect(created.code).toBe(0);
+    runtime.shutdown(true);
+    runtime = openRuntime(store, [withOCIRuntime('crun')], { cliScript: null });
+    const pod = runtime.lookupPod('cg');
+    expect(pod.sharedNamespaces()).toEqual(['net', 'ipc', 'uts', 'cgroup']);
+    const m = await member(pod, 'm', 'sleep', '1000');
+    expect(await pod.start()).toEqual(new Map());
+    const infraPid = runtime.getContainer(pod.infraContainerId() as string).cachedState().pid;
+    const memberPid = runtime.getContainer(m.id()).cachedState().pid;
+    expect(readlinkSync(`/proc/${memberPid}/ns/cgroup`)).toBe(readlinkSync(`/proc/${infraPid}/ns/cgroup`));
+    await expect(createPod(runtime, { name: 'bad', share: ['net', 'time'] })).rejects.toSatisfy((e) => hasCode(e, 'ErrInvalidArg'));
+  });
 });
