@@ -12,7 +12,7 @@ describe('the Create pod form', () => {
         name: 'shop',
         ports: '8080:80',
         labels: 'app=shop',
-        share: { net: true, ipc: true, uts: false, pid: true },
+        share: { net: true, ipc: true, uts: false, pid: true, cgroup: false },
         members: [
           { ...newMember(1, 'localhost/busybox:latest'), name: 'web', command: "sh -c 'echo hi'", env: 'A=1\nB=2' },
           newMember(2, 'localhost/busybox:latest'),
@@ -36,7 +36,7 @@ describe('the Create pod form', () => {
       form({
         name: '-bad',
         ports: '80:80',
-        share: { net: false, ipc: true, uts: true, pid: false },
+        share: { net: false, ipc: true, uts: true, pid: false, cgroup: false },
         members: [{ ...newMember(7, ''), name: 'x', env: 'nope' }, { ...newMember(9, 'img'), name: 'x', command: "sh -c 'open" }],
       }),
     );
