@@ -25,6 +25,7 @@ export const kubeProcedures = {
     z.strictObject({
       yaml,
       replace: z.boolean().default(false),
+      tlsVerify: z.boolean().optional(),
       network: z.array(z.string().min(1).max(1024)).min(1).max(32).optional(),
     }),
   ),

@@ -5,7 +5,8 @@ import { createReadStream } from 'node:fs';
 import { maxKubeYamlBytes } from '../../../shared/types/kube.ts';
 import type { KubeIgnored } from '../../../shared/types/kube.ts';
 import { downKube, playKube } from '../../core/kube/kube-play.ts';
-import type { CommandIO, CommandSpec } from '../command.ts';
+import type { CommandIO, CommandSpec, FlagSpec } from '../command.ts';
+import { registryFlags, registryOptions } from './images.ts';
 import { openCliRuntime, stringList } from './ps.ts';
 import { ProgressPrinter, pullFramePrinter } from './pull.ts';
 
@@ -40,11 +41,13 @@ export const command: CommandSpec = {
     replace: { type: 'boolean', description: 'Remove pods of the same names first' },
     network: { type: 'string', multiple: true, description: "The pods' network: bridge (default), NAME, none or host", valueName: 'NETWORK' },
     quiet: { type: 'boolean', short: 'q', description: 'Suppress the pull progress' },
+    'tls-verify': registryFlags['tls-verify'] as FlagSpec,
   },
   examples: ['podbay play kube web.yaml', 'podbay play kube --replace web.yaml', 'podbay play kube --down web.yaml', 'podbay generate kube web | podbay play kube --replace -'],
   async run(run) {
-    const { flags, args, io } = run;
-    const yaml = await readYaml(args[0] as string);
+    const { flags, io } = run;
+    const { tlsVerify, args } = registryOptions(run);
+    const yaml = await readYaml(args[0] ?? '-');
     const runtime = await openCliRuntime(run);
     try {
       if (flags.down === true) {
@@ -59,6 +62,7 @@ export const command: CommandSpec = {
       try {
         const report = await playKube(runtime, yaml, {
           replace: flags.replace === true,
+          ...(tlsVerify !== undefined ? { tlsVerify } : {}),
           ...(network.length ? { network } : {}),
           signal: run.signal,
           ...(flags.quiet === true ? {} : { onPullFrame: (_image: string, frame: Parameters<typeof print>[0]) => print(frame) }),

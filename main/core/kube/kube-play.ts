@@ -23,6 +23,8 @@ export interface KubePlayOptions {
   /** The pods' network (podman --network), instead of the default bridge. */
   network?: string[] | undefined;
   signal?: AbortSignal | undefined;
+  /** false: plain HTTP or unverified TLS allowed for the pulls (podman --tls-verify=false). */
+  tlsVerify?: boolean | undefined;
   /** Progress of the pulls the images need, per image. */
   onPullFrame?: ((image: string, frame: ImagePullFrame) => void) | undefined;
 }
@@ -50,7 +52,8 @@ async function pullImages(runtime: Runtime, plan: KubePlan, options: KubePlayOpt
     done.add(key);
     const image = ctr.create.image ?? '';
     const onPullFrame = options.onPullFrame;
-    await pullForCreate(runtime, ctr.create, onPullFrame ? { onPullFrame: (frame) => onPullFrame(image, frame) } : {}, options.signal);
+    const input = options.tlsVerify === false ? { ...ctr.create, tlsVerify: false } : ctr.create;
+    await pullForCreate(runtime, input, onPullFrame ? { onPullFrame: (frame) => onPullFrame(image, frame) } : {}, options.signal);
     if (ctr.create.pull === 'never') (await runtime.images()).store.lookupImageId(image);
   }
 }

@@ -16,6 +16,7 @@ export function createKubeHandlers(deps: RuntimeDeps) {
         const report = await playKube(runtimeFor(deps), input.yaml, {
           replace: input.replace,
           network: input.network,
+          tlsVerify: input.tlsVerify,
           signal,
           onPullFrame: (image, frame) => emit({ type: 'pull', image, frame }),
         });

@@ -13,6 +13,7 @@ import type { TempStore } from '../../helpers/core-store.ts';
 import { busyboxLayer, busyboxMissing, buildImage } from '../../helpers/image-builder.ts';
 import { kubeManifestProblems } from '../../helpers/kube-api-schema.ts';
 import { crunRefusalReason, ociSkipReason } from '../../helpers/oci-env.ts';
+import { registryMissing, startRegistry } from '../../helpers/registry-server.ts';
 import { addImage } from '../../helpers/stored-image.ts';
 
 const skip = ociSkipReason('crun') ?? crunRefusalReason('crun') ?? busyboxMissing() ?? null;
@@ -89,6 +90,23 @@ metadata: { name: hidden }
     expect(down.stdout).toMatch(/^Pods stopped:\n[0-9a-f]{64}\nPods removed:\n[0-9a-f]{64}\n$/);
     expect(ok('pod', 'ps', '-q')).toBe('');
     expect(cli(['play', 'kube', '--down', file]).code).toBe(125);
+  });
+
+  it.skipIf(registryMissing() !== undefined)(`pulls a missing image first, with podman's progress lines${registryMissing() ? ` (skipped: ${registryMissing()})` : ''}`, async () => {
+    const registry = await startRegistry();
+    try {
+      const image = `${registry.host}/podbay/kube:1`;
+      ok('push', '--tls-verify=false', 'localhost/busybox:latest', image);
+      const played = cli(['play', 'kube', '--tls-verify=false', '--network', 'none', '-'], yaml('pulled').replace('localhost/busybox:latest', image));
+      expect(played.code, played.stderr).toBe(0);
+      expect(played.stderr).toContain(`Trying to pull ${image}...`);
+      expect(played.stderr).toMatch(/Copying blob sha256:[0-9a-f]{64}/);
+      expect(played.stderr).toContain('Writing manifest to image destination');
+      expect(ok('ps', '--format', 'json')).toContain('pulled-main');
+      expect(cli(['play', 'kube', '--down', '-'], yaml('pulled')).code).toBe(0);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('refuses a hostile YAML with a one-line typed error and creates nothing', () => {
