@@ -2,7 +2,7 @@
 // mapping), and `--down`. Atomic: images are pulled before anything is created, and a failure at any
 // later step removes every pod, volume and host path this play made. A pod name already in use is
 // ErrPodExists unless `replace`, which removes that pod only once the images are in.
-import { mkdirSync, rmdirSync, statSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PodbayError } from '../../../shared/errors.ts';
 import type { ImagePullFrame } from '../../../shared/types/images.ts';
@@ -65,23 +65,17 @@ interface Made {
   paths: { path: string; kind: 'directory' | 'file' }[];
 }
 
-/** Creates a missing DirectoryOrCreate / FileOrCreate path, recording the top-most directory it made. */
+/** Creates a missing DirectoryOrCreate / FileOrCreate path, recording what it made (deepest first) for a rollback. */
 function makeHostPath(path: string, kind: 'directory' | 'file', made: Made): void {
   if (existsSync(path)) return;
-  let top = kind === 'directory' ? path : dirname(path);
-  while (!existsSync(dirname(top))) top = dirname(top);
-  const firstMissing = existsSync(top) ? null : top;
-  if (kind === 'directory') mkdirSync(path, { recursive: true });
-  else {
-    mkdirSync(dirname(path), { recursive: true });
+  const missingDirs: string[] = [];
+  for (let dir = kind === 'directory' ? path : dirname(path); !existsSync(dir); dir = dirname(dir)) missingDirs.push(dir);
+  mkdirSync(kind === 'directory' ? path : dirname(path), { recursive: true });
+  if (kind === 'file') {
     writeFileSync(path, '', { flag: 'wx' });
     made.paths.push({ path, kind: 'file' });
   }
-  // Removed deepest first on rollback, and only while empty.
-  for (let p = kind === 'directory' ? path : dirname(path); firstMissing && p.startsWith(firstMissing); p = dirname(p)) {
-    made.paths.push({ path: p, kind: 'directory' });
-    if (p === firstMissing) break;
-  }
+  made.paths.push(...missingDirs.map((dir) => ({ path: dir, kind: 'directory' as const })));
 }
 
 async function rollback(runtime: Runtime, made: Made): Promise<void> {

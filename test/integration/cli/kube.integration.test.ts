@@ -136,6 +136,14 @@ metadata: { name: hidden }
     const file = join(store.dir, 'gen.yaml');
     ok('generate', 'kube', '-f', file, 'gen');
     expect(readFileSync(file, 'utf8')).toBe(ok('generate', 'kube', 'gen'));
+    // Containers outside pods go into one Pod named after the first, each with its own ports.
+    ok('create', '--name', 'loose', '-p', '18432:80', 'localhost/busybox:latest', 'httpd', '-f', '-p', '80');
+    const loose = ok('generate', 'kube', 'loose');
+    expect(kubeManifestProblems(loose)).toEqual([]);
+    expect(loose).toMatch(/metadata:\n\s+name: loose-pod\n/);
+    expect(loose).toMatch(/- name: loose\n[\s\S]*ports:\n\s+- containerPort: 80\n\s+hostPort: 18432\n\s+protocol: TCP\n/);
+    expect(cli(['generate', 'kube', 'gen-web']).stderr).toBe('Error: container gen-web is in a pod: generate the pod instead\n');
+    ok('rm', '-f', 'loose');
     const missing = cli(['generate', 'kube', 'nosuch']);
     expect([missing.code, missing.stderr]).toEqual([125, 'Error: nosuch: no such pod or container\n']);
     ok('pod', 'rm', '-f', 'gen');
