@@ -26,6 +26,8 @@ export interface KubeHostPath {
   path: string;
   /** DirectoryOrCreate / FileOrCreate make the path when it is missing. */
   create: 'directory' | 'file' | null;
+  /** What must be there (Kubernetes hostPath.type): checked before anything is created; '' checks nothing. */
+  type: string;
 }
 
 export interface KubePodPlan {
@@ -111,7 +113,7 @@ function volumeSources(spec: KubePodSpec, where: string, plan: KubePodPlan, igno
       if (!posix.isAbsolute(path) || path.includes('\0')) throw invalid(`${at}.hostPath.path`, `"${path}" is not an absolute path`);
       const type = volume.hostPath.type ?? '';
       const clean = posix.normalize(path);
-      plan.hostPaths.push({ path: clean, create: type === 'DirectoryOrCreate' ? 'directory' : type === 'FileOrCreate' ? 'file' : null });
+      plan.hostPaths.push({ path: clean, create: type === 'DirectoryOrCreate' ? 'directory' : type === 'FileOrCreate' ? 'file' : null, type });
       sources.set(volume.name, { kind: 'bind', path: clean });
     } else if (volume.emptyDir) {
       if (volume.emptyDir.sizeLimit !== null && volume.emptyDir.sizeLimit !== undefined) ignored.push({ path: `${at}.emptyDir.sizeLimit`, reason: 'emptyDir size limits are not enforced' });

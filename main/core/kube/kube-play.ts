@@ -3,6 +3,7 @@
 // later step removes every pod, volume and host path this play made. A pod name already in use is
 // ErrPodExists unless `replace`, which removes that pod only once the images are in.
 import { existsSync, mkdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { PodbayError } from '../../../shared/errors.ts';
 import type { ImagePullFrame } from '../../../shared/types/images.ts';
@@ -55,6 +56,33 @@ async function pullImages(runtime: Runtime, plan: KubePlan, options: KubePlayOpt
     const input = options.tlsVerify === false ? { ...ctr.create, tlsVerify: false } : ctr.create;
     await pullForCreate(runtime, input, onPullFrame ? { onPullFrame: (frame) => onPullFrame(image, frame) } : {}, options.signal);
     if (ctr.create.pull === 'never') (await runtime.images()).store.lookupImageId(image);
+  }
+}
+
+const hostPathChecks: Record<string, { test: (stats: Stats) => boolean; what: string }> = {
+  Directory: { test: (s) => s.isDirectory(), what: 'a directory' },
+  DirectoryOrCreate: { test: (s) => s.isDirectory(), what: 'a directory' },
+  File: { test: (s) => s.isFile(), what: 'a file' },
+  FileOrCreate: { test: (s) => s.isFile(), what: 'a file' },
+  Socket: { test: (s) => s.isSocket(), what: 'a socket' },
+  CharDevice: { test: (s) => s.isCharacterDevice(), what: 'a character device' },
+  BlockDevice: { test: (s) => s.isBlockDevice(), what: 'a block device' },
+};
+
+/** As the kubelet checks hostPath.type: a path that must exist (or is there already) is of that kind → else ErrInvalidArg. */
+function checkHostPaths(plan: KubePlan): void {
+  for (const pod of plan.pods) {
+    for (const hostPath of pod.hostPaths) {
+      const check = hostPathChecks[hostPath.type];
+      if (!check) continue;
+      let stats: Stats | null = null;
+      try {
+        stats = statSync(hostPath.path);
+      } catch {
+        if (hostPath.create) continue;
+      }
+      if (!stats || !check.test(stats)) throw new PodbayError('ErrInvalidArg', `${pod.source}: hostPath ${hostPath.path} is not ${check.what} (type ${hostPath.type})`);
+    }
   }
 }
 
@@ -120,6 +148,7 @@ export async function playKube(runtime: Runtime, yaml: string, options: KubePlay
   if (existing.length && !options.replace) {
     throw new PodbayError('ErrPodExists', `pod ${existing.map((p) => p.name()).join(', ')} already exists: play with replace (--replace) or take it down first (--down)`);
   }
+  checkHostPaths(plan);
   await pullImages(runtime, plan, options);
   for (const pod of existing) await removeKubePod(runtime, pod, options.signal);
   const made: Made = { pods: [], volumes: [], paths: [] };

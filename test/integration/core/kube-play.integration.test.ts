@@ -146,6 +146,8 @@ spec:
     const yaml = `${simple('good')}---\n${simple('bad', '127.0.0.1:9/nosuch/image:1')}`;
     const code = await rejectionCode(playKube(runtime, yaml, { network: ['none'] }));
     expect(['ErrRegistryUnreachable', 'ErrNoSuchImage']).toContain(code);
+    const notDir = `apiVersion: v1\nkind: Pod\nmetadata: { name: typed }\nspec:\n  volumes: [{ name: h, hostPath: { path: /etc/hostname, type: Directory } }]\n  containers: [{ name: c, image: localhost/busybox:latest, volumeMounts: [{ name: h, mountPath: /h }] }]\n`;
+    expect(await rejectionCode(playKube(runtime, notDir, { network: ['none'] }))).toBe('ErrInvalidArg');
     const never = simple('never').replace('command:', 'imagePullPolicy: Never, command:').replace('localhost/busybox:latest', 'localhost/absent:1');
     expect(await rejectionCode(playKube(runtime, never, { network: ['none'] }))).toBe('ErrNoSuchImage');
     expect(runtime.pods()).toEqual([]);

@@ -78,7 +78,7 @@ describe('planKube', () => {
     expect(web?.emptyDirs).toHaveLength(1);
     expect(side?.emptyDirs[0]?.name).toBe(web?.emptyDirs[0]?.name);
     expect(side?.emptyDirs[0]).toMatchObject({ destination: '/shared', anonymous: true });
-    expect(pod?.hostPaths).toEqual([{ path: '/srv/app', create: 'directory' }]);
+    expect(pod?.hostPaths).toEqual([{ path: '/srv/app', create: 'directory', type: 'DirectoryOrCreate' }]);
     expect(plan.claims).toEqual(['data']);
   });
 
