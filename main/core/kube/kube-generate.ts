@@ -173,7 +173,8 @@ async function podManifest(runtime: Runtime, source: PodSource): Promise<{ pod: 
     kind: 'Pod',
     metadata: { name: source.name, labels: { app, ...source.labels } },
     spec: {
-      ...(source.hostname ? { hostname: source.hostname } : {}),
+      // Kubernetes takes an RFC 1123 label here; Podbay hostnames may have dots and capitals.
+      ...(source.hostname ? { hostname: dnsLabel(source.hostname, 'host') } : {}),
       restartPolicy: restartPolicies[policy] ?? 'Never',
       containers,
       ...(table.volumes.length ? { volumes: table.volumes } : {}),
