@@ -21,6 +21,7 @@ import type { VolumeRecord, VolumeState } from '../volume-config.ts';
 import { latestSchemaVersion, migrations } from './migrations/index.ts';
 import { sqliteIntegrityProblems } from './sqlite-integrity.ts';
 import type { Migration } from './migrations/migration.ts';
+import { sharedLockMark } from './state.ts';
 import type { ContainerRecord, LockHolder, LockRow, PodRecord, State } from './state.ts';
 import { crashPoint } from '../crash-point.ts';
 
@@ -479,6 +480,12 @@ export class SqliteState implements State {
 
   locksOn(objectIds: readonly string[]): LockRow[] {
     const rows = this.sql('SELECT * FROM locks WHERE object_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(objectIds)) as LockDbRow[];
+    return rows.map(toLockRow);
+  }
+
+  sharedLocksOn(objectIds: readonly string[]): LockRow[] {
+    // `X/shared/` < `X/shared/<token>` < `X/shared0` ('0' follows '/'): a range scan of the key.
+    const rows = this.sql(`SELECT locks.* FROM json_each(?) AS ids JOIN locks ON locks.object_id > ids.value || '${sharedLockMark}' AND locks.object_id < ids.value || '${sharedLockMark.slice(0, -1)}0'`).all(JSON.stringify(objectIds)) as LockDbRow[];
     return rows.map(toLockRow);
   }
 
