@@ -78,7 +78,7 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    migrate(db, steps);
+    migrate(db, steps, version);
     return new SqliteState(path, db);
   } catch (error) {
     db.close();
@@ -89,9 +89,12 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
 /**
  * Applies the steps above the store's user_version, each in its own BEGIN IMMEDIATE transaction that
  * re-reads the version first, so two processes opening a new store at once apply each step once.
+ * Steps at or below `known` (a version read earlier: it only grows) are skipped without a write
+ * transaction, so opening an up-to-date store takes none.
  */
-export function migrate(db: Db, steps: readonly Migration[]): void {
+export function migrate(db: Db, steps: readonly Migration[], known = 0): void {
   for (const step of steps) {
+    if (step.version <= known) continue;
     db.transaction(() => {
       const current = db.pragma('user_version', { simple: true }) as number;
       if (current >= step.version) return;

@@ -230,6 +230,22 @@ describe('openSqliteState', () => {
     db.close();
   });
 
+  it('opens an up-to-date store without a write transaction, while another process holds the write lock', () => {
+    const path = join(store.graphRoot, 'podbay.db');
+    openSqliteState(path).close();
+    const writer = new Database(path);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      // With no busy wait, any BEGIN IMMEDIATE of the open would fail with SQLITE_BUSY.
+      const state = openSqliteState(path, { busyTimeoutMs: 0 });
+      expect(state.allContainers()).toEqual([]);
+      state.close();
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
+  });
+
   it('refuses a file that is not a database with ErrStoreCorrupt and leaves it untouched', () => {
     const path = join(store.dir, 'podbay.db');
     const garbage = Buffer.alloc(8192, 0x5a);
