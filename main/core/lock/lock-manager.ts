@@ -126,7 +126,8 @@ export class LockManager {
     const wanted = targets(ids);
     const rows = [...wanted.exclusive, ...wanted.shared.map((id) => `${id}${sharedLockMark}${holder.token}`)];
     await this.wait([...wanted.exclusive, ...wanted.shared], options, () => {
-      return this.state.writeTransaction(() => {
+      // A lease is void after a reboot (boot id): its rows need no disk sync.
+      return this.state.volatileTransaction(() => {
         const busy = this.liveForeignHolder(wanted, holder.token);
         if (busy) return { busy };
         this.state.insertLocks(rows, holder);
@@ -139,7 +140,7 @@ export class LockManager {
       release: () => {
         if (released) return;
         released = true;
-        this.state.deleteLocks(holder.token);
+        this.state.volatileTransaction(() => this.state.deleteLocks(holder.token));
       },
     };
   }

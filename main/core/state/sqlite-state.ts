@@ -186,6 +186,20 @@ export class SqliteState implements State {
     }
   }
 
+  volatileTransaction<T>(fn: () => T): T {
+    const db = this.db;
+    if (!db) throw new PodbayError('ErrInternal', `store ${this.path} is closed`);
+    // Inside another transaction the outer commit decides; else WAL with synchronous=NORMAL skips
+    // the fsync of this commit only (a per-connection setting, restored at once).
+    if (db.inTransaction) return this.writeTransaction(fn);
+    db.pragma('synchronous = NORMAL');
+    try {
+      return this.writeTransaction(fn);
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
   // Containers
 
   container(id: string): ContainerRecord {

@@ -56,6 +56,13 @@ export interface State {
    */
   writeTransaction<T>(fn: () => T): T;
 
+  /**
+   * As writeTransaction, but the commit does not wait for the disk: a power loss may undo it (never
+   * tear it). Only for rows that mean nothing after a reboot — leases, whose holders are gone then
+   * and which are stale by boot id anyway. The next durable commit syncs it along.
+   */
+  volatileTransaction<T>(fn: () => T): T;
+
   /** The container with this full id → ErrNoSuchCtr. */
   container(id: string): ContainerRecord;
   /**
