@@ -108,6 +108,10 @@ export interface StartOptions {
 export async function startContainer(ctx: LifecycleContext, id: string, options: StartOptions = {}): Promise<ContainerRecord> {
   // The containers whose namespaces it joins (a pod's infra) run first (libpod startDependencies).
   for (const dep of dependencies(readRecord(ctx, id).config)) {
+    // One already running needs no lease (the members of a pod would queue on their infra's): the
+    // namespaces are read below through a sync that refuses one that has died meanwhile.
+    const current = readRecord(ctx, dep).state;
+    if (current.status === 'running' && pidAlive(current.pid)) continue;
     await startContainer(ctx, dep, { ...(options.signal ? { signal: options.signal } : {}), ...(options.wait ? { wait: options.wait } : {}) });
   }
   const { handle, record } = await lease(ctx, id, { signal: options.signal, ...options.wait });
