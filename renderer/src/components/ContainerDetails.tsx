@@ -15,6 +15,7 @@ import { Icon } from './Icon.tsx';
 import { jsonTokens } from './json-tokens.ts';
 import { LogsPanel } from './LogsPanel.tsx';
 import { ChangesPanel } from './ChangesPanel.tsx';
+import { KubePanel } from './KubePanel.tsx';
 import { CommitDialog } from './CommitDialog.tsx';
 import { FilesPanel } from './FilesPanel.tsx';
 import { ProcessesPanel } from './ProcessesPanel.tsx';
@@ -34,7 +35,7 @@ const termLoading = (
   </div>
 );
 
-export type DetailsTab = 'inspect' | 'logs' | 'console' | 'terminal' | 'files' | 'stats' | 'processes' | 'changes';
+export type DetailsTab = 'inspect' | 'logs' | 'console' | 'terminal' | 'files' | 'stats' | 'processes' | 'changes' | 'kube';
 
 const tabs: readonly { id: DetailsTab; label: string; icon: ActionIconName }[] = [
   { id: 'inspect', label: 'Inspect', icon: 'details' },
@@ -45,6 +46,7 @@ const tabs: readonly { id: DetailsTab; label: string; icon: ActionIconName }[] =
   { id: 'stats', label: 'Stats', icon: 'logs' },
   { id: 'processes', label: 'Processes', icon: 'console' },
   { id: 'changes', label: 'Changes', icon: 'details' },
+  { id: 'kube', label: 'Kube', icon: 'details' },
 ];
 
 const headerActions: readonly { action: ContainerAction; icon: ActionIconName }[] = [
@@ -274,6 +276,11 @@ export function ContainerDetails({
         {tab === 'changes' && (
           <div role="tabpanel" id={`${headingId}-panel-changes`} aria-labelledby={`${headingId}-tab-changes`} className="details-panel">
             <ChangesPanel nameOrId={id} />
+          </div>
+        )}
+        {tab === 'kube' && (
+          <div role="tabpanel" id={`${headingId}-panel-kube`} aria-labelledby={`${headingId}-tab-kube`} className="details-panel">
+            <KubePanel nameOrId={id} name={name} />
           </div>
         )}
       </div>

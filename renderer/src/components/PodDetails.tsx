@@ -9,22 +9,25 @@ import { ActionIcon } from './ActionIcon.tsx';
 import type { ActionIconName } from './ActionIcon.tsx';
 import { InspectJson } from './ContainerDetails.tsx';
 import { Icon } from './Icon.tsx';
+import { KubePanel } from './KubePanel.tsx';
 import { LogsPanel } from './LogsPanel.tsx';
 import { PodActionsBar } from './PodActionsBar.tsx';
 import { ProcessesPanel } from './ProcessesPanel.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
-export type PodDetailsTab = 'inspect' | 'logs' | 'processes';
+export type PodDetailsTab = 'inspect' | 'logs' | 'processes' | 'kube';
 
 const tabs: readonly { id: PodDetailsTab; label: string; icon: ActionIconName }[] = [
   { id: 'inspect', label: 'Inspect', icon: 'details' },
   { id: 'logs', label: 'Logs', icon: 'logs' },
   { id: 'processes', label: 'Processes', icon: 'console' },
+  { id: 'kube', label: 'Kube', icon: 'details' },
 ];
 
 /**
  * One pod beside the list: its status and verbs, and tabs — Inspect (the JSON), Logs (every
- * member's, merged and named, filterable by member, followed) and Processes (pod top). Escape closes it.
+ * member's, merged and named, filterable by member, followed), Processes (pod top) and Kube (the
+ * generated YAML). Escape closes it.
  */
 export function PodDetails({ id, item, onResult, onClose }: { id: string; item: PodListItem | null; onResult: (summary: ActionSummary | { error: unknown }) => void; onClose: () => void }) {
   const headingId = useId();
@@ -109,6 +112,7 @@ export function PodDetails({ id, item, onResult, onClose }: { id: string; item: 
           {tab === 'inspect' && <InspectJson data={inspect.data} error={inspect.error} loading={inspect.loading} onRetry={() => void inspect.refetch()} title={`Inspect ${name}`} doing="inspecting the pod" />}
           {tab === 'logs' && <LogsPanel nameOrId={id} running={running} pod />}
           {tab === 'processes' && <ProcessesPanel nameOrId={id} running={running} pod />}
+          {tab === 'kube' && <KubePanel nameOrId={id} name={name} />}
         </div>
       </div>
     </aside>

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { CommandBlock } from '../components/CopyButton.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
+import { PlayKubeDialog } from '../components/PlayKubeDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PortLinks } from '../components/PortLinks.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
@@ -82,6 +83,7 @@ export function PodsPage() {
       tone: 'ok',
     });
   };
+  const [playing, setPlaying] = useState(false);
 
   const selectedPods = useMemo(() => shownPods.filter((p) => selection.selected.has(p.id)), [shownPods, selection]);
   const now = Date.now();
@@ -279,6 +281,10 @@ export function PodsPage() {
         actions={
           <>
             <LiveIndicator />
+            <button type="button" className="button" onClick={() => setPlaying(true)}>
+              <Icon name="upload" size={14} />
+              Play Kubernetes YAML
+            </button>
             <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
               <ActionIcon name="plus" size={14} />
               Create pod
@@ -355,6 +361,7 @@ export function PodsPage() {
       </div>
 
       {creating && <CreatePodDialog onDone={onCreated} onCancel={() => setCreating(false)} />}
+      {playing && <PlayKubeDialog onClose={() => setPlaying(false)} />}
       {confirm && (
         <ConfirmDialog
           title={confirm.pods.length === 1 ? `Remove pod ${confirm.pods[0]?.name}?` : `Remove ${confirm.pods.length} pods?`}
