@@ -1,7 +1,7 @@
 // Journey 4's create half in Chromium against the real `podbay serve` and real conmon + crun: the
 // Create pod dialog makes a pod with two containers from a local busybox image, which talk over the
 // pod's localhost; the pod shows Running, its Logs tab shows both members' lines named by member
-// (and filtered to one), Processes lists them, and Pause / Resume act on the selected pod. The CLI
+// (and filtered to one), Processes and Stats list them, and Pause / Resume act on the selected pod. The CLI
 // in its own process is the oracle.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,11 @@ describe.skipIf(skip !== null)(`Create pod dialog, pod logs and pod actions${ski
     const table = details.getByRole('table', { name: 'Processes' });
     await table.getByText('/catatonit -P').waitFor();
     expect(await table.getByText('sleep 1000').count()).toBeGreaterThanOrEqual(1);
+
+    await details.getByRole('tab', { name: 'Stats' }).click();
+    const usage = details.getByRole('table', { name: 'Resource use per container' });
+    await usage.getByRole('cell', { name: 'pong', exact: true }).waitFor();
+    expect(await usage.getByRole('cell', { name: 'ping', exact: true }).count()).toBe(1);
     expect(pageErrors(page)).toEqual([]);
   });
 

@@ -12,21 +12,23 @@ import { Icon } from './Icon.tsx';
 import { KubePanel } from './KubePanel.tsx';
 import { LogsPanel } from './LogsPanel.tsx';
 import { PodActionsBar } from './PodActionsBar.tsx';
+import { PodStatsPanel } from './PodStatsPanel.tsx';
 import { ProcessesPanel } from './ProcessesPanel.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
-export type PodDetailsTab = 'inspect' | 'logs' | 'processes' | 'kube';
+export type PodDetailsTab = 'inspect' | 'logs' | 'processes' | 'stats' | 'kube';
 
 const tabs: readonly { id: PodDetailsTab; label: string; icon: ActionIconName }[] = [
   { id: 'inspect', label: 'Inspect', icon: 'details' },
   { id: 'logs', label: 'Logs', icon: 'logs' },
   { id: 'processes', label: 'Processes', icon: 'console' },
+  { id: 'stats', label: 'Stats', icon: 'logs' },
   { id: 'kube', label: 'Kube', icon: 'details' },
 ];
 
 /**
  * One pod beside the list: its status and verbs, and tabs — Inspect (the JSON), Logs (every
- * member's, merged and named, filterable by member, followed), Processes (pod top) and Kube (the
+ * member's, merged and named, filterable by member, followed), Processes (pod top), Stats (pod stats) and Kube (the
  * generated YAML). Escape closes it.
  */
 export function PodDetails({ id, item, onResult, onClose }: { id: string; item: PodListItem | null; onResult: (summary: ActionSummary | { error: unknown }) => void; onClose: () => void }) {
@@ -112,6 +114,7 @@ export function PodDetails({ id, item, onResult, onClose }: { id: string; item: 
           {tab === 'inspect' && <InspectJson data={inspect.data} error={inspect.error} loading={inspect.loading} onRetry={() => void inspect.refetch()} title={`Inspect ${name}`} doing="inspecting the pod" />}
           {tab === 'logs' && <LogsPanel nameOrId={id} running={running} pod />}
           {tab === 'processes' && <ProcessesPanel nameOrId={id} running={running} pod />}
+          {tab === 'stats' && <PodStatsPanel nameOrId={id} running={running} />}
           {tab === 'kube' && <KubePanel nameOrId={id} name={name} />}
         </div>
       </div>
