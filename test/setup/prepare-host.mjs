@@ -8,6 +8,7 @@
 // not care. The mounts do not survive a reboot, so every test run checks again.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { rootlessTestUser } from '../helpers/rootless-user.mjs';
 
 const cgroupRoot = '/sys/fs/cgroup';
 const hybridControllers = `${cgroupRoot}/unified/cgroup.controllers`;
@@ -61,4 +62,34 @@ function prepareCgroups() {
   return lines.join('\n');
 }
 
+function hasSubids(file, user) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').some((line) => line.startsWith(`${user}:`));
+  } catch {
+    return false;
+  }
+}
+
+// rootless: the integration suite runs the CLI as this unprivileged user, who needs a home and a
+// range of 65536 subordinate IDs (useradd gives one by default; usermod adds it when it did not).
+function prepareRootlessUser() {
+  const user = rootlessTestUser;
+  if (!isRoot) return `rootless: skipped (not root): rootless tests need the user ${user}; they will say so`;
+  const lines = [];
+  if (spawnSync('id', ['-u', user]).status !== 0) {
+    const made = spawnSync('useradd', ['-m', '-s', '/bin/sh', user], { encoding: 'utf8' });
+    if (made.status !== 0) return `rootless: WARNING: useradd ${user}: ${(made.stderr || made.error?.message || '').trim()}`;
+    lines.push(`rootless: created the user ${user}`);
+  }
+  for (const [file, flag] of [['/etc/subuid', '--add-subuids'], ['/etc/subgid', '--add-subgids']]) {
+    if (hasSubids(file, user)) continue;
+    const range = '300000-365535';
+    const added = spawnSync('usermod', [flag, range, user], { encoding: 'utf8' });
+    lines.push(added.status === 0 ? `rootless: gave ${user} ${file} range ${range}` : `rootless: WARNING: usermod ${flag}: ${(added.stderr || '').trim()}`);
+  }
+  lines.push(`rootless: user ${user} ready (${readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`)) ?? 'no subuid entry'})`);
+  return lines.join('\n');
+}
+
 console.log(prepareCgroups());
+console.log(prepareRootlessUser());

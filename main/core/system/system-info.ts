@@ -11,6 +11,7 @@ import { podbayVersion } from '../version.ts';
 import { readCgroupInfo, ociRuntimeUsability } from './cgroups.ts';
 import { componentSpecs, probeComponent } from './components.ts';
 import { readRlimits } from './rlimits.ts';
+import { readRootlessInfo } from '../rootless/rootless-probe.ts';
 
 export interface SystemInfoOptions {
   paths: RuntimePaths;
@@ -20,11 +21,13 @@ export interface SystemInfoOptions {
 }
 
 export async function readSystemInfo({ paths, exec, defaultRuntime = 'crun' }: SystemInfoOptions): Promise<SystemInfo> {
-  const [components, cgroups, rlimits, os] = await Promise.all([
+  const cgroupsRead = readCgroupInfo();
+  const [components, cgroups, rlimits, os, rootless] = await Promise.all([
     Promise.all(componentSpecs.map((spec) => probeComponent(spec, exec))),
-    readCgroupInfo(),
+    cgroupsRead,
     readRlimits(),
     readOsName(),
+    paths.mode === 'rootless' ? cgroupsRead.then((cgroups) => readRootlessInfo({ exec, cgroups })) : null,
   ]);
 
   // A runtime that is present but cannot run containers on this host is "unusable", with the fix.
@@ -58,6 +61,7 @@ export async function readSystemInfo({ paths, exec, defaultRuntime = 'crun' }: S
       databasePath: join(paths.graphRoot, 'podbay.db'),
       configFiles: paths.configFiles.filter((file) => existsSync(file)),
     },
+    rootless,
   };
 }
 
