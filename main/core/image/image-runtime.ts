@@ -1,6 +1,7 @@
 // The image verbs every front end shares (libimage's Runtime over c/storage): list, inspect, resolve,
 // pull (recorded in the store, with events), push, tag, untag, remove, prune. The CLI commands and the
 // contract's handlers are thin adapters over this class.
+import { hostIdentity } from '../rootless/host-identity.ts';
 import { PodbayError } from '../../../shared/errors.ts';
 import type {
   ImageInspect,
@@ -199,6 +200,8 @@ export class ImageRuntime {
         fetch: options.fetch,
         certsDirs: options.certsDirs,
         policy,
+        // Root of the rootless user namespace: owners map, devices and trusted.* xattrs cannot be made.
+        ...(hostIdentity().inUserNamespace ? { extract: { userNamespace: true } } : {}),
         ...options.pull,
       };
       const pulled: PulledImage[] = options.allTags ? await pullAllTags(input, pullOptions) : [await pullImage(input, pullOptions)];

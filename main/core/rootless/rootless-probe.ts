@@ -8,6 +8,7 @@ import { release, userInfo } from 'node:os';
 import type { CgroupInfo, OverlayKind, RootlessInfo, RootlessProblem, SubordinateRange } from '../../../shared/types/system-info.ts';
 import type { Exec } from '../exec.ts';
 import { findBinary, parseVersion } from '../system/components.ts';
+import { hostIdentity } from './host-identity.ts';
 import { readSubordinateIds } from './subordinate-ids.ts';
 
 export interface RootlessProbeOptions {
@@ -24,9 +25,10 @@ export interface RootlessProbeOptions {
 const rangeSize = 65536;
 
 export async function readRootlessInfo(options: RootlessProbeOptions): Promise<RootlessInfo> {
-  const uid = options.uid ?? process.geteuid?.() ?? -1;
-  const gid = options.gid ?? process.getegid?.() ?? -1;
-  const user = userName(uid);
+  const host = hostIdentity();
+  const uid = options.uid ?? host.uid;
+  const gid = options.gid ?? host.gid;
+  const user = options.uid === undefined && host.user ? host.user : userName(uid);
   const owner = { name: user, id: uid };
   const subuidFile = options.subuidFile ?? '/etc/subuid';
   const subgidFile = options.subgidFile ?? '/etc/subgid';
@@ -90,7 +92,9 @@ export async function readRootlessInfo(options: RootlessProbeOptions): Promise<R
 
 function userName(uid: number): string {
   try {
-    return userInfo().username;
+    const info = userInfo();
+    if (info.uid === uid) return info.username;
+    return String(uid);
   } catch {
     // No passwd entry (a container's arbitrary uid): subid files may still name the number.
     return String(uid);

@@ -11,6 +11,7 @@ import { podbayVersion } from '../version.ts';
 import { readCgroupInfo, ociRuntimeUsability } from './cgroups.ts';
 import { componentSpecs, probeComponent } from './components.ts';
 import { readRlimits } from './rlimits.ts';
+import { hostIdentity } from '../rootless/host-identity.ts';
 import { readRootlessInfo } from '../rootless/rootless-probe.ts';
 
 export interface SystemInfoOptions {
@@ -48,7 +49,7 @@ export async function readSystemInfo({ paths, exec, defaultRuntime = 'crun' }: S
       electron: process.versions.electron ?? null,
       pid: process.pid,
       mode: paths.mode,
-      uid: process.geteuid?.() ?? -1,
+      uid: hostIdentity().uid,
     },
     host: { kernel: release(), os, arch: arch(), hostname: hostname(), cpus: cpus().length, memTotal: totalmem(), cgroups, rlimits },
     components,

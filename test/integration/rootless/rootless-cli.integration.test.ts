@@ -1,0 +1,88 @@
+// Rootless mode as a workstation user meets it: the built CLI run as the unprivileged test user
+// (runuser), its own HOME and XDG_RUNTIME_DIR, images from Debian's docker-registry on 127.0.0.1,
+// real conmon + crun inside the user's namespace.
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushImage } from '../../../main/core/image/push.ts';
+import { parseNormalizedReference } from '../../../main/core/image/reference.ts';
+import { busyboxLayer, busyboxMissing, buildImage, layerFromMembers, storeImage } from '../../helpers/image-builder.ts';
+import type { BuiltImage } from '../../helpers/image-builder.ts';
+import { registryMissing, startRegistry } from '../../helpers/registry-server.ts';
+import type { RegistryServer } from '../../helpers/registry-server.ts';
+import { makeRootlessUserDirs, podbayAs, removeRootlessUserDirs, rootlessSkipReason, rootlessTestUser } from '../../helpers/rootless-cli.ts';
+import type { RootlessUserDirs } from '../../helpers/rootless-cli.ts';
+import type { SystemInfo } from '../../../shared/types/system-info.ts';
+
+const skip = rootlessSkipReason() ?? registryMissing() ?? busyboxMissing() ?? null;
+
+describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let dirs: RootlessUserDirs;
+  let registry: RegistryServer;
+  let busybox: BuiltImage;
+  const cli = (...args: string[]) => podbayAs(dirs, args);
+  const image = () => `${registry.host}/library/busybox:latest`;
+
+  beforeAll(async () => {
+    dirs = makeRootlessUserDirs('podbay-rootless-');
+    registry = await startRegistry();
+    const conf = join(dirs.home, '.config', 'containers');
+    mkdirSync(conf, { recursive: true });
+    writeFileSync(join(conf, 'registries.conf'), `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`);
+    const { uid, gid } = statSync(dirs.home);
+    for (const path of [join(dirs.home, '.config'), conf, join(conf, 'registries.conf')]) chownSync(path, uid, gid);
+    const source = join(dirs.dir, 'source');
+    // A second layer owned by uid/gid 1000 and holding a device node, which a user namespace cannot make.
+    const appLayer = layerFromMembers([
+      { name: 'home/', type: 'dir', mode: 0o755 },
+      { name: 'home/app/', type: 'dir', mode: 0o755, uid: 1000, gid: 1000 },
+      { name: 'home/app/data', data: 'owned by 1000\n', uid: 1000, gid: 1000 },
+      { name: 'dev/', type: 'dir', mode: 0o755 },
+      { name: 'dev/null', type: 'char', mode: 0o666, devmajor: 1, devminor: 3 },
+    ]);
+    busybox = buildImage([busyboxLayer(), appLayer]);
+    await storeImage(source, busybox);
+    await pushImage(parseNormalizedReference(image()), { graphRoot: source, manifestDigest: busybox.manifestDigest, tlsVerify: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (dirs) {
+      cli('rm', '-f', '-t', '0', '-a');
+      removeRootlessUserDirs(dirs);
+    }
+    await registry?.stop();
+  });
+
+  it('info reports rootless mode, the XDG paths and the subordinate ranges, with no problems', () => {
+    const result = cli('info', '--format', 'json');
+    expect(result.code, result.stderr).toBe(0);
+    const info = JSON.parse(result.stdout) as SystemInfo;
+    expect(info.podbay.mode).toBe('rootless');
+    expect(info.store.graphRoot).toBe(join(dirs.home, '.local', 'share', 'podbay'));
+    expect(info.store.runRoot).toBe(join(dirs.runtimeDir, 'podbay'));
+    expect(info.rootless?.subuids.length).toBeGreaterThan(0);
+    expect(info.rootless?.problems).toEqual([]);
+  });
+
+  it('pull extracts inside the user namespace: owners map through the subordinate range, device nodes are skipped', () => {
+    const result = cli('pull', '--tls-verify=false', image());
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(busybox.configDigest.slice(7));
+    const images = JSON.parse(cli('images', '--format', 'json').stdout) as { Id: string; Names: string[] }[];
+    expect(images).toEqual([expect.objectContaining({ Id: busybox.configDigest.slice(7), Names: [image()] })]);
+    // Container uid 0 is the user; container uid 1000 is subordinate uid start + 999.
+    const layers = join(dirs.home, '.local', 'share', 'podbay', 'layers');
+    const diffs = readdirSync(layers).filter((name) => /^[0-9a-f]{64}$/.test(name)).map((name) => join(layers, name, 'diff'));
+    const app = diffs.find((diff) => existsSync(join(diff, 'home', 'app', 'data')));
+    expect(app).toBeDefined();
+    const data = statSync(join(app as string, 'home', 'app', 'data'));
+    expect([data.uid, data.gid]).toEqual([subordinateStart() + 999, subordinateStart() + 999]);
+    expect(statSync(join(app as string, 'home')).uid).toBe(statSync(dirs.home).uid);
+    expect(existsSync(join(app as string, 'dev', 'null'))).toBe(false);
+  });
+});
+
+function subordinateStart(): number {
+  const line = readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${rootlessTestUser}:`)) ?? '';
+  return Number(line.split(':')[1]);
+}
