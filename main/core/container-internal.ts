@@ -18,7 +18,7 @@ import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
 import type { EventLog } from './events/event-log.ts';
-import { currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
+import { containerLockTargets, currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
 import type { LockManager, ProcessIdentity } from './lock/lock-manager.ts';
 import type { NetworkManager } from './network/network-manager.ts';
 import type { ContainerPaths, CreatedContainer, OciRuntime } from './oci/oci-runtime.ts';
@@ -213,7 +213,7 @@ export async function cleanupStopped(ctx: LifecycleContext, config: ContainerCon
   if (locked) return release();
   const store = ctx.state();
   if (!store.hasContainer(config.id)) return;
-  const handle = await ctx.locks().acquire(config.pod ? [config.pod, config.id] : [config.id], {});
+  const handle = await ctx.locks().acquire(containerLockTargets(config), {});
   try {
     if (!store.hasContainer(config.id)) return;
     const [record] = syncRecords(ctx, [store.container(config.id)], handle.token);
