@@ -16,13 +16,14 @@ export const rootlessGroup: BenchGroup = {
   async setup(context) {
     const skip = rootlessSkipReason();
     if (skip) throw new Error(`the rootless bench needs the test user: ${skip}`);
-    const dirs = makeRootlessUserDirs('podbay-bench-rootless-');
+    const dirs = makeRootlessUserDirs('podbay-brl-'); // short: with a longer $XDG_RUNTIME_DIR podman's runs took ~20 s
     const rootfs = makeBusyboxRootfs(join(dirs.dir, 'rootfs'));
     // A user's rootfs directory is their own: the runtime creates its bind-mount targets (/etc/hostname…) in it.
     spawnSync('chown', ['-R', `${rootlessTestUser}:`, rootfs]);
-    // The user's own containers.conf: rlimits a user may set, and no cgroups to ask for on v1.
+    // The user's own containers.conf, as a user of this machine would set it: rlimits a user may set,
+    // cgroupfs and a file event log (no systemd user session here: podman's defaults wait ~20 s on it).
     const podmanConf = join(dirs.dir, 'containers.conf');
-    writeFileSync(podmanConf, '[containers]\ndefault_ulimits = ["nofile=1024:1024"]\n', { mode: 0o644 });
+    writeFileSync(podmanConf, '[containers]\ndefault_ulimits = ["nofile=1024:1024"]\n\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n', { mode: 0o644 });
     const env = [`HOME=${dirs.home}`, `XDG_RUNTIME_DIR=${dirs.runtimeDir}`, 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
     const asUser = (argv: readonly string[]) => command(['runuser', '-u', rootlessTestUser, '--', 'env', '-i', ...env, ...argv]);
     // podman's rootless defaults (~/.local/share/containers, $XDG_RUNTIME_DIR/containers): a --runroot
