@@ -76,6 +76,11 @@ export interface PushImageOptions extends RegistryCallOptions {
   onFrame?: (frame: ImagePushFrame) => void;
 }
 
+/** Root of the rootless user namespace: owners map, but devices and trusted.* xattrs cannot be made. */
+function namespaceExtract(): { extract?: { userNamespace: true } } {
+  return hostIdentity().inUserNamespace ? { extract: { userNamespace: true } } : {};
+}
+
 export class ImageRuntime {
   readonly store: ImageStore;
   private readonly options: ImageRuntimeOptions;
@@ -200,8 +205,7 @@ export class ImageRuntime {
         fetch: options.fetch,
         certsDirs: options.certsDirs,
         policy,
-        // Root of the rootless user namespace: owners map, devices and trusted.* xattrs cannot be made.
-        ...(hostIdentity().inUserNamespace ? { extract: { userNamespace: true } } : {}),
+        ...namespaceExtract(),
         ...options.pull,
       };
       const pulled: PulledImage[] = options.allTags ? await pullAllTags(input, pullOptions) : [await pullImage(input, pullOptions)];
@@ -364,6 +368,7 @@ export class ImageRuntime {
     return this.underPullLease(signal, async () => {
       const loaded = await loadArchive(this.store, input, {
         signal,
+        ...namespaceExtract(),
         knownLayer: (diffId) => this.store.knownLayer(diffId),
         // As podman load: the archive's transport and path scopes of policy.json.
         admit: (format) => enforcePolicy(policy, format, pathScopes(input), `${format}:${input}`),
@@ -382,7 +387,7 @@ export class ImageRuntime {
   async importImage(source: AsyncIterable<Uint8Array>, options: { changes?: readonly string[]; message?: string; reference?: string; signal?: AbortSignal; platform?: Platform } = {}): Promise<ImageListItem> {
     const { importTarball } = await import('./import.ts');
     const image = await this.underPullLease(options.signal, () =>
-      importTarball(this.store, source, { changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) }),
+      importTarball(this.store, source, { ...namespaceExtract(), changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) }),
     );
     const id = image.id;
     this.emit('import', id, options.reference ?? id);

@@ -82,6 +82,16 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     expect(existsSync(join(app as string, 'dev', 'null'))).toBe(false);
   });
 
+  it('save and load round-trip an image whose layer holds a device node and a uid 1000 owner', () => {
+    const archive = join(dirs.home, 'busybox.tar');
+    expect(cli('save', '--format', 'docker-archive', '-o', archive, image()).code).toBe(0);
+    expect(cli('rmi', image()).code).toBe(0);
+    const loaded = cli('load', '-i', archive);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const images = JSON.parse(cli('images', '--format', 'json').stdout) as { Id: string }[];
+    expect(images.map((i) => i.Id)).toEqual([busybox.configDigest.slice(7)]);
+  });
+
   it('run --network none runs the command as root of the user namespace, mapped onto the user', () => {
     const result = cli('run', '--rm', '--network', 'none', image(), 'sh', '-c', 'echo hi; id -u; cat /proc/self/uid_map');
     expect(result.code, result.stderr).toBe(0);
