@@ -8,7 +8,7 @@
 // newuidmap/newgidmap itself; the holder's pid is kept in `<runRoot>/userns.pid`.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PodbayError } from '../../../shared/errors.ts';
 import type { SubordinateRange } from '../../../shared/types/system-info.ts';
@@ -49,6 +49,14 @@ function validHolder(pid: number, uid: number, subuids: readonly SubordinateRang
     return lines.length === 2 && lines[0]?.join(' ') === `0 ${uid} 1` && first !== undefined && lines[1]?.join(' ') === `1 ${first.start} ${first.count}`;
   } catch {
     return false;
+  }
+}
+
+/** A run root another user owns or may write to could be used to plant files: refuse it. */
+function assertPrivate(path: string, uid: number): void {
+  const stat = statSync(path);
+  if (stat.uid !== uid || (stat.mode & 0o022) !== 0) {
+    throw new PodbayError('ErrPermission', `run root ${path} must belong to uid ${uid} and be writable only by it (it is owned by ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}): remove it or set $XDG_RUNTIME_DIR`);
   }
 }
 
@@ -107,6 +115,9 @@ export async function ensureNamespaceHolder(options: HolderOptions): Promise<num
   const existing = readPid(runRoot);
   if (validHolder(existing, uid, subuids)) return existing;
   mkdirSync(runRoot, { recursive: true, mode: 0o700 });
+  assertPrivate(runRoot, uid);
+  // The /tmp fallback (no $XDG_RUNTIME_DIR): someone else may have made the parent first.
+  if (/^\/tmp\/podbay-run-\d+$/.test(dirname(runRoot))) assertPrivate(dirname(runRoot), uid);
   return withLock(runRoot, options.signal, async () => {
     const again = readPid(runRoot);
     if (validHolder(again, uid, subuids)) return again;
