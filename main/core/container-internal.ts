@@ -5,6 +5,7 @@
 // The sync reads a few small files synchronously (exit file, conmon's /proc comm) so it can run
 // inside a store transaction and inside listings without making them async; it costs nothing for
 // containers that no conmon supervises (configured, exited), which is what keeps `ps -a` fast.
+import { containersGetCgroups } from './rootless/rootless-limits.ts';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
@@ -264,6 +265,7 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     terminal: proc.terminal ?? false,
     ...(config.spec.hostname ? { hostname: config.spec.hostname } : {}),
     pidsLimit: resources.pidsLimit ?? settings.containers.pidsLimit,
+    cgroups: await containersGetCgroups(),
     stopSignal: config.stopSignal,
     stopTimeout: config.stopTimeout ?? 10,
     annotations: config.annotations,
