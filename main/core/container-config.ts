@@ -12,7 +12,7 @@ import { assertNoOverlap } from './network/port-mappings.ts';
 import type { PortMapping } from './network/port-mappings.ts';
 
 /** The kernel namespaces a container may join from another one (libpod's namespace kinds). */
-export const namespaceKinds = ['ipc', 'mount', 'net', 'pid', 'user', 'uts'] as const;
+export const namespaceKinds = ['cgroup', 'ipc', 'mount', 'net', 'pid', 'user', 'uts'] as const;
 export type NamespaceKind = (typeof namespaceKinds)[number];
 
 /** The part of the OCI runtime spec a caller gives; the spec generator (OCI issue) fills in the rest. */

@@ -21,9 +21,10 @@ import {
   withRootFSFromPath,
   withStdin,
   withStopSignal,
+  withSharedNamespaces,
   withStopTimeout,
 } from './container-config.ts';
-import type { ContainerOption, ContainerSpec } from './container-config.ts';
+import type { ContainerOption, ContainerSpec, NamespaceKind } from './container-config.ts';
 import { storageOptions } from './container-mounts.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import { parsePublishList } from './network/port-mappings.ts';
@@ -65,12 +66,41 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   if (input.init) options.push(withInit());
   if (input.stdin) options.push(withStdin());
   if (input.autoRemove) options.push(withAutoRemove());
-  if (input.network !== undefined) options.push(withNetworkMode(input.network, defaults.defaultNetwork));
-  else if (!defaults.podNetwork) options.push(withNetworkMode('bridge', defaults.defaultNetwork));
+  // Joining another container's network (container:NAME) gives it none of its own, as a pod member's.
+  const joinsNetwork = joinedNamespaces(input).some((j) => j.kinds.includes('net'));
+  if (input.network !== undefined && !joinsNetwork) options.push(withNetworkMode(input.network, defaults.defaultNetwork));
+  else if (!defaults.podNetwork && !joinsNetwork) options.push(withNetworkMode('bridge', defaults.defaultNetwork));
   if (input.publish?.length) options.push(withPortMappings(parsePublishList(input.publish)));
   if (input.publishAll) options.push(withPublishAll());
   options.push(...storageOptions(input));
   return { spec, options };
+}
+
+/**
+ * The namespaces taken from other containers (podman --network/--ipc/--pid/--uts container:NAME),
+ * grouped by source name. `container:` as one of several networks → ErrInvalidArg; another mode for
+ * --ipc/--pid/--uts than `container:NAME` or `private` → ErrNotImplemented.
+ */
+export function joinedNamespaces(input: Pick<ContainerCreateOptions, 'network' | 'ipc' | 'pid' | 'uts'>): { from: string; kinds: NamespaceKind[] }[] {
+  const bySource = new Map<string, NamespaceKind[]>();
+  const add = (from: string, kind: NamespaceKind) => bySource.set(from, [...(bySource.get(from) ?? []), kind]);
+  const networks = input.network === undefined ? [] : typeof input.network === 'string' ? [input.network] : input.network;
+  const joined = networks.filter((n) => n.startsWith('container:'));
+  if (joined.length > 0) {
+    if (networks.length > 1) throw new PodbayError('ErrInvalidArg', '--network container:NAME cannot be combined with other networks');
+    const from = (joined[0] as string).slice('container:'.length);
+    if (!from) throw new PodbayError('ErrInvalidArg', '--network container: needs a container name or id');
+    add(from, 'net');
+  }
+  for (const kind of ['ipc', 'pid', 'uts'] as const) {
+    const value = input[kind];
+    if (value === undefined || value === 'private') continue;
+    if (!value.startsWith('container:') || value.length === 'container:'.length) {
+      throw new PodbayError(value.includes(':') ? 'ErrInvalidArg' : 'ErrNotImplemented', `--${kind} ${value}: only container:NAME (or private) is supported`);
+    }
+    add(value.slice('container:'.length), kind);
+  }
+  return [...bySource].map(([from, kinds]) => ({ from, kinds }));
 }
 
 export interface CreateHooks {
@@ -123,6 +153,7 @@ export async function createContainer(runtime: Runtime, input: ContainerCreateOp
   const { spec, options } = containerSpecAndOptions(input, imageId, defaults);
   // A pod member joins its infra container's namespaces (runtime.newContainer adds them).
   if (pod) options.push(withPod(pod));
+  for (const join of joinedNamespaces(input)) options.push(withSharedNamespaces(runtime.lookupContainer(join.from), join.kinds));
   const ctr = await runtime.newContainer(spec, [...options, ...extra], wait);
   if (input.start) {
     try {

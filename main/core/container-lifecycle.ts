@@ -65,8 +65,8 @@ function saveAndRelease(ctx: LifecycleContext, handle: LockHandle, id: string, s
   handle.release();
 }
 
-const specNamespace: Partial<Record<NamespaceKind, keyof SpecNamespaces>> = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid' };
-const procNamespace: Partial<Record<NamespaceKind, string>> = { net: 'net', ipc: 'ipc', uts: 'uts', pid: 'pid' };
+const specNamespace: Partial<Record<NamespaceKind, keyof SpecNamespaces>> = { net: 'network', ipc: 'ipc', uts: 'uts', pid: 'pid', cgroup: 'cgroup' };
+const procNamespace: Partial<Record<NamespaceKind, string>> = { net: 'net', ipc: 'ipc', uts: 'uts', pid: 'pid', cgroup: 'cgroup' };
 
 /**
  * The namespaces a container joins, as /proc/<pid>/ns/* paths of the running containers it names
@@ -424,6 +424,8 @@ export interface LogsOptions {
   untilMs?: number;
   tail?: number;
   signal?: AbortSignal;
+  /** Called once the lines already in the log have been read (pod-logs.ts merges several logs by it). */
+  onCaughtUp?: () => void;
 }
 
 /** The container's k8s-file log, oldest first; with `follow`, until the container stops running. */
@@ -442,6 +444,7 @@ export async function* containerLogs(ctx: LifecycleContext, id: string, options:
     ...(options.untilMs !== undefined ? { untilMs: options.untilMs } : {}),
     ...(options.tail !== undefined ? { tail: options.tail } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onCaughtUp ? { onCaughtUp: options.onCaughtUp } : {}),
   });
 }
 

@@ -9,8 +9,8 @@ import type { PortMapping } from './network/port-mappings.ts';
 
 /** podman's --share default: what an infra container holds for the members. */
 export const defaultPodShares: readonly NamespaceKind[] = ['net', 'ipc', 'uts'];
-/** What a pod may share (podman --share): net, ipc, uts and pid. */
-export const podShareKinds: readonly NamespaceKind[] = ['net', 'ipc', 'uts', 'pid'];
+/** What a pod may share (podman --share): net, ipc, uts, pid and cgroup. */
+export const podShareKinds: readonly NamespaceKind[] = ['net', 'ipc', 'uts', 'pid', 'cgroup'];
 
 export interface PodConfig {
   id: string;
@@ -29,6 +29,11 @@ export interface PodConfig {
 /** The mutable half of a pod. */
 export interface PodState {
   infraContainerId: string | null;
+  /**
+   * Set while a forced removal stops the members (the long part, done without the pod's lock): no
+   * container may join the pod meanwhile (ErrPodRemoved). Cleared if the removal fails.
+   */
+  removing?: boolean;
 }
 
 export type PodConfigDraft = {
@@ -86,7 +91,7 @@ export function withPodInfra(enabled: boolean): PodOption {
   };
 }
 
-/** The namespaces the infra container holds for members (podman --share net,ipc,uts[,pid]); `[]`: none. */
+/** The namespaces the infra container holds for members (podman --share net,ipc,uts[,pid,cgroup]); `[]`: none. */
 export function withPodSharedNamespaces(kinds: readonly string[]): PodOption {
   return (target) => {
     const draft = editable(target);

@@ -10,6 +10,7 @@ import type { LifecycleContext } from './container-internal.ts';
 import { syncRecords } from './container-internal.ts';
 import { killContainer, startContainer, stopContainer } from './container-lifecycle.ts';
 import { hasMonitor } from './container-state.ts';
+import { pausePod, unpausePod } from './pod-pause.ts';
 import type { ContainerRecord, PodRecord } from './state/state.ts';
 
 /** Member id → its error; members absent succeeded (or had nothing to do). */
@@ -25,7 +26,7 @@ function asError(error: unknown): PodbayError {
   return error instanceof PodbayError ? error : new PodbayError('ErrInternal', String(error), { cause: error });
 }
 
-function members(ctx: LifecycleContext, podId: string): { pod: PodRecord; infra: ContainerRecord | null; others: ContainerRecord[] } {
+export function members(ctx: LifecycleContext, podId: string): { pod: PodRecord; infra: ContainerRecord | null; others: ContainerRecord[] } {
   const state = ctx.state();
   const pod = state.pod(podId);
   const all = syncRecords(ctx, state.podContainers(podId));
@@ -34,7 +35,7 @@ function members(ctx: LifecycleContext, podId: string): { pod: PodRecord; infra:
 }
 
 /** Runs `act` on each container at once, collecting errors (a member removed meanwhile is skipped). */
-async function each(records: readonly ContainerRecord[], errors: PodMemberErrors, act: (id: string) => Promise<unknown>): Promise<void> {
+export async function each(records: readonly ContainerRecord[], errors: PodMemberErrors, act: (id: string) => Promise<unknown>): Promise<void> {
   await Promise.all(records.map(async (r) => {
     try {
       await act(r.config.id);
@@ -44,7 +45,7 @@ async function each(records: readonly ContainerRecord[], errors: PodMemberErrors
   }));
 }
 
-function emitPod(ctx: LifecycleContext, pod: PodRecord, action: string): void {
+export function emitPod(ctx: LifecycleContext, pod: PodRecord, action: string): void {
   ctx.events().write({ type: 'pod', action, id: pod.config.id, name: pod.config.name, attributes: { ...pod.config.labels } });
 }
 
@@ -119,7 +120,7 @@ export async function restartPod(ctx: LifecycleContext, podId: string, options: 
   return new Map([...stopped.errors, ...started.errors]);
 }
 
-export type PodVerb = 'start' | 'stop' | 'kill' | 'restart';
+export type PodVerb = 'start' | 'stop' | 'kill' | 'restart' | 'pause' | 'unpause';
 
 export interface PodActionOptions extends PodStopOptions {
   /** For kill; default SIGKILL. */
@@ -127,7 +128,7 @@ export interface PodActionOptions extends PodStopOptions {
 }
 
 /**
- * The verb on each named pod in turn (podman pod start|stop|kill|restart POD…): one report per pod,
+ * The verb on each named pod in turn (podman pod start|stop|kill|restart|pause|unpause POD…): one report per pod,
  * with the members that failed. No such pod → ErrNoSuchPod in its report.
  */
 export async function podActions(ctx: LifecycleContext, verb: PodVerb, nameOrIds: readonly string[], options: PodActionOptions = {}): Promise<PodActionReport[]> {
@@ -145,7 +146,9 @@ export async function podActions(ctx: LifecycleContext, verb: PodVerb, nameOrIds
           ? await stopPod(ctx, id, stopOptions)
           : verb === 'kill'
             ? await killPod(ctx, id, killSignal ?? 9, options.signal ? { signal: options.signal } : {})
-            : await restartPod(ctx, id, stopOptions);
+            : verb === 'restart'
+              ? await restartPod(ctx, id, stopOptions)
+              : await (verb === 'pause' ? pausePod : unpausePod)(ctx, id, options.signal ? { signal: options.signal } : {});
       const names = new Map(state.podContainers(id).map((c) => [c.config.id, c.config.name]));
       const containerErrors = [...errors].map(([ctrId, error]) => ({ id: ctrId, name: names.get(ctrId) ?? ctrId, error: toErrorData(error) }));
       reports.push({ nameOrId, id, containerErrors, error: null });

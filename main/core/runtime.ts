@@ -764,7 +764,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     this.ensureAlive();
     const state = this.state();
     const id = pod.id();
-    if (force && state.hasPod(id)) {
+    const marked = force && state.hasPod(id) && this.markPodRemoving(id, true);
+    if (marked) {
       const members = syncRecords(this, state.podContainers(id)).filter((c) => isActive(c.state.status));
       await Promise.all(members.map((m) => stopContainer(this, m.config.id, wait.signal ? { signal: wait.signal } : {}).catch(() => undefined)));
     }
@@ -785,7 +786,10 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
         return { record, members };
       },
       wait,
-    );
+    ).catch((error: unknown) => {
+      if (marked) this.markPodRemoving(id, false);
+      throw error;
+    });
     pod.invalidate();
     if (!result) throw new PodbayError('ErrPodRemoved', `pod ${id} has already been removed`);
     crashPoint('pod-remove.recorded');
@@ -794,6 +798,24 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     for (const member of result.members) this.emitContainer('remove', member.config);
     this.events().write({ type: 'pod', action: 'remove', id, name: result.record.config.name, attributes: { ...result.record.config.labels } });
     return result.members.map((m) => m.config.id);
+  }
+
+  /**
+   * Sets or clears the pod's `removing` mark (in one transaction, so a container added concurrently
+   * either lands before it — and is removed with the pod — or is refused). False if the pod is gone.
+   */
+  private markPodRemoving(id: string, removing: boolean): boolean {
+    const state = this.state();
+    try {
+      state.writeTransaction(() => {
+        const { removing: _was, ...rest } = state.pod(id).state;
+        state.savePod(id, removing ? { ...rest, removing: true } : rest);
+      });
+      return true;
+    } catch (error) {
+      if (hasCode(error, 'ErrNoSuchPod')) return false;
+      throw error;
+    }
   }
 
   emitContainer(action: string, config: ContainerConfig, extra: Record<string, string> = {}): void {

@@ -56,6 +56,10 @@ export const containerProcedures = {
         name: z.string().min(1).max(256).optional(),
         /** Join this pod (name or ID): the container shares its infra container's namespaces. */
         pod: z.string().min(1).max(256).optional(),
+        /** podman --ipc/--pid/--uts `container:NAME`: join that container's namespace. */
+        ipc: z.string().min(1).max(266).optional(),
+        pid: z.string().min(1).max(266).optional(),
+        uts: z.string().min(1).max(266).optional(),
         command: z.array(z.string().max(65_536)).max(4096).default([]),
         env: z.array(z.string().max(65_536)).max(4096).optional(),
         workdir: z.string().min(1).max(4096).optional(),
@@ -71,7 +75,7 @@ export const containerProcedures = {
         stopSignal: z.string().min(1).max(16).optional(),
         stopTimeout: z.number().int().min(0).max(86_400).optional(),
         autoRemove: z.boolean().optional(),
-        /** podman --network values: none, host, bridge, NAME[:ip=…,alias=…] (several join several networks). */
+        /** podman --network values: none, host, bridge, container:NAME, NAME[:ip=…,alias=…] (several join several networks). */
         network: z.union([networkValue, z.array(networkValue).min(1).max(32)]).optional(),
         /** podman -p specs, parsed by the core (ErrInvalidArg naming a bad one). */
         publish: z.array(z.string().min(1).max(200)).max(256).optional(),

@@ -154,6 +154,10 @@ export interface ContainerCreateOptions {
   publishAll?: boolean | undefined;
   /** A pod (name or id) to join: the container shares its infra container's namespaces (--pod). */
   pod?: string | undefined;
+  /** podman --ipc, --pid, --uts `container:NAME`: join that container's namespace (as --network container:NAME does). */
+  ipc?: string | undefined;
+  pid?: string | undefined;
+  uts?: string | undefined;
   /** Start it as well (run -d). */
   start?: boolean | undefined;
   // What the container stores and how it keeps running (volumes, mounts, restart policy).

@@ -1,6 +1,7 @@
 // What the pods procedures return (podman ListPodsReport, InspectPodData), camelCase.
 import type { ErrorData } from '../errors.ts';
-import type { ContainerStateName } from './containers.ts';
+import type { ContainerStats } from './container-files.ts';
+import type { ContainerLogLine, ContainerStateName } from './containers.ts';
 import type { PublishedPort } from './networks.ts';
 
 export type PodStatusName = 'Created' | 'Running' | 'Degraded' | 'Paused' | 'Stopped' | 'Exited' | 'Error';
@@ -67,7 +68,7 @@ export interface PodCreateOptions {
   hostname?: string | undefined;
   /** podman -p, on the infra container: `[ip:][hostPort:]containerPort[/protocol]`. */
   publish?: string[] | undefined;
-  /** podman --share: some of net, ipc, uts, pid; [] shares nothing. Default net, ipc, uts. */
+  /** podman --share: some of net, ipc, uts, pid, cgroup; [] shares nothing. Default net, ipc, uts. */
   share?: string[] | undefined;
   /** podman --infra; default true. */
   infra?: boolean | undefined;
@@ -79,4 +80,16 @@ export interface PodCreateReport {
   id: string;
   name: string;
   infraContainerId: string | null;
+}
+
+/** One row of pods.stats: a running container's sample with its pod (podman pod stats). */
+export interface PodStats extends ContainerStats {
+  podId: string;
+  podName: string;
+}
+
+/** One line of pods.logs: a member's log line with the member it came from (podman pod logs). */
+export interface PodLogLine extends ContainerLogLine {
+  containerId: string;
+  containerName: string;
 }

@@ -91,7 +91,7 @@ describe('Pods page', () => {
     expect(json.name).toBe('shop');
     expect(json.labels).toEqual({ app: 'shop' });
     expect(json.containers.map((c) => c.name)).toEqual(['shop-web']);
-    await panel.getByRole('button', { name: 'Close inspector' }).click();
+    await panel.getByRole('button', { name: 'Close details' }).click();
     await panel.waitFor({ state: 'detached' });
   });
 

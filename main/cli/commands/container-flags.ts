@@ -20,6 +20,9 @@ export const containerCreateFlags: Record<string, FlagSpec> = {
   'stop-signal': { type: 'string', description: 'Signal to stop the container (default SIGTERM)', valueName: 'SIGNAL' },
   'stop-timeout': { type: 'string', description: 'Seconds to wait before killing the container on stop (default 10)', valueName: 'SECONDS' },
   pod: { type: 'string', description: 'Run the container in an existing pod', valueName: 'POD' },
+  ipc: { type: 'string', description: "IPC namespace to use: container:NAME joins another container's", valueName: 'MODE' },
+  pid: { type: 'string', description: "PID namespace to use: container:NAME joins another container's", valueName: 'MODE' },
+  uts: { type: 'string', description: "UTS namespace to use: container:NAME joins another container's", valueName: 'MODE' },
   env: { type: 'string', short: 'e', multiple: true, description: 'Set an environment variable', valueName: 'NAME=VALUE' },
   workdir: { type: 'string', short: 'w', description: 'Working directory inside the container', valueName: 'DIR' },
   user: { type: 'string', short: 'u', description: 'Username or UID[:GID] to run the command as', valueName: 'USER' },
@@ -192,6 +195,7 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
     ...(publish.length ? { publish } : {}),
     ...(flags['publish-all'] ? { publishAll: true } : {}),
     ...(flags.pod !== undefined ? { pod: flags.pod as string } : {}),
+    ...(['ipc', 'pid', 'uts'] as const).reduce((out, kind) => (flags[kind] !== undefined ? { ...out, [kind]: flags[kind] as string } : out), {}),
     ...storage,
   };
 }

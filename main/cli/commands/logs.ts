@@ -2,7 +2,7 @@
 // k8s-file log): each line to stdout or stderr as the container wrote it.
 import { PodbayError } from '../../../shared/errors.ts';
 import { formatLogLine } from '../../core/oci/k8s-file-log.ts';
-import type { CommandSpec } from '../command.ts';
+import type { CommandRun, CommandSpec } from '../command.ts';
 import { openCliRuntime } from './ps.ts';
 
 /** podman's --since/--until: RFC 3339, Unix seconds, or a Go duration before now ("10m", "1h30m"). */
@@ -16,6 +16,22 @@ export function parseLogTime(text: string, now = Date.now()): number {
   const parsed = Date.parse(text);
   if (Number.isNaN(parsed)) throw new PodbayError('ErrInvalidArg', `invalid time "${text}": expected RFC 3339, Unix seconds or a duration such as 10m`);
   return parsed;
+}
+
+/** --tail: a number of lines; negative (podman's -1) or absent means all. */
+export function parseTailFlag(text: string | undefined): number | undefined {
+  if (text !== undefined && !/^-?\d+$/.test(text)) throw new PodbayError('ErrInvalidArg', `invalid --tail "${text}": expected a number of lines`);
+  return text === undefined || Number(text) < 0 ? undefined : Number(text);
+}
+
+/** The log options -f, --since, --until and --tail give (logs and pod logs). */
+export function logWindowFlags(flags: CommandRun['flags'], tail: number | undefined): { follow: boolean; sinceMs?: number; untilMs?: number; tail?: number } {
+  return {
+    follow: flags.follow === true,
+    ...(flags.since !== undefined ? { sinceMs: parseLogTime(flags.since as string) } : {}),
+    ...(flags.until !== undefined ? { untilMs: parseLogTime(flags.until as string) } : {}),
+    ...(tail !== undefined ? { tail } : {}),
+  };
 }
 
 export const command: CommandSpec = {
@@ -35,20 +51,12 @@ export const command: CommandSpec = {
   examples: ['podbay logs web', 'podbay logs -f --tail 10 web'],
   async run(run) {
     const { flags, io } = run;
-    const tailText = flags.tail as string | undefined;
-    if (tailText !== undefined && !/^-?\d+$/.test(tailText)) throw new PodbayError('ErrInvalidArg', `invalid --tail "${tailText}": expected a number of lines`);
-    const tail = tailText === undefined || Number(tailText) < 0 ? undefined : Number(tailText);
+    const tail = parseTailFlag(flags.tail as string | undefined);
     const runtime = await openCliRuntime(run);
     try {
       const ctr = runtime.lookupContainer(run.args[0] as string);
       const timestamps = flags.timestamps === true;
-      for await (const line of ctr.logs({
-        follow: flags.follow === true,
-        signal: run.signal,
-        ...(flags.since !== undefined ? { sinceMs: parseLogTime(flags.since as string) } : {}),
-        ...(flags.until !== undefined ? { untilMs: parseLogTime(flags.until as string) } : {}),
-        ...(tail !== undefined ? { tail } : {}),
-      })) {
+      for await (const line of ctr.logs({ ...logWindowFlags(run.flags, tail), signal: run.signal })) {
         io[line.stream === 'stderr' ? 'stderr' : 'stdout'](formatLogLine(line, timestamps));
       }
     } catch (error) {

@@ -25,7 +25,7 @@ export const command: CommandSpec = {
     name: { type: 'string', short: 'n', description: 'Assign a name to the pod', valueName: 'NAME' },
     label: { type: 'string', short: 'l', multiple: true, description: 'Set metadata on the pod', valueName: 'KEY=VALUE' },
     infra: { type: 'string', description: 'Create an infra container holding the shared namespaces (default true)', valueName: 'BOOL' },
-    share: { type: 'string', description: 'Namespaces the members share: net, ipc, uts, pid (default net,ipc,uts; "none" for none)', valueName: 'KINDS' },
+    share: { type: 'string', description: 'Namespaces the members share: net, ipc, uts, pid, cgroup (default net,ipc,uts; "none" for none)', valueName: 'KINDS' },
     hostname: { type: 'string', description: "Set the pod's hostname", valueName: 'NAME' },
     publish: { type: 'string', short: 'p', multiple: true, description: "Publish a port of the pod to the host: [ip:][hostPort:]containerPort[/protocol]", valueName: 'PORT' },
     network: { type: 'string', multiple: true, description: "The pod's network: bridge (default), NAME[:ip=IP,alias=NAME,…], none or host", valueName: 'NETWORK' },

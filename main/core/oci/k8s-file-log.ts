@@ -52,6 +52,8 @@ export interface ReadLogOptions {
   tail?: number;
   pollMs?: number;
   signal?: AbortSignal;
+  /** Called once, when what the file held at the start has been yielded (before following or returning). */
+  onCaughtUp?: () => void;
 }
 
 /**
@@ -110,11 +112,12 @@ export async function* readLog(path: string, options: ReadLogOptions = {}): Asyn
         yield line;
       }
     }
-    first = false;
     for (const line of tailing ? tailLines(kept, options.tail as number) : []) {
       if (options.untilMs !== undefined && line.timeMs > options.untilMs) return;
       yield line;
     }
+    if (first) options.onCaughtUp?.();
+    first = false;
     if (!options.follow) return;
     if (options.isDone && (await options.isDone())) {
       // One more pass picks up what conmon flushed as the container exited.

@@ -263,6 +263,9 @@ export class SqliteState implements State {
     if (config.pod !== null && !this.hasPod(config.pod)) {
       throw new PodbayError('ErrNoSuchPod', `pod ${config.pod} no longer exists: cannot add container ${config.name} to it`);
     }
+    if (config.pod !== null && this.pod(config.pod).state.removing) {
+      throw new PodbayError('ErrPodRemoved', `pod ${config.pod} is being removed: cannot add container ${config.name} to it`);
+    }
     const deps = dependencies(config);
     for (const dep of deps) {
       const row = this.sql('SELECT pod_id FROM containers WHERE id = ?').get(dep) as { pod_id: string | null } | undefined;
@@ -408,6 +411,13 @@ export class SqliteState implements State {
 
   podContainers(podId: string): ContainerRecord[] {
     return (this.sql('SELECT config, state_json FROM containers WHERE pod_id = ? ORDER BY created_at, rowid').all(podId) as ContainerRow[]).map(toContainer);
+  }
+
+  savePod(id: string, state: PodState): void {
+    this.writeTransaction(() => {
+      const result = this.sql('UPDATE pods SET state = ? WHERE id = ?').run(JSON.stringify(state), id);
+      if (result.changes === 0) throw new PodbayError('ErrNoSuchPod', `no pod with ID ${id} found in database`);
+    });
   }
 
   allPods(): PodRecord[] {

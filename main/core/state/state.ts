@@ -108,6 +108,8 @@ export interface State {
   removePodContainers(podId: string): void;
   podContainers(podId: string): ContainerRecord[];
   allPods(): PodRecord[];
+  /** Saves the pod's mutable state → ErrNoSuchPod if it was removed meanwhile. */
+  savePod(id: string, state: PodState): void;
 
   // Volumes (libpod State AddVolume, RemoveVolume, Volume, LookupVolume, VolumeInUse). Names are their own
   // namespace: a volume may share a name with a container.

@@ -289,6 +289,7 @@ export function ContainerDetails({
   );
 }
 
+/** The Inspect tab: the JSON, highlighted, with a Copy button (also the pod details'). */
 export function InspectJson({ data, error, loading, onRetry, title, doing = 'inspecting the container' }: { data: unknown; error: unknown; loading: boolean; onRetry: () => void; title: string; doing?: string }) {
   const json = useMemo(() => (data === undefined ? '' : JSON.stringify(data, null, 2)), [data]);
   const tokens = useMemo(() => jsonTokens(json), [json]);

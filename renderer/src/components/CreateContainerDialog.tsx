@@ -2,7 +2,6 @@ import { useId, useRef, useState } from 'react';
 import type { ContainerCreateReport } from '../../../shared/types/containers.ts';
 import { createInput, emptyCreateForm } from '../containers/container-actions.ts';
 import type { CreateForm } from '../containers/container-actions.ts';
-import { networkChoices } from '../networks/network-presenters.ts';
 import { useCall } from '../query/use-call.ts';
 import { emptyStorageForm, storageInput } from '../containers/storage-form.ts';
 import type { StorageErrors, StorageForm } from '../containers/storage-form.ts';
@@ -10,6 +9,7 @@ import { useEngine } from '../query/use-engine.ts';
 import { ActionIcon } from './ActionIcon.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { FormDialog } from './FormDialog.tsx';
+import { NetworkPortFields } from './NetworkPortFields.tsx';
 import { StorageFields } from './StorageFields.tsx';
 
 /**
@@ -70,8 +70,6 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
   const name = field('name', 'Name');
   const env = field('env', 'Environment');
   const workdir = field('workdir', 'Working directory');
-  const network = field('network', 'Network');
-  const ports = field('ports', 'Published ports');
 
   return (
     <FormDialog
@@ -126,28 +124,7 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
         <textarea id={env.id} className="input textarea mono" rows={3} placeholder={'NAME=value, one per line'} value={form.env} onChange={(e) => set('env', e.target.value)} aria-invalid={env['aria-invalid']} aria-describedby={env['aria-describedby']} />
         {fieldError('env')}
       </label>
-      <label className="form-field" htmlFor={network.id}>
-        <span className="form-label">{network.label}</span>
-        <select id={network.id} className="input" value={form.network} onChange={(e) => set('network', e.target.value)} aria-describedby={`${fieldId}-network-hint`}>
-          {networkChoices(networks.data).map((choice) => (
-            <option key={choice.value} value={choice.value}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-        <span id={`${fieldId}-network-hint`} className="form-hint">
-          Containers on one network reach each other{networks.data?.some((n) => n.dnsEnabled) ? '; with DNS, by name' : ''}
-        </span>
-      </label>
-      <label className="form-field" htmlFor={ports.id}>
-        <span className="form-label">{ports.label}</span>
-        <input id={ports.id} className="input mono" placeholder="8080:80, 127.0.0.1::53/udp" value={form.ports} onChange={(e) => set('ports', e.target.value)} aria-invalid={ports['aria-invalid']} aria-describedby={ports['aria-describedby'] ?? `${fieldId}-ports-hint`} />
-        {fieldError('ports') ?? (
-          <span id={`${fieldId}-ports-hint`} className="form-hint">
-            hostPort:containerPort, comma separated; an empty host port takes a free one
-          </span>
-        )}
-      </label>
+      <NetworkPortFields idPrefix={fieldId} networks={networks.data} network={form.network} ports={form.ports} portsError={errors.ports} onNetwork={(v) => set('network', v)} onPorts={(v) => set('ports', v)} />
       <StorageFields form={storage} errors={storageErrors} onChange={setStorage} />
       <div className="create-wide create-checks">
         <label className="check-row">

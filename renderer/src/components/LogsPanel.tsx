@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ContainerLogLine } from '../../../shared/types/containers.ts';
 import type { ErrorData } from '../../../shared/errors.ts';
+import type { StreamFrame } from '../../../shared/wire.ts';
 import { appendLogLines, droppedNote, emptyLogBuffer, highlightSegments, isAtBottom, logTimeLabel, searchLog, visibleLines } from '../console/log-buffer.ts';
 import type { LogBuffer, LogEntry } from '../console/log-buffer.ts';
 import { useEngine } from '../query/use-engine.ts';
@@ -12,12 +13,13 @@ const lineHeight = 18;
 const tailLines = 5000;
 
 /**
- * A container's log, followed live: the last 5,000 lines (older ones noted, not kept), rendered as a
+ * A container's log (or with `pod`, a pod's members' logs merged, each line naming its container,
+ * with a filter by member), followed live: the last 5,000 lines (older ones noted, not kept), rendered as a
  * window of the lines in view so thousands cost nothing. Search highlights matches (Enter goes to the
  * next); timestamps can be shown; auto-scroll follows new lines and pauses while the user reads above.
  * A container that runs again (restart) is followed again from where the log stopped.
  */
-export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: boolean }) {
+export function LogsPanel({ nameOrId, running, pod = false }: { nameOrId: string; running: boolean; pod?: boolean }) {
   const { client } = useEngine();
   const [buffer, setBuffer] = useState<LogBuffer>(() => emptyLogBuffer(tailLines));
   const [error, setError] = useState<ErrorData | null>(null);
@@ -28,10 +30,11 @@ export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: bo
   const [current, setCurrent] = useState(0);
   const lastTime = useRef<string | null>(null);
   const [generation, setGeneration] = useState(0);
+  const [member, setMember] = useState('');
 
   // The stream: lines batched per animation frame into the buffer.
   useEffect(() => {
-    let pending: ContainerLogLine[] = [];
+    let pending: (ContainerLogLine & { containerName?: string })[] = [];
     let frame = 0;
     const since = lastTime.current;
     const flush = () => {
@@ -42,7 +45,8 @@ export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: bo
     };
     setError(null);
     setStreaming(true);
-    const cancel = client.stream('containers.logs', since ? { nameOrId, follow: true, since } : { nameOrId, follow: true, tail: tailLines }, (f) => {
+    const input = since ? { nameOrId, follow: true, since } : { nameOrId, follow: true, tail: tailLines };
+    const onFrame = (f: StreamFrame<ContainerLogLine & { containerName?: string }>) => {
       if (f.type === 'data') {
         // `since` is inclusive: lines of the very instant already shown are skipped.
         if (since && f.value.time <= since) return;
@@ -55,12 +59,13 @@ export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: bo
         setStreaming(false);
         if (f.type === 'error') setError(f.error);
       }
-    });
+    };
+    const cancel = pod ? client.stream('pods.logs', input, onFrame) : client.stream('containers.logs', input, onFrame);
     return () => {
       if (frame) cancelAnimationFrame(frame);
       cancel();
     };
-  }, [client, nameOrId, generation]);
+  }, [client, nameOrId, generation, pod]);
 
   // A follow ends when the container stops; when it runs again, follow again.
   const wasRunning = useRef(running);
@@ -69,7 +74,9 @@ export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: bo
     wasRunning.current = running;
   }, [running, streaming]);
 
-  const lines = useMemo(() => visibleLines(buffer), [buffer]);
+  const all = useMemo(() => visibleLines(buffer), [buffer]);
+  const members = useMemo(() => (pod ? [...new Set(all.map((l) => l.source ?? ''))].sort() : []), [all, pod]);
+  const lines = useMemo(() => (member ? all.filter((l) => l.source === member) : all), [all, member]);
   const search = useMemo(() => searchLog(lines, query.trim()), [lines, query]);
   const note = droppedNote(buffer);
 
@@ -141,6 +148,19 @@ export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: bo
           </span>
         )}
         <span className="toolbar-spacer" />
+        {pod && (
+          <label className="logs-check">
+            <span className="visually-hidden">Show the lines of</span>
+            <select className="input logs-member" value={member} onChange={(e) => setMember(e.target.value)} aria-label="Filter by container">
+              <option value="">All containers</option>
+              {members.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="check-row logs-check">
           <input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} />
           Timestamps
@@ -161,7 +181,7 @@ export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: bo
       </div>
       {error && <ErrorPanel error={error} doing="reading the log" onRetry={() => setGeneration((g) => g + 1)} />}
       {note && <p className="logs-note muted small">{note}</p>}
-      <div ref={body} className="logs-body" role="log" aria-label="Container log" tabIndex={0} onScroll={onScroll}>
+      <div ref={body} className="logs-body" role="log" aria-label={pod ? 'Pod log' : 'Container log'} tabIndex={0} onScroll={onScroll}>
         {lines.length === 0 ? (
           <p className="logs-empty muted">{streaming ? 'No output yet.' : 'The log is empty.'}</p>
         ) : (
@@ -170,6 +190,7 @@ export function LogsPanel({ nameOrId, running }: { nameOrId: string; running: bo
               {lines.slice(win.start, win.end).map((line) => (
                 <div key={line.seq} className={`logs-line${line.stream === 'stderr' ? ' logs-stderr' : ''}${line.seq === activeSeq ? ' logs-line-active' : ''}`}>
                   {timestamps && <span className="logs-time">{logTimeLabel(line.time)}</span>}
+                  {line.source !== undefined && <span className="logs-source">{line.source}</span>}
                   <span className="logs-text">
                     {query.trim()
                       ? highlightSegments(line.text, query.trim()).map((s, i) =>

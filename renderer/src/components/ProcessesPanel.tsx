@@ -4,8 +4,11 @@ import { useEngine } from '../query/use-engine.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { Icon } from './Icon.tsx';
 
-/** `podman top` of a running container: its processes with podman's default columns; Refresh reads them again. */
-export function ProcessesPanel({ nameOrId, running }: { nameOrId: string; running: boolean }) {
+/**
+ * `podman top` of a running container (with `pod`, `podman pod top`: every running member's, the
+ * infra's included): processes with podman's default columns; Refresh reads them again.
+ */
+export function ProcessesPanel({ nameOrId, running, pod = false }: { nameOrId: string; running: boolean; pod?: boolean }) {
   const { client } = useEngine();
   const [report, setReport] = useState<ContainerTopReport | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -14,7 +17,7 @@ export function ProcessesPanel({ nameOrId, running }: { nameOrId: string; runnin
   const load = useCallback(() => {
     setLoading(true);
     setError(null);
-    client.call('containers.top', { nameOrId }).then(
+    (pod ? client.call('pods.top', { nameOrId }) : client.call('containers.top', { nameOrId })).then(
       (r) => {
         setReport(r);
         setLoading(false);
@@ -24,14 +27,14 @@ export function ProcessesPanel({ nameOrId, running }: { nameOrId: string; runnin
         setLoading(false);
       },
     );
-  }, [client, nameOrId]);
+  }, [client, nameOrId, pod]);
 
   useEffect(() => {
     if (running) load();
     else setReport(null);
   }, [load, running]);
 
-  if (!running) return <p className="details-empty muted">Processes are listed for a running container: start it to see them.</p>;
+  if (!running) return <p className="details-empty muted">Processes are listed for a running {pod ? 'pod' : 'container'}: start it to see them.</p>;
   return (
     <div className="processes">
       <div className="processes-toolbar">

@@ -9,6 +9,8 @@ export interface LogEntry {
   readonly stream: 'stdout' | 'stderr';
   readonly time: string;
   readonly text: string;
+  /** The container it came from, in a pod's merged log (pods.logs). */
+  readonly source?: string;
 }
 
 export interface LogBuffer {
@@ -28,14 +30,25 @@ export function emptyLogBuffer(capacity = defaultLogCapacity): LogBuffer {
 }
 
 /** Appends lines as the stream delivers them; returns a new buffer (the old one is untouched). */
-export function appendLogLines(buffer: LogBuffer, lines: readonly ContainerLogLine[]): LogBuffer {
+export function appendLogLines(buffer: LogBuffer, lines: readonly (ContainerLogLine & { containerName?: string })[]): LogBuffer {
   if (lines.length === 0) return buffer;
   const added: LogEntry[] = [];
   let partial = buffer.partial;
   let seq = buffer.nextSeq;
   for (const line of lines) {
+    // In a pod's log a fragment is completed only by its own container's next line.
+    if (partial && partial.source !== line.containerName) {
+      added.push(partial);
+      partial = null;
+    }
     const text = stripCarriageReturn(partial ? partial.text + line.text : line.text);
-    const entry: LogEntry = { seq: partial ? partial.seq : seq++, stream: line.stream, time: partial ? partial.time : line.time, text };
+    const entry: LogEntry = {
+      seq: partial ? partial.seq : seq++,
+      stream: line.stream,
+      time: partial ? partial.time : line.time,
+      text,
+      ...(line.containerName !== undefined ? { source: line.containerName } : {}),
+    };
     if (line.full) {
       added.push(entry);
       partial = null;

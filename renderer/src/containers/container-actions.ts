@@ -98,7 +98,7 @@ export interface ActionSummary {
 }
 
 /** One line per failed item (its own error) and a title counting what happened. */
-export function summarizeAction(action: ContainerAction, reports: readonly ContainerActionReport[], nameOf: (idOrName: string) => string): ActionSummary {
+export function summarizeAction(action: ContainerAction, reports: readonly ContainerActionReport[], nameOf: (idOrName: string) => string, noun = 'container'): ActionSummary {
   const doneIds = reports.filter((r) => !r.error).map((r) => r.id ?? r.nameOrId);
   const failures = reports
     .filter((r) => r.error !== null)
@@ -106,13 +106,13 @@ export function summarizeAction(action: ContainerAction, reports: readonly Conta
       const view = describeError(r.error);
       return { key: r.nameOrId, name: nameOf(r.id ?? r.nameOrId), title: view.title, message: view.message, code: view.code };
     });
-  const nouns = (n: number) => `${formatCount(n)} container${n === 1 ? '' : 's'}`;
+  const nouns = (n: number) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
   const total = reports.length;
   const title =
     failures.length === 0
       ? `${pastTense[action]} ${nouns(doneIds.length)}`
       : doneIds.length === 0
-        ? `Could not ${present[action]} ${total === 1 ? 'the container' : `any of ${nouns(total)}`}`
+        ? `Could not ${present[action]} ${total === 1 ? `the ${noun}` : `any of ${nouns(total)}`}`
         : `${pastTense[action]} ${formatCount(doneIds.length)} of ${nouns(total)}; ${formatCount(failures.length)} failed`;
   return { action, doneIds, failures, title, tone: failures.length === 0 ? 'ok' : doneIds.length === 0 ? 'danger' : 'warning' };
 }
@@ -192,6 +192,20 @@ export interface CreateInput {
   publish?: string[];
 }
 
+/** podman's rule for container and pod names, and what the dialogs say when one breaks it. */
+export const nameRule = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+export const nameRuleText = 'Letters, digits, _ . - only, starting with a letter or digit';
+
+/** The Environment fields: `NAME=value`, one per line (blank lines skipped). */
+export function parseEnvLines(text: string): { env: string[] } | { error: string } {
+  const env = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const bad = env.find((e) => !/^[^=\s]+=/.test(e));
+  return bad ? { error: `“${bad}” is not NAME=value` } : { env };
+}
+
 /** The form as `containers.create` input, or the field errors to show (keyed by field). */
 export function createInput(form: CreateForm): { input: CreateInput } | { errors: Partial<Record<keyof CreateForm, string>> } {
   const errors: Partial<Record<keyof CreateForm, string>> = {};
@@ -199,18 +213,15 @@ export function createInput(form: CreateForm): { input: CreateInput } | { errors
   if (!rootfs) errors.rootfs = 'Enter the directory holding the root filesystem';
   else if (!rootfs.startsWith('/')) errors.rootfs = 'Use an absolute path (starting with /)';
   const name = form.name.trim();
-  if (name && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) errors.name = 'Letters, digits, _ . - only, starting with a letter or digit';
+  if (name && !nameRule.test(name)) errors.name = nameRuleText;
   const split = splitCommand(form.command);
   let command: string[] = [];
   if ('error' in split) errors.command = `Command: ${split.error}`;
   else if (split.args.length === 0) errors.command = 'Enter the command to run';
   else command = split.args;
-  const env = form.env
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const badEnv = env.find((e) => !/^[^=\s]+=/.test(e));
-  if (badEnv) errors.env = `“${badEnv}” is not NAME=value`;
+  const parsedEnv = parseEnvLines(form.env);
+  const env = 'env' in parsedEnv ? parsedEnv.env : [];
+  if ('error' in parsedEnv) errors.env = parsedEnv.error;
   const workdir = form.workdir.trim();
   if (workdir && !workdir.startsWith('/')) errors.workdir = 'Use an absolute path inside the container';
   const ports = parsePortSpecs(form.ports);

@@ -6,7 +6,6 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { CommandBlock } from '../components/CopyButton.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { PodSidePanel } from '../components/PodSidePanel.tsx';
 import { PlayKubeDialog } from '../components/PlayKubeDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PortLinks } from '../components/PortLinks.tsx';
@@ -28,6 +27,13 @@ import { formatCount } from '../presenters/format-bytes.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { RemoveSelectedButton } from '../components/RemoveSelectedButton.tsx';
+import { ActionResults } from '../components/ActionResults.tsx';
+import { ActionIcon } from '../components/ActionIcon.tsx';
+import { CreatePodDialog } from '../components/CreatePodDialog.tsx';
+import { PodActionsBar } from '../components/PodActionsBar.tsx';
+import { PodDetails } from '../components/PodDetails.tsx';
+import type { ActionSummary } from '../containers/container-actions.ts';
+import type { CreatePodOutcome } from '../pods/create-pod-form.ts';
 
 export const podCreateCommand = 'podbay pod create --name web';
 
@@ -52,6 +58,31 @@ export function PodsPage() {
   const [removing, setRemoving] = useState(false);
   const [result, setResult] = useState<RemovalResultsView | null>(null);
   const [removeError, setRemoveError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const [actionResult, setActionResult] = useState<ActionSummary | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const onActionResult = useCallback((outcome: ActionSummary | { error: unknown }) => {
+    if ('error' in outcome) {
+      setActionError(outcome.error);
+      setActionResult(null);
+    } else {
+      setActionError(null);
+      setActionResult(outcome);
+    }
+  }, []);
+  const onCreated = (outcome: CreatePodOutcome) => {
+    setCreating(false);
+    const members = outcome.steps.filter((s) => s.key.startsWith('member-')).length;
+    const started = outcome.steps.some((s) => s.key === 'start');
+    setActionError(null);
+    setActionResult({
+      action: 'start',
+      doneIds: outcome.podId ? [outcome.podId] : [],
+      failures: [],
+      title: `Created pod ${outcome.podName ?? ''}${members ? ` with ${members} container${members === 1 ? '' : 's'}` : ''}${started ? ' and started it' : ''}`,
+      tone: 'ok',
+    });
+  };
   const [playing, setPlaying] = useState(false);
 
   const selectedPods = useMemo(() => shownPods.filter((p) => selection.selected.has(p.id)), [shownPods, selection]);
@@ -254,12 +285,18 @@ export function PodsPage() {
               <Icon name="upload" size={14} />
               Play Kubernetes YAML
             </button>
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+              <ActionIcon name="plus" size={14} />
+              Create pod
+            </button>
           </>
         }
       />
       {view.error != null && <ErrorPanel error={view.error} doing="listing pods" onRetry={() => list?.resync()} />}
       {removeError != null && <ErrorPanel error={removeError} doing="removing pods" />}
       {result && <RemovalResults result={result} onDismiss={() => setResult(null)} />}
+      {actionResult && <ActionResults result={actionResult} onDismiss={() => setActionResult(null)} />}
+      {actionError != null && <ErrorPanel error={actionError} doing="acting on pods" />}
 
       <div className="toolbar" role="search" aria-label="Filter pods">
         <SearchField label="Search pods by name, ID, label or container" placeholder="Search name, ID, label…" value={text} onChange={setText} />
@@ -274,6 +311,7 @@ export function PodsPage() {
           {view.loaded ? `${countLabel(shownPods.length, view.items.length, 'pod')} · ${memberCount} container${memberCount === 1 ? '' : 's'}` : ''}
           {selectedPods.length > 0 && ` · ${formatCount(selectedPods.length)} selected`}
         </span>
+        {selectedPods.length > 0 && <PodActionsBar pods={selectedPods} label="Actions for the selected pods" onResult={onActionResult} />}
         <RemoveSelectedButton count={selectedPods.length} removing={removing} onClick={startRemove} />
       </div>
 
@@ -288,7 +326,7 @@ export function PodsPage() {
             <div className="empty">
               <Icon name="pods" size={28} />
               <p className="empty-title">No pods yet</p>
-              <p className="empty-text">Create a pod with the CLI, then add containers to it with <code>podbay create --pod NAME --rootfs DIR CMD</code>. It appears here by itself.</p>
+              <p className="empty-text">Create a pod here with its containers from local images, or with the CLI, then add containers to it with <code>podbay create --pod NAME --rootfs DIR CMD</code>. It appears here by itself.</p>
               <div className="empty-command">
                 <CommandBlock command={podCreateCommand} label="Copy the command that creates a pod" />
               </div>
@@ -319,9 +357,10 @@ export function PodsPage() {
             </>
           )}
         </div>
-        {inspecting && <PodSidePanel key={inspecting} id={inspecting} name={inspected?.name ?? null} onClose={() => setInspecting(null)} />}
+        {inspecting && <PodDetails key={inspecting} id={inspecting} item={inspected} onResult={onActionResult} onClose={() => setInspecting(null)} />}
       </div>
 
+      {creating && <CreatePodDialog onDone={onCreated} onCancel={() => setCreating(false)} />}
       {playing && <PlayKubeDialog onClose={() => setPlaying(false)} />}
       {confirm && (
         <ConfirmDialog

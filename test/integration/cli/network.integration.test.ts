@@ -135,8 +135,8 @@ describe.skipIf(skip !== null)(`podbay network commands and run -p${skip ? ` (sk
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(cli('port', 'shop-web', '8080').stdout)?.[1]);
     expect(port).toBeGreaterThan(0);
     expect(await httpGet(port, '/index.html')).toBe('served by busybox\n');
-    const [pod] = JSON.parse(cli('pod', 'inspect', 'shop').stdout) as { Networks: string[]; Ports: { host_port: number }[] }[];
-    expect(pod).toMatchObject({ Networks: ['podbay-it'], Ports: [{ host_port: port, container_port: 8080 }] });
+    const [pod] = JSON.parse(cli('pod', 'inspect', 'shop').stdout) as { InfraConfig: { Networks: string[]; PortBindings: Record<string, { HostIp: string; HostPort: string }[]> } }[];
+    expect(pod?.InfraConfig).toMatchObject({ Networks: ['podbay-it'], PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } });
     const member = cli('create', '--pod', 'shop', '-p', '9090:90', '--rootfs', rootfs, 'true');
     expect([member.code, member.stderr]).toEqual([125, 'Error: published ports must be defined when the pod is created: the container uses the network namespace of its pod\n']);
     expect(cli('pod', 'rm', '-f', 'shop').code).toBe(0);

@@ -47,8 +47,13 @@ describe('createContainer', () => {
       const error = await runtime.newContainer(sleepSpec, [option]).catch((e: unknown) => e);
       expect(hasCode(error, 'ErrInvalidArg')).toBe(true);
     }
+    // container:NAME joins a container that must exist; ns:PATH is not supported.
     const joined = await createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network: 'container:other' }).catch((e: unknown) => e);
-    expect(hasCode(joined, 'ErrNotImplemented')).toBe(true);
+    expect(hasCode(joined, 'ErrNoSuchCtr')).toBe(true);
+    const nsPath = await createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network: 'ns:/proc/1/ns/net' }).catch((e: unknown) => e);
+    expect(hasCode(nsPath, 'ErrNotImplemented')).toBe(true);
+    const mixed = await createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network: ['container:other', 'bridge'] }).catch((e: unknown) => e);
+    expect(hasCode(mixed, 'ErrInvalidArg')).toBe(true);
     for (const network of ['bad name!', 'none:x', 'bridge:what=1']) {
       expect(hasCode(await createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network }).catch((e: unknown) => e), 'ErrInvalidArg')).toBe(true);
     }

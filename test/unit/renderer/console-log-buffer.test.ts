@@ -87,3 +87,16 @@ describe('log buffer', () => {
     expect(logTimeLabel('not a time')).toBe('not a time');
   });
 });
+
+describe('a pod’s merged log in the buffer', () => {
+  it('keeps each line’s container, and completes a fragment only with its own container’s next line', async () => {
+    const { appendLogLines: append, emptyLogBuffer: empty, visibleLines: visible } = await import('../../../renderer/src/console/log-buffer.ts');
+    const t = '2026-12-02T10:00:00.000000000Z';
+    const buffer = append(empty(10), [
+      { stream: 'stdout', time: t, text: 'par', full: false, containerName: 'a' },
+      { stream: 'stdout', time: t, text: 'from b', full: true, containerName: 'b' },
+      { stream: 'stdout', time: t, text: 'tial', full: true, containerName: 'a' },
+    ]);
+    expect(visible(buffer).map((l) => `${l.source}:${l.text}`)).toEqual(['a:par', 'b:from b', 'a:tial']);
+  });
+});
