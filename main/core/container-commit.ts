@@ -19,6 +19,7 @@ import type { ContainerConfig } from './container-config.ts';
 import { syncRecords } from './container-internal.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { pauseContainer, readRecord, unpauseContainer } from './container-lifecycle.ts';
+import { crashPoint } from './crash-point.ts';
 import { rootfsPaths } from './container-rootfs.ts';
 import { storeImage } from './image/archive.ts';
 import { applyChanges } from './image/config-changes.ts';
@@ -171,12 +172,18 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
           }
         },
       }, tarReport);
-      let stored: { digest: Digest; size: number } | null = null;
-      await pipeline(Readable.from(tar), hasher, createGzip(), async (gzipped: AsyncIterable<Uint8Array>) => {
-        stored = await images.store.blobs.put(gzipped, {}, options.signal ? { signal: options.signal } : {});
-      });
-      if (!stored) throw new PodbayError('ErrInternal', 'the layer blob was not stored');
-      layerBlob = stored;
+      // The blob store's own cleanup (its temp file removed) must be over before we go on: on a full
+      // disk that is what gives the space back for the lease's end and the collection below. A
+      // pipeline ending in the store would reject as soon as the gzip stream closes, before that.
+      const gzip = createGzip();
+      const [fed, stored] = await Promise.allSettled([
+        pipeline(Readable.from(tar), hasher, gzip),
+        images.store.blobs.put(gzip, {}, options.signal ? { signal: options.signal } : {}),
+      ]);
+      if (stored.status === 'rejected') throw stored.reason;
+      if (fed.status === 'rejected') throw fed.reason;
+      layerBlob = stored.value;
+      crashPoint('commit.layer-stored');
     } finally {
       fs.close();
     }
@@ -199,20 +206,29 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
     const manifestBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: manifestMediaType, config: configDescriptor, layers }));
     const manifestDigest = digestOf(manifestBytes);
     await images.store.blobs.putBytes(manifestBytes, manifestDigest);
+    crashPoint('commit.manifest-stored');
     const pulled = await storeImage(images.store, { manifestDigest, manifestMediaType, config: configDescriptor, layers, names }, {
       knownLayer: (d) => images.store.knownLayer(d),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     committed = { id: pulled.id, names };
   } catch (error) {
-    images.store.endLease(lease);
+    try {
+      images.store.endLease(lease);
+    } catch {
+      // A full disk may refuse even this: the original error matters more, and a dead process's lease is collected.
+    }
     if (paused) await unpauseContainer(ctx, id).catch(() => undefined);
     paused = false;
     // What was stored but never recorded is garbage now (skipped while a pull runs; the next start collects it).
     await images.collectGarbage().catch(() => undefined);
     throw wrap(error, `committing container ${config.name}`);
   } finally {
-    images.store.endLease(lease);
+    try {
+      images.store.endLease(lease);
+    } catch {
+      // See above: ending the lease twice is harmless, failing to end it must not hide the outcome.
+    }
     if (paused) await unpauseContainer(ctx, id).catch(() => undefined);
   }
   ctx.emitContainer('commit', config, { imageID: committed.id });
