@@ -10,9 +10,6 @@
 // (unless `pause: false`) and unpaused afterwards, also when the commit fails.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { PodbayError, wrap } from '../../shared/errors.ts';
 import type { CommitFrame } from '../../shared/types/container-files.ts';
 import type { ContainerConfig } from './container-config.ts';
@@ -23,8 +20,10 @@ import { crashPoint } from './crash-point.ts';
 import { rootfsPaths } from './container-rootfs.ts';
 import { storeImage } from './image/archive.ts';
 import { applyChanges } from './image/config-changes.ts';
-import { HashingStream, digestOf } from './image/digest.ts';
+import { digestOf } from './image/digest.ts';
 import type { Digest } from './image/digest.ts';
+import { storeGzipLayer } from './image/gzip-layer.ts';
+import type { GzipLayerBlob } from './image/gzip-layer.ts';
 import type { ImageRecord, LayerRecord } from './image/image-store.ts';
 import { normalizeTagName } from './image/image-store.ts';
 import type { ImageRuntime } from './image/image-runtime.ts';
@@ -152,9 +151,8 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
     const totalBytes = treeBytes(upper);
     frame({ type: 'progress', phase: 'writing', bytes: 0, totalBytes });
     const fs = RootFs.open(upper);
-    const hasher = new HashingStream();
     const tarReport: ArchiveTreeReport = { entries: 0, fileBytes: 0, whiteouts: 0, opaqueDirs: 0 };
-    let layerBlob: { digest: Digest; size: number };
+    let layerBlob: GzipLayerBlob;
     try {
       let sent = 0;
       let last = 0;
@@ -172,17 +170,7 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
           }
         },
       }, tarReport);
-      // The blob store's own cleanup (its temp file removed) must be over before we go on: on a full
-      // disk that is what gives the space back for the lease's end and the collection below. A
-      // pipeline ending in the store would reject as soon as the gzip stream closes, before that.
-      const gzip = createGzip();
-      const [fed, stored] = await Promise.allSettled([
-        pipeline(Readable.from(tar), hasher, gzip),
-        images.store.blobs.put(gzip, {}, options.signal ? { signal: options.signal } : {}),
-      ]);
-      if (stored.status === 'rejected') throw stored.reason;
-      if (fed.status === 'rejected') throw fed.reason;
-      layerBlob = stored.value;
+      layerBlob = await storeGzipLayer(images.store.blobs, tar, options.signal);
       crashPoint('commit.layer-stored');
     } finally {
       fs.close();
@@ -193,7 +181,7 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
       await unpauseContainer(ctx, id);
     }
     frame({ type: 'progress', phase: 'storing', bytes: tarReport.fileBytes, totalBytes });
-    const diffId = hasher.result();
+    const { diffId } = layerBlob;
     const imageConfig = commitConfig(parent.config, config, { diffId }, { ...options, format }, ctx.now());
     const configBytes = Buffer.from(JSON.stringify(imageConfig));
     const configDescriptor = { mediaType: format === 'oci' ? mediaTypes.ociConfig : mediaTypes.dockerConfig, digest: digestOf(configBytes), size: configBytes.length };
