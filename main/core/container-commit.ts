@@ -1,13 +1,15 @@
 // libpod Container.Commit (libpod/container_commit.go over buildah's import builder): the container's
 // writable layer becomes a new image layer on top of its image's layers. The overlay upper dir is
 // archived with its whiteouts in OCI form (0/0 char devices → `.wh.<name>`, opaque dirs →
-// `.wh..wh..opq`), hashed (the DiffID) and gzip-compressed into the content store as it streams;
-// the config is the image's, with what podman carries over from the container (entrypoint, command,
-// env, labels, user, workdir), the author, the `--change` instructions, the new layer's DiffID and a
-// history entry. The layer is then extracted into the layer store from its blob and the image
-// recorded in one transaction, under a pull lease so no garbage collection removes its blobs first —
-// the same path `load` takes (archive.ts storeImage). A running container is paused for the copy
-// (unless `pause: false`) and unpaused afterwards, also when the commit fails.
+// `.wh..wh..opq`); with the vfs driver, which keeps no upper dir, what the container's copy changed
+// against the image's layers (vfs-changes.ts, as c/storage's naive diff) is archived, deletions as
+// `.wh.` members. The tar is hashed (the DiffID) and gzip-compressed into the content store as it
+// streams; the config is the image's, with what podman carries over from the container (entrypoint,
+// command, env, labels, user, workdir), the author, the `--change` instructions, the new layer's
+// DiffID and a history entry. The layer is then extracted into the layer store from its blob and the
+// image recorded in one transaction, under a pull lease so no garbage collection removes its blobs
+// first — the same path `load` takes (archive.ts storeImage). A running container is paused for the
+// copy (unless `pause: false`) and unpaused afterwards, also when the commit fails.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PodbayError, wrap } from '../../shared/errors.ts';
@@ -17,7 +19,8 @@ import { syncRecords } from './container-internal.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { pauseContainer, readRecord, unpauseContainer } from './container-lifecycle.ts';
 import { crashPoint } from './crash-point.ts';
-import { rootfsPaths } from './container-rootfs.ts';
+import { isRuntimeMountPoint, vfsImageView } from './container-diff.ts';
+import { mountRootfs, rootfsPaths } from './container-rootfs.ts';
 import { storeImage } from './image/archive.ts';
 import { applyChanges } from './image/config-changes.ts';
 import { digestOf } from './image/digest.ts';
@@ -30,7 +33,8 @@ import type { ImageRuntime } from './image/image-runtime.ts';
 import { RootFs } from './image/in-root.ts';
 import { layerCompression, mediaTypes } from './image/manifest.ts';
 import { archiveTree } from './image/tree-archive.ts';
-import type { ArchiveTreeReport } from './image/tree-archive.ts';
+import type { ArchiveTreeOptions, ArchiveTreeReport } from './image/tree-archive.ts';
+import { treeChanges } from './vfs-changes.ts';
 
 export type CommitFormat = 'oci' | 'docker';
 
@@ -71,6 +75,45 @@ function treeBytes(dir: string): number {
   };
   walk(dir);
   return total;
+}
+
+/** What a commit archives: a tree, how, and how many file bytes that is (the progress total). */
+interface LayerSource {
+  root: string;
+  archive: Pick<ArchiveTreeOptions, 'whiteouts' | 'skip' | 'deleted'>;
+  totalBytes: number;
+}
+
+/** overlay: the upper dir is the layer, its whiteouts turned into OCI ones. */
+function overlayLayerSource(graphRoot: string, id: string): LayerSource {
+  const { upper } = rootfsPaths(graphRoot, id);
+  return { root: upper, archive: { whiteouts: 'oci' }, totalBytes: treeBytes(upper) };
+}
+
+/**
+ * vfs: the container's copy, of which only what differs from the image (vfs-changes.ts) is archived —
+ * added and changed paths with the directories leading to them, deletions as `.wh.` members.
+ * A container never started gets its copy made first (it has no changes then: an empty layer).
+ */
+async function vfsLayerSource(graphRoot: string, config: ContainerConfig): Promise<LayerSource> {
+  const merged = await mountRootfs(config, { graphRoot, driver: 'vfs' });
+  const changes = treeChanges(merged, vfsImageView(graphRoot, config.rootfsImage?.layers ?? []), isRuntimeMountPoint);
+  const wanted = new Set<string>();
+  const deleted = new Map<string, string[]>();
+  let totalBytes = 0;
+  for (const { path, kind } of changes) {
+    const parts = path.slice(1).split('/');
+    for (let depth = 1; depth < parts.length; depth++) wanted.add(parts.slice(0, depth).join('/'));
+    if (kind === 'D') {
+      const dir = parts.slice(0, -1).join('/');
+      deleted.set(dir, [...(deleted.get(dir) ?? []), parts.at(-1) as string]);
+      continue;
+    }
+    wanted.add(parts.join('/'));
+    const st = lstatSync(join(merged, ...parts));
+    if (st.isFile()) totalBytes += st.size;
+  }
+  return { root: merged, archive: { whiteouts: 'none', skip: (path) => !wanted.has(path.join('/')), deleted }, totalBytes };
 }
 
 /** The layer media type of `layer` in a manifest of `format` (OCI and Docker spell them apart). */
@@ -120,9 +163,9 @@ export function commitConfig(parent: ImageRecord['config'], container: Pick<Cont
 }
 
 /**
- * Commits container `id` (full ID). Not from an image (--rootfs) → ErrInvalidArg; the vfs driver has
- * no upper dir to diff → ErrNotImplemented; a bad `--change` → ErrInvalidArg before anything is
- * paused. Emits `commit` for the container and the image.
+ * Commits container `id` (full ID). Not from an image (--rootfs) → ErrInvalidArg; a bad `--change`
+ * → ErrInvalidArg before anything is paused. overlay archives the upper dir, vfs what its copy
+ * changed against the image. Emits `commit` for the container and the image.
  */
 export async function commitContainer(ctx: CommitContext, id: string, options: CommitOptions = {}): Promise<CommitReport> {
   const record = readRecord(ctx, id);
@@ -131,7 +174,6 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
   const format = options.format ?? 'oci';
   if (!config.rootfsImage?.id) throw new PodbayError('ErrInvalidArg', `cannot commit container ${config.name}: it does not use an image (--rootfs)`);
   const settings = ctx.settings();
-  if (settings.storage.driver !== 'overlay') throw new PodbayError('ErrNotImplemented', `committing needs the overlay storage driver (this store uses ${settings.storage.driver})`);
   applyChanges({}, options.changes ?? []); // refuse bad changes before any work
   const names = options.name ? [normalizeTagName(options.name)] : [];
   const images = await ctx.images();
@@ -147,10 +189,10 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
   const lease = await images.store.beginPull(options.signal);
   let committed: CommitReport;
   try {
-    const { upper } = rootfsPaths(settings.storage.graphRoot, id);
-    const totalBytes = treeBytes(upper);
+    const source = settings.storage.driver === 'vfs' ? await vfsLayerSource(settings.storage.graphRoot, config) : overlayLayerSource(settings.storage.graphRoot, id);
+    const { totalBytes } = source;
     frame({ type: 'progress', phase: 'writing', bytes: 0, totalBytes });
-    const fs = RootFs.open(upper);
+    const fs = RootFs.open(source.root);
     const tarReport: ArchiveTreeReport = { entries: 0, fileBytes: 0, whiteouts: 0, opaqueDirs: 0 };
     let layerBlob: GzipLayerBlob;
     try {
@@ -158,7 +200,7 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
       let last = 0;
       const tar = archiveTree(fs, '/', {
         name: '.',
-        whiteouts: 'oci',
+        ...source.archive,
         ...(options.signal ? { signal: options.signal } : {}),
         onBytes: (n) => {
           sent += n;
