@@ -55,9 +55,16 @@ async function peek(source: AsyncIterable<Uint8Array>, count: number): Promise<{
   }
   const head = Buffer.concat(buffered).subarray(0, count);
   async function* stream(): AsyncGenerator<Uint8Array> {
-    yield* buffered;
-    if (done) return;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    let finished = done;
+    try {
+      yield* buffered;
+      if (done) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      finished = true;
+    } finally {
+      // A reader that stops early (a failed store, a cancel) closes the source (a file's descriptor).
+      if (!finished) await iterator.return?.();
+    }
   }
   return { head, stream: stream() };
 }
