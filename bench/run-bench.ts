@@ -20,8 +20,9 @@ import { podsGroup } from './groups/pods.ts';
 import { removeGroup } from './groups/remove.ts';
 import { transferGroup } from './groups/transfer.ts';
 import { startGroup } from './groups/start.ts';
+import { rootlessGroup } from './groups/rootless.ts';
 
-export const groups: BenchGroup[] = [cliGroup, startGroup, listGroup, removeGroup, transferGroup, podsGroup, desktopGroup];
+export const groups: BenchGroup[] = [cliGroup, startGroup, listGroup, removeGroup, transferGroup, podsGroup, desktopGroup, rootlessGroup];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -26,6 +26,9 @@ export const requiredPackages = {
   skopeo: 'reference images and digests',
   podman: 'reference behaviour and benchmarks',
   chromium: 'browser end-to-end tests',
+  uidmap: 'newuidmap/newgidmap for rootless mode',
+  slirp4netns: 'rootless container networking',
+  'fuse-overlayfs': 'rootless overlay on kernels before 5.11',
   python3: 'a real pseudo-terminal (its pty module) for the run -it / attach tests',
 };
 

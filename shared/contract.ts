@@ -11,6 +11,7 @@ import { registryProcedures } from './contract/registries.ts';
 import { containerFileProcedures } from './contract/container-files.ts';
 import { transferProcedures } from './contract/transfers.ts';
 import { volumeProcedures } from './contract/volumes.ts';
+import { kubeProcedures } from './contract/kube.ts';
 
 export const contract = {
   ...systemProcedures,
@@ -23,6 +24,7 @@ export const contract = {
   ...containerFileProcedures,
   ...transferProcedures,
   ...volumeProcedures,
+  ...kubeProcedures,
 } satisfies ContractShape;
 
 export type Contract = typeof contract;

@@ -69,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CommandIO, signal: Abo
     args: parsed.args,
     global: globalOptions,
     // Loaded on demand so commands that need no store stay as light as `--version`.
-    context: () => (context ??= loadContext(globalOptions)),
+    context: () => (context ??= command.hostSide ? loadContext(globalOptions) : loadContext(globalOptions).then(async (ctx) => (await import('./rootless-reexec.ts')).enterRootlessNamespace(ctx, signal))),
     io,
     signal,
   });

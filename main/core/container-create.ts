@@ -1,6 +1,8 @@
 // `ContainerCreateOptions` (what the UI's Run dialog and the CLI's create/run flags say) → the
 // container's spec and options (podman's specgen → libpod options step), then newContainer. An image
 // is pulled first as the pull policy says (podman `--pull missing` by default).
+import { refuseUnavailableLimits } from './rootless/rootless-limits.ts';
+import { refuseRootlessNetwork } from './rootless/rootless-network.ts';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import type { ImagePullFrame } from '../../shared/types/images.ts';
 import type { ContainerCreateOptions } from '../../shared/types/containers.ts';
@@ -115,6 +117,8 @@ export async function createContainer(runtime: Runtime, input: ContainerCreateOp
   };
   // Options are checked before anything is pulled: a bad request never reaches a registry.
   containerSpecAndOptions(input, undefined, defaults);
+  await refuseUnavailableLimits(input);
+  refuseRootlessNetwork(input.network, defaults.podNetwork === true, Boolean(input.publish?.length || input.publishAll));
   const imageId = await pullForCreate(runtime, input, hooks, wait.signal);
   const { spec, options } = containerSpecAndOptions(input, imageId, defaults);
   // A pod member joins its infra container's namespaces (runtime.newContainer adds them).

@@ -5,6 +5,7 @@
 // The sync reads a few small files synchronously (exit file, conmon's /proc comm) so it can run
 // inside a store transaction and inside listings without making them async; it costs nothing for
 // containers that no conmon supervises (configured, exited), which is what keeps `ps -a` fast.
+import { containersGetCgroups } from './rootless/rootless-limits.ts';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
@@ -17,7 +18,7 @@ import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
 import type { EventLog } from './events/event-log.ts';
-import { currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
+import { containerLockTargets, currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
 import type { LockManager, ProcessIdentity } from './lock/lock-manager.ts';
 import type { NetworkManager } from './network/network-manager.ts';
 import type { ContainerPaths, CreatedContainer, OciRuntime } from './oci/oci-runtime.ts';
@@ -212,7 +213,7 @@ export async function cleanupStopped(ctx: LifecycleContext, config: ContainerCon
   if (locked) return release();
   const store = ctx.state();
   if (!store.hasContainer(config.id)) return;
-  const handle = await ctx.locks().acquire(config.pod ? [config.pod, config.id] : [config.id], {});
+  const handle = await ctx.locks().acquire(containerLockTargets(config), {});
   try {
     if (!store.hasContainer(config.id)) return;
     const [record] = syncRecords(ctx, [store.container(config.id)], handle.token);
@@ -264,6 +265,7 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     terminal: proc.terminal ?? false,
     ...(config.spec.hostname ? { hostname: config.spec.hostname } : {}),
     pidsLimit: resources.pidsLimit ?? settings.containers.pidsLimit,
+    cgroups: await containersGetCgroups(),
     stopSignal: config.stopSignal,
     stopTimeout: config.stopTimeout ?? 10,
     annotations: config.annotations,

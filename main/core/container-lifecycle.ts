@@ -1,6 +1,6 @@
 // The container verbs that drive the OCI runtime (libpod/container_api.go: Start, Stop, Kill, Pause,
 // Unpause, Wait, Restart, Cleanup; logs, exec and attach). Each follows one shape: lock (a lease on the
-// pod, then the container) → sync with conmon → check the state (ErrCtrStateInvalid names it) → act →
+// container, sharing its pod with the other members) → sync with conmon → check the state (ErrCtrStateInvalid names it) → act →
 // save → emit. Saving the state and dropping the lease are one transaction, so a verb costs two commits
 // (take, save+release). No lock is held across a long wait: stop saves `stopping`, releases, waits for
 // the process to die, then re-locks to record the exit (libpod stopInternal, podman issue 8501).
@@ -15,7 +15,8 @@ import type { NetworkSetupReport } from './network/network-manager.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { hasMonitor, isActive, shouldRestart, stateInvalid } from './container-state.ts';
 import type { ContainerState } from './container-state.ts';
-import type { LockHandle, LockWaitOptions } from './lock/lock-manager.ts';
+import { containerLockTargets } from './lock/lock-manager.ts';
+import type { LockHandle, LockTargets, LockWaitOptions } from './lock/lock-manager.ts';
 import { attachContainer } from './oci/attach.ts';
 import { pidAlive } from './oci/oci-runtime.ts';
 import type { AttachOptions, AttachSession } from './oci/attach.ts';
@@ -29,8 +30,8 @@ import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
 import type { ContainerRecord } from './state/state.ts';
 import { crashPoint } from './crash-point.ts';
 
-function lockIds(record: ContainerRecord): string[] {
-  return record.config.pod ? [record.config.pod, record.config.id] : [record.config.id];
+function lockIds(record: ContainerRecord): LockTargets {
+  return containerLockTargets(record.config);
 }
 
 export function readRecord(ctx: LifecycleContext, id: string): ContainerRecord {
@@ -107,6 +108,10 @@ export interface StartOptions {
 export async function startContainer(ctx: LifecycleContext, id: string, options: StartOptions = {}): Promise<ContainerRecord> {
   // The containers whose namespaces it joins (a pod's infra) run first (libpod startDependencies).
   for (const dep of dependencies(readRecord(ctx, id).config)) {
+    // One already running needs no lease (the members of a pod would queue on their infra's): the
+    // namespaces are read below through a sync that refuses one that has died meanwhile.
+    const current = readRecord(ctx, dep).state;
+    if (current.status === 'running' && pidAlive(current.pid)) continue;
     await startContainer(ctx, dep, { ...(options.signal ? { signal: options.signal } : {}), ...(options.wait ? { wait: options.wait } : {}) });
   }
   const { handle, record } = await lease(ctx, id, { signal: options.signal, ...options.wait });

@@ -16,6 +16,7 @@
 //
 // Mounting and unmounting go through util-linux `mount`/`umount` (Node has no mount(2)) with
 // argument arrays only; whether `merged` is mounted is read from /proc/self/mountinfo.
+import { hostIdentity } from './rootless/host-identity.ts';
 import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -185,7 +186,8 @@ function shortLink(layersRoot: string, lowerDir: string): string {
  * fit in a page, else relative short links from the layer store (see the header).
  */
 export function overlayMountData(graphRoot: string, lowers: readonly string[], paths: RootfsPaths, makeLink: (layersRoot: string, lowerDir: string) => string = shortLink): { data: string; cwd?: string } {
-  const tail = `,upperdir=${paths.upper},workdir=${paths.work}`;
+  // In the rootless user namespace overlay keeps its whiteout/opaque marks in user.overlay.* (5.11+).
+  const tail = `,upperdir=${paths.upper},workdir=${paths.work}${hostIdentity().inUserNamespace ? ',userxattr' : ''}`;
   const absolute = `lowerdir=${lowers.join(':')}${tail}`;
   if (absolute.length <= mountDataLimit) return { data: absolute };
   const layersRoot = join(graphRoot, 'layers');

@@ -6,6 +6,7 @@ import { PodbayError, hasCode, toErrorData } from '../../shared/errors.ts';
 import type { NetworkCreateOptions, NetworkListItem, NetworkMember, NetworkRemoveReport } from '../../shared/types/networks.ts';
 import type { Container } from './container.ts';
 import { ownsNetwork } from './container-config.ts';
+import { containerLockTargets } from './lock/lock-manager.ts';
 import type { NetworkConfig } from './network/network-config.ts';
 import type { NetworkManager } from './network/network-manager.ts';
 import type { Runtime } from './runtime.ts';
@@ -189,7 +190,7 @@ async function withContainer<T>(runtime: Runtime, ctr: Container, fn: () => Prom
     const why = config.sharedNamespaces.net ? 'it uses the network of its pod' : `its network mode is ${config.networkMode ?? 'none'}`;
     throw new PodbayError('ErrInvalidArg', `container ${config.name} cannot change networks: ${why} (only containers on bridge networks can)`);
   }
-  const handle = await runtime.locks().acquire(config.pod ? [config.pod, config.id] : [config.id], {});
+  const handle = await runtime.locks().acquire(containerLockTargets(config), {});
   try {
     return await fn();
   } finally {

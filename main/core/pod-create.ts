@@ -1,6 +1,7 @@
 // `PodCreateOptions` (what `podman pod create` flags and the contract's pods.create say) → pod options
 // → runtime.newPod. As podman rootful, a pod with an infra container sharing `net` is on the default
 // bridge network unless told otherwise; its published ports live on the infra container.
+import { refuseRootlessNetwork } from './rootless/rootless-network.ts';
 import { PodbayError } from '../../shared/errors.ts';
 import type { PodCreateOptions } from '../../shared/types/pods.ts';
 import { parsePublishList } from './network/port-mappings.ts';
@@ -27,5 +28,6 @@ export function podOptions(input: PodCreateOptions, defaultNetwork?: string): Po
 
 /** Creates the pod (and its infra container, connected to its networks). Bad options → ErrInvalidArg. */
 export async function createPod(runtime: Runtime, input: PodCreateOptions): Promise<Pod> {
+  refuseRootlessNetwork(input.network, false, Boolean(input.publish?.length));
   return runtime.newPod(podOptions(input, runtime.settings().network.defaultNetwork));
 }

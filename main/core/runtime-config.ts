@@ -23,7 +23,7 @@ import { accessSync, constants as fsConstants, existsSync, readFileSync } from '
 import { isAbsolute, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { PodbayError } from '../../shared/errors.ts';
-import { defaultPaths } from './runtime-paths.ts';
+import { defaultPaths, detectMode } from './runtime-paths.ts';
 import type { RuntimeMode, RuntimePaths } from './runtime-paths.ts';
 
 export const storageDrivers = ['overlay', 'vfs'] as const;
@@ -360,7 +360,7 @@ const registryPattern = /^[a-zA-Z0-9.-]+(:\d{1,5})?(\/[a-zA-Z0-9._/-]+)?$/;
  * naming the field) and resolves the host-dependent ones.
  */
 export function resolveRuntimeConfig(target: RuntimeDraft['draft']): ResolvedRuntimeConfig {
-  const mode = target.mode ?? (process.geteuid?.() === 0 ? 'rootful' : 'rootless');
+  const mode = target.mode ?? detectMode();
   const probe = target.probe ?? realHostProbe;
   let config = defaultRuntimeConfig(mode);
   const files = target.configFiles ?? defaultPaths(mode).configFiles;

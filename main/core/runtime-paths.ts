@@ -1,8 +1,10 @@
 // Where a store lives, chosen per mode from the start: rootful uses /var/lib/podbay and /run/podbay
 // (as podman uses /var/lib/containers and /run/containers); rootless follows XDG (its own issue adds
-// the user namespace). Nothing here assumes uid 0 beyond choosing the rootful paths.
+// the user namespace). Nothing here assumes uid 0 beyond choosing the rootful paths; the uid is the
+// host's, also inside the rootless user namespace.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { hostIdentity } from './rootless/host-identity.ts';
 
 export type RuntimeMode = 'rootful' | 'rootless';
 
@@ -19,7 +21,7 @@ export interface PathOverrides {
   runRoot?: string | undefined;
 }
 
-export function detectMode(uid = process.geteuid?.() ?? 0): RuntimeMode {
+export function detectMode(uid = hostIdentity().uid): RuntimeMode {
   return uid === 0 ? 'rootful' : 'rootless';
 }
 
@@ -32,7 +34,7 @@ function overrideFile(env: NodeJS.ProcessEnv): string[] {
   return file ? [file] : [];
 }
 
-export function defaultPaths(mode: RuntimeMode, env: NodeJS.ProcessEnv = process.env, uid = process.geteuid?.() ?? 0): RuntimePaths {
+export function defaultPaths(mode: RuntimeMode, env: NodeJS.ProcessEnv = process.env, uid = hostIdentity().uid): RuntimePaths {
   if (mode === 'rootful') {
     return { mode, graphRoot: '/var/lib/podbay', runRoot: '/run/podbay', configFiles: ['/etc/podbay/podbay.conf', ...overrideFile(env)] };
   }

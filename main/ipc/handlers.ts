@@ -18,6 +18,7 @@ import type { RegistryFiles } from '../core/image/registry-settings.ts';
 import { createContainerFileHandlers } from './handlers/container-files.ts';
 import { Transfers, createTransferHandlers } from './handlers/transfers.ts';
 import { createVolumeHandlers } from './handlers/volumes.ts';
+import { createKubeHandlers } from './handlers/kube.ts';
 
 export interface HandlerDeps {
   /** Defaults → podbay.conf → global flags: registries, storage, runtime. */
@@ -46,5 +47,6 @@ export function createHandlers(deps: HandlerDeps) {
     ...createContainerFileHandlers(deps, transfers),
     ...createTransferHandlers(transfers),
     ...createVolumeHandlers(deps),
+    ...createKubeHandlers(deps),
   } satisfies Handlers<Contract>;
 }

@@ -63,6 +63,44 @@ export interface StoreInfo {
   configFiles: string[];
 }
 
+/** One line of /etc/subuid or /etc/subgid for the user: container IDs 1… map onto start…start+count-1. */
+export interface SubordinateRange {
+  start: number;
+  count: number;
+}
+
+/** How a rootless store mounts image layers: the kernel's overlay inside the user namespace, FUSE, or copies. */
+export type OverlayKind = 'native' | 'fuse-overlayfs' | 'vfs';
+
+export interface RootlessProblem {
+  /** Stable key: subuid, subgid, newuidmap, newgidmap, userns, network-helper. */
+  key: string;
+  title: string;
+  problem: string;
+  fix: FixAdvice;
+}
+
+/** What rootless mode found for the user running the engine; null in SystemInfo when running rootful. */
+export interface RootlessInfo {
+  user: string;
+  uid: number;
+  gid: number;
+  subuids: SubordinateRange[];
+  subgids: SubordinateRange[];
+  /** Whether this kernel lets an unprivileged user create user namespaces. */
+  userNamespaces: boolean;
+  /** Paths of the setuid helpers that write the ID maps, or null when missing. */
+  newuidmap: string | null;
+  newgidmap: string | null;
+  overlay: OverlayKind;
+  /** The program that gives containers a network without root (slirp4netns or pasta), or null. */
+  networkHelper: { name: 'slirp4netns' | 'pasta'; path: string; version: string | null } | null;
+  /** Whether --memory, --cpus and --pids-limit can be applied (cgroup v2 with delegation only). */
+  resourceLimits: boolean;
+  /** Everything that stops rootless containers from working here, each with its fix. */
+  problems: RootlessProblem[];
+}
+
 export interface SystemInfo {
   podbay: {
     version: string;
@@ -86,4 +124,6 @@ export interface SystemInfo {
   /** The OCI runtime used when none is asked for, and whether it can run containers here. */
   ociRuntime: { default: string; usable: boolean; problem: string | null; fix: FixAdvice | null };
   store: StoreInfo;
+  /** Rootless mode's user namespace, helpers and problems; null when the engine runs as root. */
+  rootless: RootlessInfo | null;
 }

@@ -7,7 +7,7 @@
 // each listed controller as its own v1 hierarchy takes it out of cgroup2 and crun runs; runc does
 // not care. The mounts do not survive a reboot, so every test run checks again.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 
 const cgroupRoot = '/sys/fs/cgroup';
 const hybridControllers = `${cgroupRoot}/unified/cgroup.controllers`;
@@ -61,4 +61,40 @@ function prepareCgroups() {
   return lines.join('\n');
 }
 
+function hasSubids(file, user) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').some((line) => line.startsWith(`${user}:`));
+  } catch {
+    return false;
+  }
+}
+
+// rootless: the integration suite runs the CLI as this unprivileged user, who needs a home and a
+// range of 65536 subordinate IDs (useradd gives one by default; usermod adds it when it did not).
+function prepareRootlessUser() {
+  const user = 'podbay-test'; // test/helpers/rootless-cli.ts runs the CLI as this user
+
+  if (!isRoot) return `rootless: skipped (not root): rootless tests need the user ${user}; they will say so`;
+  const lines = [];
+  // Some host setups recreate /dev/null as 0644: then no unprivileged program can discard output.
+  if ((statSync('/dev/null').mode & 0o666) !== 0o666) {
+    chmodSync('/dev/null', 0o666);
+    lines.push('rootless: /dev/null was not writable by users: chmod 666 /dev/null');
+  }
+  if (spawnSync('id', ['-u', user]).status !== 0) {
+    const made = spawnSync('useradd', ['-m', '-s', '/bin/sh', user], { encoding: 'utf8' });
+    if (made.status !== 0) return `rootless: WARNING: useradd ${user}: ${(made.stderr || made.error?.message || '').trim()}`;
+    lines.push(`rootless: created the user ${user}`);
+  }
+  for (const [file, flag] of [['/etc/subuid', '--add-subuids'], ['/etc/subgid', '--add-subgids']]) {
+    if (hasSubids(file, user)) continue;
+    const range = '300000-365535';
+    const added = spawnSync('usermod', [flag, range, user], { encoding: 'utf8' });
+    lines.push(added.status === 0 ? `rootless: gave ${user} ${file} range ${range}` : `rootless: WARNING: usermod ${flag}: ${(added.stderr || '').trim()}`);
+  }
+  lines.push(`rootless: user ${user} ready (${readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`)) ?? 'no subuid entry'})`);
+  return lines.join('\n');
+}
+
 console.log(prepareCgroups());
+console.log(prepareRootlessUser());

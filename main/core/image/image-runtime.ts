@@ -1,6 +1,7 @@
 // The image verbs every front end shares (libimage's Runtime over c/storage): list, inspect, resolve,
 // pull (recorded in the store, with events), push, tag, untag, remove, prune. The CLI commands and the
 // contract's handlers are thin adapters over this class.
+import { hostIdentity } from '../rootless/host-identity.ts';
 import { PodbayError } from '../../../shared/errors.ts';
 import type {
   ImageInspect,
@@ -73,6 +74,11 @@ export interface PullImageOptions extends RegistryCallOptions {
 
 export interface PushImageOptions extends RegistryCallOptions {
   onFrame?: (frame: ImagePushFrame) => void;
+}
+
+/** Root of the rootless user namespace: owners map, but devices and trusted.* xattrs cannot be made. */
+function namespaceExtract(): { extract?: { userNamespace: true } } {
+  return hostIdentity().inUserNamespace ? { extract: { userNamespace: true } } : {};
 }
 
 export class ImageRuntime {
@@ -199,6 +205,7 @@ export class ImageRuntime {
         fetch: options.fetch,
         certsDirs: options.certsDirs,
         policy,
+        ...namespaceExtract(),
         ...options.pull,
       };
       const pulled: PulledImage[] = options.allTags ? await pullAllTags(input, pullOptions) : [await pullImage(input, pullOptions)];
@@ -361,6 +368,7 @@ export class ImageRuntime {
     return this.underPullLease(signal, async () => {
       const loaded = await loadArchive(this.store, input, {
         signal,
+        ...namespaceExtract(),
         knownLayer: (diffId) => this.store.knownLayer(diffId),
         // As podman load: the archive's transport and path scopes of policy.json.
         admit: (format) => enforcePolicy(policy, format, pathScopes(input), `${format}:${input}`),
@@ -379,7 +387,7 @@ export class ImageRuntime {
   async importImage(source: AsyncIterable<Uint8Array>, options: { changes?: readonly string[]; message?: string; reference?: string; signal?: AbortSignal; platform?: Platform } = {}): Promise<ImageListItem> {
     const { importTarball } = await import('./import.ts');
     const image = await this.underPullLease(options.signal, () =>
-      importTarball(this.store, source, { changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) }),
+      importTarball(this.store, source, { ...namespaceExtract(), changes: options.changes, message: options.message, platform: options.platform, signal: options.signal, knownLayer: (diffId) => this.store.knownLayer(diffId) }),
     );
     const id = image.id;
     this.emit('import', id, options.reference ?? id);

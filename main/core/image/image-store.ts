@@ -118,9 +118,13 @@ function isCorruption(error: unknown): boolean {
   return code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
 }
 
-/** Applies each step above the store's version in its own BEGIN IMMEDIATE transaction. */
-export function migrateStore(db: Db, steps: readonly StoreMigration[]): void {
+/**
+ * Applies each step above the store's version in its own BEGIN IMMEDIATE transaction; steps at or
+ * below `known` (a version read earlier: it only grows) are skipped without taking the write lock.
+ */
+export function migrateStore(db: Db, steps: readonly StoreMigration[], known = 0): void {
   for (const step of steps) {
+    if (step.version <= known) continue;
     db.transaction(() => {
       const current = db.pragma('user_version', { simple: true }) as number;
       if (current >= step.version) return;
@@ -218,7 +222,7 @@ export class ImageStore implements ImageRecordSink {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
-      migrateStore(db, steps);
+      migrateStore(db, steps, version);
       return new ImageStore(graphRoot, path, db, options);
     } catch (error) {
       db.close();

@@ -105,6 +105,12 @@ export interface ExtractOptions {
    * does inside a user namespace, counted in the report) and files keep the caller's owner.
    */
   rootless?: boolean;
+  /**
+   * Extracting as root of a rootless user namespace: chown works inside the mapped range, but device
+   * nodes cannot be made (skipped and counted, as c/storage does there) and trusted.* xattrs cannot
+   * be set (dropped); opaque dirs then use user.overlay., which overlay's `userxattr` mounts read.
+   */
+  userNamespace?: boolean;
   /** Xattr namespace for opaque dirs (rootless overlay uses `user.overlay.`). */
   overlayXattrPrefix?: 'trusted.overlay.' | 'user.overlay.';
   /** Refuse past this many members (millions of tiny entries exhaust inodes and time). */
@@ -282,7 +288,7 @@ class LayerWriter {
         continue;
       }
       if (!/^(user|trusted|security|system)\.[\x21-\x7e]{1,250}$/.test(name)) throw refuse(entry.name, `invalid xattr name ${JSON.stringify(name.slice(0, 60))}`);
-      if (this.options.rootless && !name.startsWith('user.')) {
+      if ((this.options.rootless && !name.startsWith('user.')) || (this.options.userNamespace && name.startsWith('trusted.'))) {
         this.report.droppedXattrs++;
         continue;
       }
@@ -331,7 +337,7 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
   const maxEntries = options.maxEntries ?? 2_000_000;
   const maxBytes = options.maxBytes ?? 256 * 1024 ** 3;
   const whiteoutFormat = options.whiteoutFormat ?? (options.rootless ? 'aufs' : 'overlay');
-  const opaqueXattr = `${options.overlayXattrPrefix ?? (options.rootless ? 'user.overlay.' : 'trusted.overlay.')}opaque`;
+  const opaqueXattr = `${options.overlayXattrPrefix ?? (options.rootless || options.userNamespace ? 'user.overlay.' : 'trusted.overlay.')}opaque`;
 
   try {
     await extractAll();
@@ -433,7 +439,7 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
         case 'char':
         case 'block':
         case 'fifo': {
-          if (options.rootless && entry.type !== 'fifo') {
+          if ((options.rootless || options.userNamespace) && entry.type !== 'fifo') {
             report.skippedDevices++;
             break;
           }

@@ -11,6 +11,10 @@
 //    the OCI issue's start/stop). It is taken atomically for all ids (pod before container, by the
 //    caller's order), so two holders can never deadlock; it is released by `release()`.
 //
+// Either way a pod can be held *shared*: a member's verbs share their pod (so the members of one pod
+// start, stop and clean up at once, each under its own container's exclusive lease) while a verb on
+// the pod as a whole (remove, adding a member) holds it exclusively and excludes them all.
+//
 // A lease whose holder process is gone (pid not alive, or reused: the start time differs; or the
 // machine rebooted: the boot id differs) is stale and is taken over, so a SIGKILLed process never
 // wedges an object. Waiting happens outside every transaction with a short, capped backoff — no lock
@@ -19,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PodbayError } from '../../../shared/errors.ts';
+import { lockedObjectId, sharedLockMark } from '../state/state.ts';
 import type { LockHolder, LockRow, State } from '../state/state.ts';
 
 export interface ProcessIdentity {
@@ -75,6 +80,21 @@ export interface LockHandle {
   release(): void;
 }
 
+/** Objects held exclusively, and objects shared with other holders of the same kind (a member's pod). */
+export interface LockTargets {
+  exclusive: readonly string[];
+  shared: readonly string[];
+}
+
+function targets(ids: readonly string[] | LockTargets): LockTargets {
+  return 'exclusive' in ids ? ids : { exclusive: ids as readonly string[], shared: [] };
+}
+
+/** The lock targets of a verb on one container: the container exclusively, its pod (if any) shared. */
+export function containerLockTargets(config: { id: string; pod?: string | null | undefined }): LockTargets {
+  return { exclusive: [config.id], shared: config.pod ? [config.pod] : [] };
+}
+
 export class LockManager {
   private readonly state: State;
   private readonly self: ProcessIdentity;
@@ -89,25 +109,28 @@ export class LockManager {
    * synchronous and must not wait on anything (it runs with the store locked). `ids` may be a
    * function, evaluated inside the transaction (for "the pod and all its current containers").
    */
-  async runLocked<T>(ids: readonly string[] | (() => readonly string[]), fn: () => T, options: LockWaitOptions = {}): Promise<T> {
-    const label = typeof ids === 'function' ? ['(computed)'] : ids;
+  async runLocked<T>(ids: readonly string[] | LockTargets | (() => readonly string[]), fn: () => T, options: LockWaitOptions = {}): Promise<T> {
+    const label = typeof ids === 'function' ? ['(computed)'] : [...targets(ids).exclusive, ...targets(ids).shared];
     return this.wait<T>(label, options, () => {
       return this.state.writeTransaction((): { busy: LockRow } | { value: T } => {
         // Computed inside the transaction: a pod's member list cannot change before fn runs.
-        const holder = this.liveForeignHolder(typeof ids === 'function' ? ids() : ids, null);
+        const holder = this.liveForeignHolder(targets(typeof ids === 'function' ? ids() : ids), null);
         return holder ? { busy: holder } : { value: fn() };
       });
     });
   }
 
-  /** Leases `ids` (in the order given: pod before container) until `release()`. */
-  async acquire(ids: readonly string[], options: LockWaitOptions = {}): Promise<LockHandle> {
+  /** Leases `ids` (all at once, so two holders never deadlock) until `release()`. */
+  async acquire(ids: readonly string[] | LockTargets, options: LockWaitOptions = {}): Promise<LockHandle> {
     const holder: LockHolder = { token: randomUUID(), ...this.self };
-    await this.wait(ids, options, () => {
-      return this.state.writeTransaction(() => {
-        const busy = this.liveForeignHolder(ids, holder.token);
+    const wanted = targets(ids);
+    const rows = [...wanted.exclusive, ...wanted.shared.map((id) => `${id}${sharedLockMark}${holder.token}`)];
+    await this.wait([...wanted.exclusive, ...wanted.shared], options, () => {
+      // A lease is void after a reboot (boot id): its rows need no disk sync.
+      return this.state.volatileTransaction(() => {
+        const busy = this.liveForeignHolder(wanted, holder.token);
         if (busy) return { busy };
-        this.state.insertLocks(ids, holder);
+        this.state.insertLocks(rows, holder);
         return { value: undefined };
       });
     });
@@ -117,14 +140,18 @@ export class LockManager {
       release: () => {
         if (released) return;
         released = true;
-        this.state.deleteLocks(holder.token);
+        this.state.volatileTransaction(() => this.state.deleteLocks(holder.token));
       },
     };
   }
 
-  /** Inside a transaction: drops stale leases on `ids` and returns a live one held by someone else. */
-  private liveForeignHolder(ids: readonly string[], ownToken: string | null): LockRow | null {
-    for (const row of this.state.locksOn(ids)) {
+  /**
+   * Inside a transaction: drops stale leases on the targets and returns a live one held by someone
+   * else — any lease on an object wanted exclusively, only an exclusive one on an object shared.
+   */
+  private liveForeignHolder(wanted: LockTargets, ownToken: string | null): LockRow | null {
+    const rows = [...this.state.locksOn([...wanted.exclusive, ...wanted.shared]), ...(wanted.exclusive.length ? this.state.sharedLocksOn(wanted.exclusive) : [])];
+    for (const row of rows) {
       if (row.token === ownToken) continue;
       if (holderAlive(row, this.self)) return row;
       this.state.deleteLocks(row.token, [row.objectId]);
@@ -139,7 +166,7 @@ export class LockManager {
       const result = attempt();
       if ('value' in result) return result.value;
       if (Date.now() >= deadline) {
-        throw new PodbayError('ErrCanceled', `timed out waiting for the lock on ${result.busy.objectId}, held by process ${result.busy.pid}`);
+        throw new PodbayError('ErrCanceled', `timed out waiting for the lock on ${lockedObjectId(result.busy.objectId)}, held by process ${result.busy.pid}`);
       }
       try {
         await sleep(delay, undefined, { signal: options.signal });

@@ -5,6 +5,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import type { CgroupInfo, RlimitInfo } from '../../../shared/types/system-info.ts';
+import { hostIdentity } from '../rootless/host-identity.ts';
 import { readCgroupInfo } from '../system/cgroups.ts';
 import { readRlimits } from '../system/rlimits.ts';
 import { writeContainerFiles } from './container-files.ts';
@@ -45,7 +46,9 @@ export function readHostFacts(): Promise<HostFacts> {
       readCgroupInfo(),
       loadSeccompProfile(),
     ]);
-    return { rlimits, canRaiseRlimits: hasCapability(status, CAP_SYS_RESOURCE), cgroups, seccompProfile, kernel: release(), arch: goArch() };
+    // Root of the rootless user namespace has CAP_SYS_RESOURCE only there: rlimits are the host's business.
+    const canRaiseRlimits = hasCapability(status, CAP_SYS_RESOURCE) && !hostIdentity().inUserNamespace;
+    return { rlimits, canRaiseRlimits, cgroups, seccompProfile, kernel: release(), arch: goArch() };
   })().catch((error: unknown) => {
     cachedFacts = null;
     throw error;

@@ -76,6 +76,11 @@ export interface SpecGeneratorOptions {
   cgroupVersion: 'v1' | 'v2';
   /** cgroupfs parent; the container's cgroup is `<parent>/podbay-<id>`. */
   cgroupParent?: string;
+  /**
+   * false: no cgroupsPath and no limits in the spec (rootless without a delegated cgroup v2 tree,
+   * where the runtime cannot make one; limits were refused before). Default true.
+   */
+  cgroups?: boolean;
   /** The calling process's limits (`readRlimits()`): what the runtime may set without CAP_SYS_RESOURCE. */
   hostRlimits: readonly RlimitInfo[];
   /** True only with CAP_SYS_RESOURCE: then podman's 1048576 defaults are kept. */
@@ -153,8 +158,8 @@ export function generateSpec(options: SpecGeneratorOptions): OciSpec {
     annotations: buildAnnotations(options),
     linux: {
       namespaces,
-      resources: buildResources(options),
-      cgroupsPath: `${options.cgroupParent ?? defaultCgroupParent}/podbay-${options.id}`,
+      resources: options.cgroups === false ? { devices: [{ allow: false, access: 'rwm' }] } : buildResources(options),
+      ...(options.cgroups === false ? {} : { cgroupsPath: `${options.cgroupParent ?? defaultCgroupParent}/podbay-${options.id}` }),
       maskedPaths: [...defaultMaskedPaths],
       readonlyPaths: [...defaultReadonlyPaths],
       ...(Object.keys(sysctl).length ? { sysctl } : {}),

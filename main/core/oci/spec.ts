@@ -78,7 +78,8 @@ export interface OciResources {
 export interface OciLinux {
   namespaces: OciNamespace[];
   resources: OciResources;
-  cgroupsPath: string;
+  /** Absent when containers get no cgroup (rootless without delegation). */
+  cgroupsPath?: string;
   maskedPaths: string[];
   readonlyPaths: string[];
   sysctl?: Record<string, string>;

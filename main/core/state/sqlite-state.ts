@@ -21,6 +21,7 @@ import type { VolumeRecord, VolumeState } from '../volume-config.ts';
 import { latestSchemaVersion, migrations } from './migrations/index.ts';
 import { sqliteIntegrityProblems } from './sqlite-integrity.ts';
 import type { Migration } from './migrations/migration.ts';
+import { sharedLockMark } from './state.ts';
 import type { ContainerRecord, LockHolder, LockRow, PodRecord, State } from './state.ts';
 import { crashPoint } from '../crash-point.ts';
 
@@ -77,7 +78,7 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    migrate(db, steps);
+    migrate(db, steps, version);
     return new SqliteState(path, db);
   } catch (error) {
     db.close();
@@ -88,9 +89,12 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
 /**
  * Applies the steps above the store's user_version, each in its own BEGIN IMMEDIATE transaction that
  * re-reads the version first, so two processes opening a new store at once apply each step once.
+ * Steps at or below `known` (a version read earlier: it only grows) are skipped without a write
+ * transaction, so opening an up-to-date store takes none.
  */
-export function migrate(db: Db, steps: readonly Migration[]): void {
+export function migrate(db: Db, steps: readonly Migration[], known = 0): void {
   for (const step of steps) {
+    if (step.version <= known) continue;
     db.transaction(() => {
       const current = db.pragma('user_version', { simple: true }) as number;
       if (current >= step.version) return;
@@ -179,6 +183,20 @@ export class SqliteState implements State {
       if (code === 'SQLITE_BUSY') throw new PodbayError('ErrInternal', `store ${this.path} stayed locked by another process`, { cause: error });
       if (isCorruption(error)) throw new PodbayError('ErrStoreCorrupt', `store ${this.path} is corrupt: ${(error as Error).message}`, { cause: error });
       throw wrap(error, `writing store ${this.path}`);
+    }
+  }
+
+  volatileTransaction<T>(fn: () => T): T {
+    const db = this.db;
+    if (!db) throw new PodbayError('ErrInternal', `store ${this.path} is closed`);
+    // Inside another transaction the outer commit decides; else WAL with synchronous=NORMAL skips
+    // the fsync of this commit only (a per-connection setting, restored at once).
+    if (db.inTransaction) return this.writeTransaction(fn);
+    db.pragma('synchronous = NORMAL');
+    try {
+      return this.writeTransaction(fn);
+    } finally {
+      db.pragma('synchronous = FULL');
     }
   }
 
@@ -479,6 +497,12 @@ export class SqliteState implements State {
 
   locksOn(objectIds: readonly string[]): LockRow[] {
     const rows = this.sql('SELECT * FROM locks WHERE object_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(objectIds)) as LockDbRow[];
+    return rows.map(toLockRow);
+  }
+
+  sharedLocksOn(objectIds: readonly string[]): LockRow[] {
+    // `X/shared/` < `X/shared/<token>` < `X/shared0` ('0' follows '/'): a range scan of the key.
+    const rows = this.sql(`SELECT locks.* FROM json_each(?) AS ids JOIN locks ON locks.object_id > ids.value || '${sharedLockMark}' AND locks.object_id < ids.value || '${sharedLockMark.slice(0, -1)}0'`).all(JSON.stringify(objectIds)) as LockDbRow[];
     return rows.map(toLockRow);
   }
 

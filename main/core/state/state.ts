@@ -31,6 +31,18 @@ export interface LockRow {
 
 export type LockHolder = Omit<LockRow, 'objectId' | 'acquiredAt'>;
 
+/**
+ * A shared lease on object X is the row `X/shared/<token>` (ids never hold a `/`), so several holders
+ * can share X while the row `X` itself stays the exclusive lease (lock-manager.ts).
+ */
+export const sharedLockMark = '/shared/';
+
+/** The object a lock row leases: `X` for both `X` and a shared row `X/shared/<token>`. */
+export function lockedObjectId(rowObjectId: string): string {
+  const at = rowObjectId.indexOf(sharedLockMark);
+  return at < 0 ? rowObjectId : rowObjectId.slice(0, at);
+}
+
 export interface State {
   /** Where the store lives (for messages and `system info`). */
   readonly path: string;
@@ -43,6 +55,13 @@ export interface State {
    * throws, nothing it wrote is kept. Calls of this interface made inside `fn` join the transaction.
    */
   writeTransaction<T>(fn: () => T): T;
+
+  /**
+   * As writeTransaction, but the commit does not wait for the disk: a power loss may undo it (never
+   * tear it). Only for rows that mean nothing after a reboot — leases, whose holders are gone then
+   * and which are stale by boot id anyway. The next durable commit syncs it along.
+   */
+  volatileTransaction<T>(fn: () => T): T;
 
   /** The container with this full id → ErrNoSuchCtr. */
   container(id: string): ContainerRecord;
@@ -116,6 +135,8 @@ export interface State {
 
   /** Locks held on these objects, by anyone. */
   locksOn(objectIds: readonly string[]): LockRow[];
+  /** The shared leases (rows `X/shared/<token>`) held on these objects, by anyone. */
+  sharedLocksOn(objectIds: readonly string[]): LockRow[];
   /** Records `holder` as holding these objects; a row already there → ErrInternal (check first). */
   insertLocks(objectIds: readonly string[], holder: LockHolder): void;
   /** Deletes `token`'s rows on these objects (a stale holder's) or, without ids, all of its rows. */

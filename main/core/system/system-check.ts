@@ -35,6 +35,7 @@ import { removeContainers } from '../runtime-batch.ts';
 import { deleteVolumeDir, ensureVolumeDirs } from '../runtime-volume.ts';
 import { volumeDir, volumeMountPoint } from '../volume.ts';
 import type { Runtime } from '../runtime.ts';
+import { lockedObjectId } from '../state/state.ts';
 import type { ContainerRecord } from '../state/state.ts';
 
 export interface SystemCheckOptions {
@@ -110,7 +111,7 @@ class Checker {
   private leasedByOthers(): Set<string> {
     const ids = new Set<string>();
     for (const lock of this.runtime.state().allLocks()) {
-      if (holderAlive(lock, this.self)) ids.add(lock.objectId);
+      if (holderAlive(lock, this.self)) ids.add(lockedObjectId(lock.objectId));
     }
     return ids;
   }
@@ -280,7 +281,8 @@ class Checker {
     const state = this.runtime.state();
     for (const lock of state.allLocks()) {
       if (holderAlive(lock, this.self)) continue;
-      const record = state.hasContainer(lock.objectId) ? state.container(lock.objectId).config.name : state.hasPod(lock.objectId) ? state.pod(lock.objectId).config.name : shortId(lock.objectId);
+      const object = lockedObjectId(lock.objectId);
+      const record = state.hasContainer(object) ? state.container(object).config.name : state.hasPod(object) ? state.pod(object).config.name : shortId(object);
       const issue = this.add({ kind: 'stale-lock', subject: record, problem: `a lock on ${record} is held by process ${lock.pid}, which is gone`, repairable: true });
       await this.fix(issue, () => {
         state.deleteLocks(lock.token, [lock.objectId]);

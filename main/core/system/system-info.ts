@@ -11,6 +11,8 @@ import { podbayVersion } from '../version.ts';
 import { readCgroupInfo, ociRuntimeUsability } from './cgroups.ts';
 import { componentSpecs, probeComponent } from './components.ts';
 import { readRlimits } from './rlimits.ts';
+import { hostIdentity } from '../rootless/host-identity.ts';
+import { readRootlessInfo } from '../rootless/rootless-probe.ts';
 
 export interface SystemInfoOptions {
   paths: RuntimePaths;
@@ -20,11 +22,13 @@ export interface SystemInfoOptions {
 }
 
 export async function readSystemInfo({ paths, exec, defaultRuntime = 'crun' }: SystemInfoOptions): Promise<SystemInfo> {
-  const [components, cgroups, rlimits, os] = await Promise.all([
+  const cgroupsRead = readCgroupInfo();
+  const [components, cgroups, rlimits, os, rootless] = await Promise.all([
     Promise.all(componentSpecs.map((spec) => probeComponent(spec, exec))),
-    readCgroupInfo(),
+    cgroupsRead,
     readRlimits(),
     readOsName(),
+    paths.mode === 'rootless' ? cgroupsRead.then((cgroups) => readRootlessInfo({ exec, cgroups })) : null,
   ]);
 
   // A runtime that is present but cannot run containers on this host is "unusable", with the fix.
@@ -45,7 +49,7 @@ export async function readSystemInfo({ paths, exec, defaultRuntime = 'crun' }: S
       electron: process.versions.electron ?? null,
       pid: process.pid,
       mode: paths.mode,
-      uid: process.geteuid?.() ?? -1,
+      uid: hostIdentity().uid,
     },
     host: { kernel: release(), os, arch: arch(), hostname: hostname(), cpus: cpus().length, memTotal: totalmem(), cgroups, rlimits },
     components,
@@ -58,6 +62,7 @@ export async function readSystemInfo({ paths, exec, defaultRuntime = 'crun' }: S
       databasePath: join(paths.graphRoot, 'podbay.db'),
       configFiles: paths.configFiles.filter((file) => existsSync(file)),
     },
+    rootless,
   };
 }
 

@@ -15,6 +15,7 @@ import { Icon } from './Icon.tsx';
 import { jsonTokens } from './json-tokens.ts';
 import { LogsPanel } from './LogsPanel.tsx';
 import { ChangesPanel } from './ChangesPanel.tsx';
+import { KubePanel } from './KubePanel.tsx';
 import { CommitDialog } from './CommitDialog.tsx';
 import { FilesPanel } from './FilesPanel.tsx';
 import { ProcessesPanel } from './ProcessesPanel.tsx';
@@ -34,7 +35,7 @@ const termLoading = (
   </div>
 );
 
-export type DetailsTab = 'inspect' | 'logs' | 'console' | 'terminal' | 'files' | 'stats' | 'processes' | 'changes';
+export type DetailsTab = 'inspect' | 'logs' | 'console' | 'terminal' | 'files' | 'stats' | 'processes' | 'changes' | 'kube';
 
 const tabs: readonly { id: DetailsTab; label: string; icon: ActionIconName }[] = [
   { id: 'inspect', label: 'Inspect', icon: 'details' },
@@ -45,6 +46,7 @@ const tabs: readonly { id: DetailsTab; label: string; icon: ActionIconName }[] =
   { id: 'stats', label: 'Stats', icon: 'logs' },
   { id: 'processes', label: 'Processes', icon: 'console' },
   { id: 'changes', label: 'Changes', icon: 'details' },
+  { id: 'kube', label: 'Kube', icon: 'details' },
 ];
 
 const headerActions: readonly { action: ContainerAction; icon: ActionIconName }[] = [
@@ -276,20 +278,25 @@ export function ContainerDetails({
             <ChangesPanel nameOrId={id} />
           </div>
         )}
+        {tab === 'kube' && (
+          <div role="tabpanel" id={`${headingId}-panel-kube`} aria-labelledby={`${headingId}-tab-kube`} className="details-panel">
+            <KubePanel nameOrId={id} name={name} />
+          </div>
+        )}
       </div>
       {committing && <CommitDialog nameOrId={id} containerName={name} onCommit={(input) => tasks.startCommit(input)} onClose={() => setCommitting(false)} />}
     </aside>
   );
 }
 
-function InspectJson({ data, error, loading, onRetry, title }: { data: unknown; error: unknown; loading: boolean; onRetry: () => void; title: string }) {
+export function InspectJson({ data, error, loading, onRetry, title, doing = 'inspecting the container' }: { data: unknown; error: unknown; loading: boolean; onRetry: () => void; title: string; doing?: string }) {
   const json = useMemo(() => (data === undefined ? '' : JSON.stringify(data, null, 2)), [data]);
   const tokens = useMemo(() => jsonTokens(json), [json]);
   return (
     <>
       {error != null && (
         <div className="inspect-error">
-          <ErrorPanel error={error} doing="inspecting the container" onRetry={onRetry} />
+          <ErrorPanel error={error} doing={doing} onRetry={onRetry} />
         </div>
       )}
       {loading && data === undefined ? (

@@ -6,7 +6,8 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { CommandBlock } from '../components/CopyButton.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { InspectPanel } from '../components/InspectPanel.tsx';
+import { PodSidePanel } from '../components/PodSidePanel.tsx';
+import { PlayKubeDialog } from '../components/PlayKubeDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { PortLinks } from '../components/PortLinks.tsx';
 import { RemovalResults } from '../components/RemovalResults.tsx';
@@ -24,7 +25,6 @@ import { memberStateLabel, membersLabel, podRemovalPlan, podStatusTone, summariz
 import type { PodRemovalPlan } from '../pods/pod-presenters.ts';
 import { formatEventDate, shortId } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
-import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { LiveIndicator } from '../components/LiveIndicator.tsx';
 import { RemoveSelectedButton } from '../components/RemoveSelectedButton.tsx';
@@ -52,6 +52,7 @@ export function PodsPage() {
   const [removing, setRemoving] = useState(false);
   const [result, setResult] = useState<RemovalResultsView | null>(null);
   const [removeError, setRemoveError] = useState<unknown>(null);
+  const [playing, setPlaying] = useState(false);
 
   const selectedPods = useMemo(() => shownPods.filter((p) => selection.selected.has(p.id)), [shownPods, selection]);
   const now = Date.now();
@@ -247,7 +248,13 @@ export function PodsPage() {
         title="Pods"
         description="Pods and their member containers; the status is derived from the members by the engine."
         actions={
-          <LiveIndicator />
+          <>
+            <LiveIndicator />
+            <button type="button" className="button" onClick={() => setPlaying(true)}>
+              <Icon name="upload" size={14} />
+              Play Kubernetes YAML
+            </button>
+          </>
         }
       />
       {view.error != null && <ErrorPanel error={view.error} doing="listing pods" onRetry={() => list?.resync()} />}
@@ -312,9 +319,10 @@ export function PodsPage() {
             </>
           )}
         </div>
-        {inspecting && <PodInspector key={inspecting} id={inspecting} name={inspected?.name ?? null} onClose={() => setInspecting(null)} />}
+        {inspecting && <PodSidePanel key={inspecting} id={inspecting} name={inspected?.name ?? null} onClose={() => setInspecting(null)} />}
       </div>
 
+      {playing && <PlayKubeDialog onClose={() => setPlaying(false)} />}
       {confirm && (
         <ConfirmDialog
           title={confirm.pods.length === 1 ? `Remove pod ${confirm.pods[0]?.name}?` : `Remove ${confirm.pods.length} pods?`}
@@ -359,22 +367,4 @@ function podTree(expanded: ReadonlySet<string>) {
     level: (r: PodRow) => (r.kind === 'pod' ? 1 : 2),
     expanded: (r: PodRow) => (r.kind === 'pod' && r.pod.containers.length > 0 ? expanded.has(r.pod.id) : undefined),
   };
-}
-
-function PodInspector({ id, name, onClose }: { id: string; name: string | null; onClose: () => void }) {
-  const inspect = useCall('pods.inspect', { nameOrId: id });
-  const title = name ?? inspect.data?.name ?? shortId(id);
-  return (
-    <InspectPanel
-      title={`Inspect ${title}`}
-      subtitle={<span className="mono">{shortId(id)}</span>}
-      data={inspect.data}
-      error={inspect.error}
-      loading={inspect.loading}
-      gone={name === null && inspect.data ? `${inspect.data.name} was removed; this is its last known state.` : null}
-      doing="inspecting the pod"
-      onClose={onClose}
-      onRetry={() => void inspect.refetch()}
-    />
-  );
 }

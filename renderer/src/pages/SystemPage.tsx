@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { SystemInfo } from '../../../shared/types/system-info.ts';
+import type { CgroupInfo, RootlessInfo, SystemInfo } from '../../../shared/types/system-info.ts';
 import { CommandBlock } from '../components/CopyButton.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -17,7 +17,11 @@ import {
   memoryLabel,
   alternativeSentence,
   modeLabel,
+  networkHelperLabel,
+  overlayLabel,
   rlimitRows,
+  rootlessLimitsLabel,
+  subordinateRangesLabel,
   systemProblems,
 } from '../presenters/system-presenters.ts';
 import type { Problem } from '../presenters/system-presenters.ts';
@@ -172,6 +176,7 @@ function SystemDetails({ info }: { info: SystemInfo }) {
               ]}
             />
           </Card>
+          {info.rootless && <RootlessCard rootless={info.rootless} cgroups={info.host.cgroups} />}
           <Card title="Cgroups">
             <Facts
               rows={[
@@ -209,6 +214,29 @@ function SystemDetails({ info }: { info: SystemInfo }) {
         </div>
       </div>
     </div>
+  );
+}
+
+function RootlessCard({ rootless, cgroups }: { rootless: RootlessInfo; cgroups: CgroupInfo }) {
+  const helpers = [rootless.newuidmap, rootless.newgidmap].filter((p): p is string => p !== null);
+  return (
+    <Card title="Rootless">
+      <Facts
+        rows={[
+          ['User', `${rootless.user} (uid ${rootless.uid}, gid ${rootless.gid})`],
+          ['Subordinate UIDs', subordinateRangesLabel(rootless.subuids)],
+          ['Subordinate GIDs', subordinateRangesLabel(rootless.subgids)],
+          ['User namespaces', rootless.userNamespaces ? 'allowed' : 'disabled'],
+          ['ID map helpers', helpers.length === 2 ? helpers.join(', ') : 'missing'],
+          ['Overlay', overlayLabel(rootless.overlay)],
+          ['Network helper', networkHelperLabel(rootless.networkHelper)],
+          ['Resource limits', rootlessLimitsLabel(rootless, cgroups)],
+        ]}
+      />
+      <p className="card-note">
+        {rootless.problems.length === 0 ? 'Everything rootless containers need is in place.' : `${rootless.problems.length} problem${rootless.problems.length === 1 ? '' : 's'} above stop rootless containers.`}
+      </p>
+    </Card>
   );
 }
 

@@ -4,6 +4,9 @@ import type {
   CgroupInfo,
   CgroupMode,
   ComponentInfo,
+  OverlayKind,
+  RootlessInfo,
+  SubordinateRange,
   ComponentRole,
   ComponentStatus,
   RlimitInfo,
@@ -122,6 +125,10 @@ export function systemProblems(info: SystemInfo): Problem[] {
       tone: isEssential(component, info) ? 'danger' : 'warning',
     });
   }
+  for (const p of info.rootless?.problems ?? []) {
+    // Without a network helper containers still run (--network none/host): a warning, not a blocker.
+    problems.push({ key: `rootless:${p.key}`, title: p.title, problem: p.problem, fix: p.fix, tone: p.key === 'network-helper' ? 'warning' : 'danger' });
+  }
   const runtime = info.ociRuntime;
   if (!runtime.usable && !info.components.some((c) => c.name === runtime.default && c.status !== 'ok')) {
     problems.push({
@@ -173,4 +180,32 @@ export function memoryLabel(bytes: number): string {
 export function archLabel(arch: string): string {
   const names: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i386', arm: 'armv7l', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
   return names[arch] ?? arch;
+}
+
+/** "100000–165535 (65,536 IDs)", ranges joined; "none" when the user has none. */
+export function subordinateRangesLabel(ranges: readonly SubordinateRange[]): string {
+  if (ranges.length === 0) return 'none';
+  return ranges.map((r) => `${r.start}–${r.start + r.count - 1} (${formatCount(r.count)} IDs)`).join(', ');
+}
+
+export function overlayLabel(kind: OverlayKind): string {
+  switch (kind) {
+    case 'native':
+      return 'native overlay in the user namespace';
+    case 'fuse-overlayfs':
+      return 'fuse-overlayfs';
+    case 'vfs':
+      return 'vfs (full copies: slower, more disk)';
+  }
+}
+
+export function networkHelperLabel(helper: RootlessInfo['networkHelper']): string {
+  return helper ? `${helper.name}${helper.version ? ` ${helper.version}` : ''}` : 'none (only --network none or host)';
+}
+
+export function rootlessLimitsLabel(rootless: RootlessInfo, cgroups: CgroupInfo): string {
+  if (rootless.resourceLimits) return 'available (cgroup v2 delegation)';
+  return cgroups.version === 'v1'
+    ? 'refused: cgroup v1 cannot delegate limits to a user (--memory, --cpus, --pids-limit need cgroup v2)'
+    : 'refused: the user’s cgroup v2 subtree has no memory and pids controllers delegated';
 }

@@ -33,6 +33,8 @@ export const invalidationRules: readonly InvalidationRule[] = [
   // volume picker lists volumes afresh.
   { type: 'volume', paths: ['volumes.inspect', 'volumes.list'] },
   { type: 'container', actions: ['create', 'remove'], paths: ['volumes.inspect', 'volumes.list'] },
+  // An open Kube tab writes its pod again when a member comes or goes.
+  { type: 'container', actions: ['create', 'remove'], paths: ['kube.generate'] },
 ];
 
 /** The contract paths to refetch after `event`, without duplicates. */

@@ -8,10 +8,14 @@ import {
   componentStatusLabel,
   engineStatus,
   formatRlimit,
+  networkHelperLabel,
+  overlayLabel,
   rlimitRows,
+  rootlessLimitsLabel,
+  subordinateRangesLabel,
   systemProblems,
 } from '../../../renderer/src/presenters/system-presenters.ts';
-import type { ComponentInfo, SystemInfo } from '../../../shared/types/system-info.ts';
+import type { ComponentInfo, RootlessInfo, SystemInfo } from '../../../shared/types/system-info.ts';
 
 const component = (over: Partial<ComponentInfo> & Pick<ComponentInfo, 'name' | 'role'>): ComponentInfo => ({
   path: `/usr/bin/${over.name}`,
@@ -23,7 +27,7 @@ const component = (over: Partial<ComponentInfo> & Pick<ComponentInfo, 'name' | '
   ...over,
 });
 
-function info(over: { components?: ComponentInfo[]; ociRuntime?: SystemInfo['ociRuntime'] } = {}): SystemInfo {
+function info(over: { components?: ComponentInfo[]; ociRuntime?: SystemInfo['ociRuntime']; rootless?: RootlessInfo } = {}): SystemInfo {
   return {
     podbay: { version: '0.1.0', node: '20.20.2', electron: null, pid: 42, mode: 'rootful', uid: 0 },
     host: {
@@ -39,6 +43,7 @@ function info(over: { components?: ComponentInfo[]; ociRuntime?: SystemInfo['oci
     components: over.components ?? [component({ name: 'crun', role: 'oci-runtime', version: '1.8.1' }), component({ name: 'conmon', role: 'monitor' })],
     ociRuntime: over.ociRuntime ?? { default: 'crun', usable: true, problem: null, fix: null },
     store: { graphRoot: '/var/lib/podbay', runRoot: '/run/podbay', graphRootExists: true, runRootExists: true, databasePath: '/var/lib/podbay/podbay.db', configFiles: [] },
+    rootless: over.rootless ?? null,
   };
 }
 
@@ -157,5 +162,51 @@ describe('archLabel', () => {
     expect(archLabel('x64')).toBe('x86_64');
     expect(archLabel('arm64')).toBe('aarch64');
     expect(archLabel('mips')).toBe('mips');
+  });
+});
+
+const rootless = (over: Partial<RootlessInfo> = {}): RootlessInfo => ({
+  user: 'alice',
+  uid: 1000,
+  gid: 1000,
+  subuids: [{ start: 100000, count: 65536 }],
+  subgids: [{ start: 100000, count: 65536 }],
+  userNamespaces: true,
+  newuidmap: '/usr/bin/newuidmap',
+  newgidmap: '/usr/bin/newgidmap',
+  overlay: 'native',
+  networkHelper: { name: 'slirp4netns', path: '/usr/bin/slirp4netns', version: '1.2.0' },
+  resourceLimits: false,
+  problems: [],
+  ...over,
+});
+
+describe('rootless presenters', () => {
+  it('turns each rootless problem into a panel, a missing network helper only a warning', () => {
+    const fix = { note: 'as root', command: 'usermod --add-subuids 100000-165535 alice', alternative: null };
+    const problems = systemProblems(
+      info({
+        rootless: rootless({
+          problems: [
+            { key: 'subids', title: 'alice has no subordinate ID range', problem: 'no entry', fix },
+            { key: 'network-helper', title: 'No rootless network helper', problem: 'none', fix: { note: null, command: 'apt-get install -y slirp4netns', alternative: null } },
+          ],
+        }),
+      }),
+    );
+    expect(problems.map((p) => [p.key, p.tone, p.fix?.command])).toEqual([
+      ['rootless:subids', 'danger', 'usermod --add-subuids 100000-165535 alice'],
+      ['rootless:network-helper', 'warning', 'apt-get install -y slirp4netns'],
+    ]);
+  });
+
+  it('labels ranges, overlay, network helper and the cgroup v1 refusal of limits', () => {
+    expect(subordinateRangesLabel([{ start: 100000, count: 65536 }])).toMatch(/^100000–165535 \(65.536 IDs\)$/);
+    expect(subordinateRangesLabel([])).toBe('none');
+    expect(overlayLabel('fuse-overlayfs')).toBe('fuse-overlayfs');
+    expect(networkHelperLabel(null)).toBe('none (only --network none or host)');
+    expect(networkHelperLabel(rootless().networkHelper)).toBe('slirp4netns 1.2.0');
+    expect(rootlessLimitsLabel(rootless(), { version: 'v1', mode: 'v1', unifiedControllers: [], manager: 'cgroupfs' })).toMatch(/^refused: cgroup v1/);
+    expect(rootlessLimitsLabel(rootless({ resourceLimits: true }), { version: 'v2', mode: 'v2', unifiedControllers: ['memory', 'pids'], manager: 'systemd' })).toMatch(/^available/);
   });
 });

@@ -67,6 +67,43 @@ describe('LockManager', () => {
     expect(state.locksOn([A, B]).map((r) => r.token)).toEqual([lease.token, lease.token]);
   });
 
+  it('lets holders share an object while each holds its own exclusively, and keeps an exclusive holder out', async () => {
+    const P = 'c'.repeat(64);
+    const locks = new LockManager(state);
+    const first = await locks.acquire({ exclusive: [A], shared: [P] });
+    // Another member of the same pod: not kept waiting by the first (the timeout would throw).
+    const second = await locks.acquire({ exclusive: [B], shared: [P] }, { timeoutMs: 30 });
+    await expect(locks.acquire({ exclusive: [A], shared: [P] }, { timeoutMs: 30 })).rejects.toMatchObject({ code: 'ErrCanceled' });
+    // The pod as a whole (runLocked and acquire alike) waits until every sharer is gone.
+    let ran = false;
+    const whole = locks.runLocked([P], () => {
+      ran = true;
+    });
+    first.release();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ran).toBe(false);
+    second.release();
+    await whole;
+    expect(ran).toBe(true);
+    expect(state.sharedLocksOn([P])).toEqual([]);
+    const exclusive = await locks.acquire([P]);
+    await expect(locks.acquire({ exclusive: [A], shared: [P] }, { timeoutMs: 30 })).rejects.toMatchObject({ code: 'ErrCanceled', message: expect.stringContaining(P) });
+    exclusive.release();
+  });
+
+  it('takes over a shared lease whose holder is gone', async () => {
+    const P = 'c'.repeat(64);
+    const self = currentProcessIdentity();
+    state.insertLocks([`${P}/shared/ghost`], { token: 'ghost', pid: process.pid, startTime: 'other', bootId: self.bootId });
+    // A prefix of the object's id is another object: its shared lease is not P's.
+    state.insertLocks([`${P.slice(0, 63)}/shared/other`], { token: 'other', pid: process.pid, startTime: self.startTime, bootId: self.bootId });
+    expect(state.sharedLocksOn([P]).map((r) => r.token)).toEqual(['ghost']);
+    const locks = new LockManager(state);
+    const lease = await locks.acquire([P], { timeoutMs: 100 });
+    expect(state.sharedLocksOn([P])).toEqual([]);
+    lease.release();
+  });
+
   it('treats a reused pid (different start time) as a dead holder', () => {
     const self = currentProcessIdentity();
     expect(holderAlive({ pid: process.pid, startTime: self.startTime, bootId: self.bootId }, self)).toBe(true);

@@ -279,3 +279,17 @@ describe('mergeImageConfig', () => {
     expect(hasCode(errorOf(() => mergeImageConfig(image, { env: { 'A=B': 'c' } })), 'ErrInvalidArg')).toBe(true);
   });
 });
+
+describe('generateSpec without cgroups (rootless, no delegation)', () => {
+  it('leaves out cgroupsPath and every limit, keeping only the device rule', () => {
+    const spec = generateSpec(options({ cgroups: false, pidsLimit: 2048 }));
+    expect(spec.linux.cgroupsPath).toBeUndefined();
+    expect(spec.linux.resources).toEqual({ devices: [{ allow: false, access: 'rwm' }] });
+  });
+
+  it('keeps the cgroup path and the pids limit by default', () => {
+    const spec = generateSpec(options({ pidsLimit: 2048 }));
+    expect(spec.linux.cgroupsPath).toMatch(/\/podbay-/);
+    expect(spec.linux.resources.pids).toEqual({ limit: 2048 });
+  });
+});

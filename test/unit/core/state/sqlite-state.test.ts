@@ -212,6 +212,23 @@ describe.each(backends)('State ($name)', ({ open }) => {
     ).toThrow('boom');
     expect(state.nameInUse('kept-not')).toBe(false);
   });
+
+  it('commits a volatileTransaction as one unit, rolls a failed one back, and leaves later commits durable', () => {
+    const holder = { token: 't', pid: process.pid, startTime: '1', bootId: 'b' };
+    state.volatileTransaction(() => state.insertLocks(['a'.repeat(64)], holder));
+    expect(() =>
+      state.volatileTransaction(() => {
+        state.insertLocks(['b'.repeat(64)], holder);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(state.allLocks().map((l) => l.objectId)).toEqual(['a'.repeat(64)]);
+    // Inside a durable transaction it simply joins it.
+    state.writeTransaction(() => state.volatileTransaction(() => state.deleteLocks('t')));
+    expect(state.allLocks()).toEqual([]);
+    // synchronous=FULL (2) is back for the connection's ordinary commits.
+    expect((state as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
+  });
 });
 
 describe('openSqliteState', () => {
@@ -228,6 +245,22 @@ describe('openSqliteState', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it('opens an up-to-date store without a write transaction, while another process holds the write lock', () => {
+    const path = join(store.graphRoot, 'podbay.db');
+    openSqliteState(path).close();
+    const writer = new Database(path);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      // With no busy wait, any BEGIN IMMEDIATE of the open would fail with SQLITE_BUSY.
+      const state = openSqliteState(path, { busyTimeoutMs: 0 });
+      expect(state.allContainers()).toEqual([]);
+      state.close();
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+    }
   });
 
   it('refuses a file that is not a database with ErrStoreCorrupt and leaves it untouched', () => {

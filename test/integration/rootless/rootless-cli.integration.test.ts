@@ -1,0 +1,164 @@
+// Rootless mode as a workstation user meets it: the built CLI run as the unprivileged test user
+// (runuser), its own HOME and XDG_RUNTIME_DIR, images from Debian's docker-registry on 127.0.0.1,
+// real conmon + crun inside the user's namespace.
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushImage } from '../../../main/core/image/push.ts';
+import { parseNormalizedReference } from '../../../main/core/image/reference.ts';
+import { busyboxLayer, busyboxMissing, buildImage, layerFromMembers, storeImage } from '../../helpers/image-builder.ts';
+import type { BuiltImage } from '../../helpers/image-builder.ts';
+import { registryMissing, startRegistry } from '../../helpers/registry-server.ts';
+import type { RegistryServer } from '../../helpers/registry-server.ts';
+import { makeRootlessUserDirs, podbayAs, removeRootlessUserDirs, rootlessSkipReason, rootlessTestUser } from '../../helpers/rootless-cli.ts';
+import type { RootlessUserDirs } from '../../helpers/rootless-cli.ts';
+import type { SystemInfo } from '../../../shared/types/system-info.ts';
+
+const skip = rootlessSkipReason() ?? registryMissing() ?? busyboxMissing() ?? null;
+
+describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let dirs: RootlessUserDirs;
+  let registry: RegistryServer;
+  let busybox: BuiltImage;
+  const cli = (...args: string[]) => podbayAs(dirs, args);
+  const image = () => `${registry.host}/library/busybox:latest`;
+
+  beforeAll(async () => {
+    dirs = makeRootlessUserDirs('podbay-rootless-');
+    registry = await startRegistry();
+    const conf = join(dirs.home, '.config', 'containers');
+    mkdirSync(conf, { recursive: true });
+    writeFileSync(join(conf, 'registries.conf'), `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`);
+    const { uid, gid } = statSync(dirs.home);
+    for (const path of [join(dirs.home, '.config'), conf, join(conf, 'registries.conf')]) chownSync(path, uid, gid);
+    const source = join(dirs.dir, 'source');
+    // A second layer owned by uid/gid 1000 and holding a device node, which a user namespace cannot make.
+    const appLayer = layerFromMembers([
+      { name: 'home/', type: 'dir', mode: 0o755 },
+      { name: 'home/app/', type: 'dir', mode: 0o755, uid: 1000, gid: 1000 },
+      { name: 'home/app/data', data: 'owned by 1000\n', uid: 1000, gid: 1000 },
+      { name: 'dev/', type: 'dir', mode: 0o755 },
+      { name: 'dev/null', type: 'char', mode: 0o666, devmajor: 1, devminor: 3 },
+    ]);
+    busybox = buildImage([busyboxLayer(), appLayer]);
+    await storeImage(source, busybox);
+    await pushImage(parseNormalizedReference(image()), { graphRoot: source, manifestDigest: busybox.manifestDigest, tlsVerify: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (dirs) {
+      cli('rm', '-f', '-t', '0', '-a');
+      removeRootlessUserDirs(dirs);
+    }
+    await registry?.stop();
+  });
+
+  it('info reports rootless mode, the XDG paths and the subordinate ranges, with no problems', () => {
+    const result = cli('info', '--format', 'json');
+    expect(result.code, result.stderr).toBe(0);
+    const info = JSON.parse(result.stdout) as SystemInfo;
+    expect(info.podbay.mode).toBe('rootless');
+    expect(info.store.graphRoot).toBe(join(dirs.home, '.local', 'share', 'podbay'));
+    expect(info.store.runRoot).toBe(join(dirs.runtimeDir, 'podbay'));
+    expect(info.rootless?.subuids.length).toBeGreaterThan(0);
+    expect(info.rootless?.problems).toEqual([]);
+  });
+
+  it('pull extracts inside the user namespace: owners map through the subordinate range, device nodes are skipped', () => {
+    const result = cli('pull', '--tls-verify=false', image());
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(busybox.configDigest.slice(7));
+    const images = JSON.parse(cli('images', '--format', 'json').stdout) as { Id: string; Names: string[] }[];
+    expect(images).toEqual([expect.objectContaining({ Id: busybox.configDigest.slice(7), Names: [image()] })]);
+    // Container uid 0 is the user; container uid 1000 is subordinate uid start + 999.
+    const layers = join(dirs.home, '.local', 'share', 'podbay', 'layers');
+    const diffs = readdirSync(layers).filter((name) => /^[0-9a-f]{64}$/.test(name)).map((name) => join(layers, name, 'diff'));
+    const app = diffs.find((diff) => existsSync(join(diff, 'home', 'app', 'data')));
+    expect(app).toBeDefined();
+    const data = statSync(join(app as string, 'home', 'app', 'data'));
+    expect([data.uid, data.gid]).toEqual([subordinateStart() + 999, subordinateStart() + 999]);
+    expect(statSync(join(app as string, 'home')).uid).toBe(statSync(dirs.home).uid);
+    expect(existsSync(join(app as string, 'dev', 'null'))).toBe(false);
+  });
+
+  it('save and load round-trip an image whose layer holds a device node and a uid 1000 owner', () => {
+    const archive = join(dirs.home, 'busybox.tar');
+    expect(cli('save', '--format', 'docker-archive', '-o', archive, image()).code).toBe(0);
+    expect(cli('rmi', image()).code).toBe(0);
+    const loaded = cli('load', '-i', archive);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const images = JSON.parse(cli('images', '--format', 'json').stdout) as { Id: string }[];
+    expect(images.map((i) => i.Id)).toEqual([busybox.configDigest.slice(7)]);
+  });
+
+  it('run --network none runs the command as root of the user namespace, mapped onto the user', () => {
+    const result = cli('run', '--rm', '--network', 'none', image(), 'sh', '-c', 'echo hi; id -u; cat /proc/self/uid_map');
+    expect(result.code, result.stderr).toBe(0);
+    const [hi, uid, ...map] = result.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+    expect([hi, uid]).toEqual(['hi', '0']);
+    expect(map).toEqual([`0 ${statSync(dirs.home).uid} 1`, `1 ${subordinateStart()} 65536`]);
+  });
+
+  it('create, start, attach, exec, logs and rm work on a detached container', () => {
+    const created = cli('create', '--name', 'talker', '--network', 'none', image(), 'sh', '-c', 'sleep 3; echo attached-output');
+    expect(created.code, created.stderr).toBe(0);
+    expect(cli('start', 'talker').code).toBe(0);
+    const exec = cli('exec', 'talker', 'sh', '-c', 'echo exec-ok $(id -u)');
+    expect(exec.stdout, exec.stderr).toBe('exec-ok 0\n');
+    // Attach follows the output until the container exits, then exits with its status.
+    const attach = cli('attach', 'talker');
+    expect(attach.stdout, attach.stderr).toBe('attached-output\n');
+    expect(attach.code).toBe(0);
+    expect(cli('logs', 'talker').stdout).toBe('attached-output\n');
+    expect(cli('rm', 'talker').code).toBe(0);
+    expect(cli('ps', '-a', '-q').stdout.trim()).toBe('');
+  });
+
+  // Limits may be delegated on cgroup v2: the refusal is for v1 hosts.
+  it.skipIf(statfsSync('/sys/fs/cgroup').type === 0x63677270)('refuses resource limits on cgroup v1 with a message naming the flags, and runs nothing', () => {
+    const result = cli('run', '--rm', '--network', 'none', '--memory', '64m', '--pids-limit', '10', image(), 'true');
+    expect(result.code).toBe(125);
+    expect(result.stderr).toMatch(/^Error: --memory, --pids-limit cannot be applied in rootless mode: this host uses cgroup v1/);
+    expect(cli('ps', '-a', '-q').stdout.trim()).toBe('');
+  });
+
+  it('refuses the default bridge network with the modes that work', () => {
+    const result = cli('run', '--rm', image(), 'true');
+    expect(result.code).toBe(125);
+    expect(result.stderr).toContain('use --network none or --network host');
+  });
+
+  it('two containers of a pod talk over localhost', async () => {
+    expect(cli('pod', 'create', '--name', 'duo', '--network', 'none').code).toBe(0);
+    const server = cli('run', '-d', '--pod', 'duo', '--name', 'duo-server', image(), 'sh', '-c', 'echo pong > /tmp/reply; while true; do nc -l -p 8080 < /tmp/reply; done');
+    expect(server.code, server.stderr).toBe(0);
+    let reply = '';
+    for (let attempt = 0; attempt < 50 && reply !== 'pong'; attempt++) {
+      reply = cli('run', '--rm', '--pod', 'duo', image(), 'sh', '-c', 'nc 127.0.0.1 8080 < /dev/null').stdout.trim();
+      if (reply !== 'pong') await sleep(100);
+    }
+    expect(reply).toBe('pong');
+    expect(cli('pod', 'rm', '-f', 'duo').code).toBe(0);
+  });
+
+  it('commit keeps the container\'s change and push puts the new image in the registry', () => {
+    expect(cli('run', '--name', 'changer', '--network', 'none', image(), 'sh', '-c', 'echo committed > /root/note; rm /etc/group').code).toBe(0);
+    const committed = cli('commit', '-q', 'changer', `${registry.host}/rootless/committed:1`);
+    expect(committed.code, committed.stderr).toBe(0);
+    const shown = cli('run', '--rm', '--network', 'none', `${registry.host}/rootless/committed:1`, 'sh', '-c', 'cat /root/note; test -e /etc/group && echo group-back || echo group-gone');
+    expect(shown.stdout).toBe('committed\ngroup-gone\n');
+    const pushed = cli('push', '--tls-verify=false', `${registry.host}/rootless/committed:1`);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(cli('rm', 'changer').code).toBe(0);
+    expect(cli('rmi', `${registry.host}/rootless/committed:1`).code).toBe(0);
+    const pulled = cli('pull', '--tls-verify=false', `${registry.host}/rootless/committed:1`);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(cli('run', '--rm', '--network', 'none', `${registry.host}/rootless/committed:1`, 'cat', '/root/note').stdout).toBe('committed\n');
+  });
+});
+
+function subordinateStart(): number {
+  const line = readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${rootlessTestUser}:`)) ?? '';
+  return Number(line.split(':')[1]);
+}
