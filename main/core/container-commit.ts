@@ -1,36 +1,40 @@
 // libpod Container.Commit (libpod/container_commit.go over buildah's import builder): the container's
 // writable layer becomes a new image layer on top of its image's layers. The overlay upper dir is
 // archived with its whiteouts in OCI form (0/0 char devices → `.wh.<name>`, opaque dirs →
-// `.wh..wh..opq`), hashed (the DiffID) and gzip-compressed into the content store as it streams;
-// the config is the image's, with what podman carries over from the container (entrypoint, command,
-// env, labels, user, workdir), the author, the `--change` instructions, the new layer's DiffID and a
-// history entry. The layer is then extracted into the layer store from its blob and the image
-// recorded in one transaction, under a pull lease so no garbage collection removes its blobs first —
-// the same path `load` takes (archive.ts storeImage). A running container is paused for the copy
-// (unless `pause: false`) and unpaused afterwards, also when the commit fails.
+// `.wh..wh..opq`); with the vfs driver, which keeps no upper dir, what the container's copy changed
+// against the image's layers (vfs-changes.ts, as c/storage's naive diff) is archived, deletions as
+// `.wh.` members. The tar is hashed (the DiffID) and gzip-compressed into the content store as it
+// streams; the config is the image's, with what podman carries over from the container (entrypoint,
+// command, env, labels, user, workdir), the author, the `--change` instructions, the new layer's
+// DiffID and a history entry. The layer is then extracted into the layer store from its blob and the
+// image recorded in one transaction, under a pull lease so no garbage collection removes its blobs
+// first — the same path `load` takes (archive.ts storeImage). A running container is paused for the
+// copy (unless `pause: false`) and unpaused afterwards, also when the commit fails.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { PodbayError, wrap } from '../../shared/errors.ts';
 import type { CommitFrame } from '../../shared/types/container-files.ts';
 import type { ContainerConfig } from './container-config.ts';
 import { syncRecords } from './container-internal.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { pauseContainer, readRecord, unpauseContainer } from './container-lifecycle.ts';
-import { rootfsPaths } from './container-rootfs.ts';
+import { crashPoint } from './crash-point.ts';
+import { isRuntimeMountPoint, vfsImageView } from './container-diff.ts';
+import { mountRootfs, rootfsPaths } from './container-rootfs.ts';
 import { storeImage } from './image/archive.ts';
 import { applyChanges } from './image/config-changes.ts';
-import { HashingStream, digestOf } from './image/digest.ts';
+import { digestOf } from './image/digest.ts';
 import type { Digest } from './image/digest.ts';
+import { storeGzipLayer } from './image/gzip-layer.ts';
+import type { GzipLayerBlob } from './image/gzip-layer.ts';
 import type { ImageRecord, LayerRecord } from './image/image-store.ts';
 import { normalizeTagName } from './image/image-store.ts';
 import type { ImageRuntime } from './image/image-runtime.ts';
 import { RootFs } from './image/in-root.ts';
 import { layerCompression, mediaTypes } from './image/manifest.ts';
 import { archiveTree } from './image/tree-archive.ts';
-import type { ArchiveTreeReport } from './image/tree-archive.ts';
+import type { ArchiveTreeOptions, ArchiveTreeReport } from './image/tree-archive.ts';
+import { treeChanges } from './vfs-changes.ts';
 
 export type CommitFormat = 'oci' | 'docker';
 
@@ -71,6 +75,45 @@ function treeBytes(dir: string): number {
   };
   walk(dir);
   return total;
+}
+
+/** What a commit archives: a tree, how, and how many file bytes that is (the progress total). */
+interface LayerSource {
+  root: string;
+  archive: Pick<ArchiveTreeOptions, 'whiteouts' | 'skip' | 'deleted'>;
+  totalBytes: number;
+}
+
+/** overlay: the upper dir is the layer, its whiteouts turned into OCI ones. */
+function overlayLayerSource(graphRoot: string, id: string): LayerSource {
+  const { upper } = rootfsPaths(graphRoot, id);
+  return { root: upper, archive: { whiteouts: 'oci' }, totalBytes: treeBytes(upper) };
+}
+
+/**
+ * vfs: the container's copy, of which only what differs from the image (vfs-changes.ts) is archived —
+ * added and changed paths with the directories leading to them, deletions as `.wh.` members.
+ * A container never started gets its copy made first (it has no changes then: an empty layer).
+ */
+async function vfsLayerSource(graphRoot: string, config: ContainerConfig): Promise<LayerSource> {
+  const merged = await mountRootfs(config, { graphRoot, driver: 'vfs' });
+  const changes = treeChanges(merged, vfsImageView(graphRoot, config.rootfsImage?.layers ?? []), isRuntimeMountPoint);
+  const wanted = new Set<string>();
+  const deleted = new Map<string, string[]>();
+  let totalBytes = 0;
+  for (const { path, kind } of changes) {
+    const parts = path.slice(1).split('/');
+    for (let depth = 1; depth < parts.length; depth++) wanted.add(parts.slice(0, depth).join('/'));
+    if (kind === 'D') {
+      const dir = parts.slice(0, -1).join('/');
+      deleted.set(dir, [...(deleted.get(dir) ?? []), parts.at(-1) as string]);
+      continue;
+    }
+    wanted.add(parts.join('/'));
+    const st = lstatSync(join(merged, ...parts));
+    if (st.isFile()) totalBytes += st.size;
+  }
+  return { root: merged, archive: { whiteouts: 'none', skip: (path) => !wanted.has(path.join('/')), deleted }, totalBytes };
 }
 
 /** The layer media type of `layer` in a manifest of `format` (OCI and Docker spell them apart). */
@@ -120,9 +163,9 @@ export function commitConfig(parent: ImageRecord['config'], container: Pick<Cont
 }
 
 /**
- * Commits container `id` (full ID). Not from an image (--rootfs) → ErrInvalidArg; the vfs driver has
- * no upper dir to diff → ErrNotImplemented; a bad `--change` → ErrInvalidArg before anything is
- * paused. Emits `commit` for the container and the image.
+ * Commits container `id` (full ID). Not from an image (--rootfs) → ErrInvalidArg; a bad `--change`
+ * → ErrInvalidArg before anything is paused. overlay archives the upper dir, vfs what its copy
+ * changed against the image. Emits `commit` for the container and the image.
  */
 export async function commitContainer(ctx: CommitContext, id: string, options: CommitOptions = {}): Promise<CommitReport> {
   const record = readRecord(ctx, id);
@@ -131,7 +174,6 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
   const format = options.format ?? 'oci';
   if (!config.rootfsImage?.id) throw new PodbayError('ErrInvalidArg', `cannot commit container ${config.name}: it does not use an image (--rootfs)`);
   const settings = ctx.settings();
-  if (settings.storage.driver !== 'overlay') throw new PodbayError('ErrNotImplemented', `committing needs the overlay storage driver (this store uses ${settings.storage.driver})`);
   applyChanges({}, options.changes ?? []); // refuse bad changes before any work
   const names = options.name ? [normalizeTagName(options.name)] : [];
   const images = await ctx.images();
@@ -147,19 +189,18 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
   const lease = await images.store.beginPull(options.signal);
   let committed: CommitReport;
   try {
-    const { upper } = rootfsPaths(settings.storage.graphRoot, id);
-    const totalBytes = treeBytes(upper);
+    const source = settings.storage.driver === 'vfs' ? await vfsLayerSource(settings.storage.graphRoot, config) : overlayLayerSource(settings.storage.graphRoot, id);
+    const { totalBytes } = source;
     frame({ type: 'progress', phase: 'writing', bytes: 0, totalBytes });
-    const fs = RootFs.open(upper);
-    const hasher = new HashingStream();
+    const fs = RootFs.open(source.root);
     const tarReport: ArchiveTreeReport = { entries: 0, fileBytes: 0, whiteouts: 0, opaqueDirs: 0 };
-    let layerBlob: { digest: Digest; size: number };
+    let layerBlob: GzipLayerBlob;
     try {
       let sent = 0;
       let last = 0;
       const tar = archiveTree(fs, '/', {
         name: '.',
-        whiteouts: 'oci',
+        ...source.archive,
         ...(options.signal ? { signal: options.signal } : {}),
         onBytes: (n) => {
           sent += n;
@@ -171,12 +212,8 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
           }
         },
       }, tarReport);
-      let stored: { digest: Digest; size: number } | null = null;
-      await pipeline(Readable.from(tar), hasher, createGzip(), async (gzipped: AsyncIterable<Uint8Array>) => {
-        stored = await images.store.blobs.put(gzipped, {}, options.signal ? { signal: options.signal } : {});
-      });
-      if (!stored) throw new PodbayError('ErrInternal', 'the layer blob was not stored');
-      layerBlob = stored;
+      layerBlob = await storeGzipLayer(images.store.blobs, tar, options.signal);
+      crashPoint('commit.layer-stored');
     } finally {
       fs.close();
     }
@@ -186,7 +223,7 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
       await unpauseContainer(ctx, id);
     }
     frame({ type: 'progress', phase: 'storing', bytes: tarReport.fileBytes, totalBytes });
-    const diffId = hasher.result();
+    const { diffId } = layerBlob;
     const imageConfig = commitConfig(parent.config, config, { diffId }, { ...options, format }, ctx.now());
     const configBytes = Buffer.from(JSON.stringify(imageConfig));
     const configDescriptor = { mediaType: format === 'oci' ? mediaTypes.ociConfig : mediaTypes.dockerConfig, digest: digestOf(configBytes), size: configBytes.length };
@@ -199,20 +236,29 @@ export async function commitContainer(ctx: CommitContext, id: string, options: C
     const manifestBytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: manifestMediaType, config: configDescriptor, layers }));
     const manifestDigest = digestOf(manifestBytes);
     await images.store.blobs.putBytes(manifestBytes, manifestDigest);
+    crashPoint('commit.manifest-stored');
     const pulled = await storeImage(images.store, { manifestDigest, manifestMediaType, config: configDescriptor, layers, names }, {
       knownLayer: (d) => images.store.knownLayer(d),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     committed = { id: pulled.id, names };
   } catch (error) {
-    images.store.endLease(lease);
+    try {
+      images.store.endLease(lease);
+    } catch {
+      // A full disk may refuse even this: the original error matters more, and a dead process's lease is collected.
+    }
     if (paused) await unpauseContainer(ctx, id).catch(() => undefined);
     paused = false;
     // What was stored but never recorded is garbage now (skipped while a pull runs; the next start collects it).
     await images.collectGarbage().catch(() => undefined);
     throw wrap(error, `committing container ${config.name}`);
   } finally {
-    images.store.endLease(lease);
+    try {
+      images.store.endLease(lease);
+    } catch {
+      // See above: ending the lease twice is harmless, failing to end it must not hide the outcome.
+    }
     if (paused) await unpauseContainer(ctx, id).catch(() => undefined);
   }
   ctx.emitContainer('commit', config, { imageID: committed.id });

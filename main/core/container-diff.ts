@@ -12,9 +12,10 @@ import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerChange, ContainerChangeKind } from '../../shared/types/container-files.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { readRecord } from './container-lifecycle.ts';
-import { lowerDirs, rootfsPaths } from './container-rootfs.ts';
+import { lowerDirs, opaqueDirs, rootfsPaths, vfsCopyMade } from './container-rootfs.ts';
 import { lstatOrNull } from './image/in-root.ts';
 import { isOverlayWhiteout, readTreeXattrs } from './image/tree-archive.ts';
+import { LayerView, treeChanges } from './vfs-changes.ts';
 
 /** What the OCI runtime creates as mount points: never an addition of the user's (libpod containerMounts). */
 const runtimeMountPoints = new Set(['/dev', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf', '/proc', '/run', '/run/notify', '/run/.containerenv', '/run/secrets', '/sys', '/etc/mtab']);
@@ -60,18 +61,33 @@ export function upperChanges(upper: string, lowers: readonly string[], opaque: R
   walk('');
   const seen = new Map<string, ContainerChange>();
   for (const c of changes) if (!seen.has(c.path) || c.kind !== 'C') seen.set(c.path, c);
-  return [...seen.values()].filter((c) => !(c.kind === 'A' && runtimeMountPoints.has(c.path))).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...seen.values()].filter((c) => !(c.kind === 'A' && isRuntimeMountPoint(c.path))).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Whether the runtime made `path` as a mount point (never an addition of the user's). */
+export const isRuntimeMountPoint = (path: string): boolean => runtimeMountPoints.has(path);
+
+/** The image's layers (DiffIDs, bottom first) as a vfs container's copy was made from them. */
+export function vfsImageView(graphRoot: string, layers: readonly string[]): LayerView {
+  const lowers = lowerDirs(graphRoot, layers);
+  return new LayerView(lowers, lowers.map((l) => opaqueDirs(l)));
 }
 
 /**
- * `podbay diff CTR`: the container's changes against its image, by path. Not from an image (--rootfs)
- * → ErrInvalidArg; the vfs driver keeps no upper dir → ErrNotImplemented.
+ * `podbay diff CTR`: the container's changes against its image, by path: overlay's from its upper
+ * dir, vfs's by comparing its copy with the image's layers (vfs-changes.ts). Not from an image
+ * (--rootfs) → ErrInvalidArg.
  */
 export async function containerChanges(ctx: LifecycleContext, id: string): Promise<ContainerChange[]> {
   const { config } = readRecord(ctx, id);
   if (!config.rootfsImage?.layers) throw new PodbayError('ErrInvalidArg', `container ${config.name} does not use an image (--rootfs): it has no changes to list`);
   const { graphRoot, driver } = ctx.settings().storage;
-  if (driver !== 'overlay') throw new PodbayError('ErrNotImplemented', `listing changes needs the overlay storage driver (this store uses ${driver})`);
+  if (driver === 'vfs') {
+    const paths = rootfsPaths(graphRoot, id);
+    // Never mounted: the copy is not made yet, so nothing can have changed.
+    if (!vfsCopyMade(paths)) return [];
+    return treeChanges(paths.merged, vfsImageView(graphRoot, config.rootfsImage.layers), isRuntimeMountPoint);
+  }
   const { upper } = rootfsPaths(graphRoot, id);
   if (!lstatOrNull(upper)) return [];
   const xattrs = await readTreeXattrs(upper);

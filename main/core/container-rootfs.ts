@@ -287,8 +287,13 @@ export function copyTree(source: string, target: string): void {
   applyTree(source, target, '', new Set());
 }
 
+/** Whether the vfs copy of the container with these paths is complete (made at its first mount). */
+export function vfsCopyMade(paths: RootfsPaths): boolean {
+  return existsSync(join(paths.dir, vfsDone));
+}
+
 /** Dirs of `layer` (relative, '' = its root) marked opaque, from one `getfattr -R` run. */
-function opaqueDirs(layer: string): Set<string> {
+export function opaqueDirs(layer: string): Set<string> {
   const out = new Set<string>();
   let text: string;
   try {

@@ -30,7 +30,10 @@ export interface VolumeListItem {
   needsChown: boolean;
 }
 
-export type VolumeInspect = VolumeListItem;
+export interface VolumeInspect extends VolumeListItem {
+  /** Bytes of the files under the mountpoint (podman system df -v): hard links once, symlinks not followed. */
+  size: number;
+}
 
 /** One per volume named in `volumes.remove`: its own outcome (podman VolumeRmReport). */
 export interface VolumeRemoveReport {

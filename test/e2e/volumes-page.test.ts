@@ -3,7 +3,7 @@
 // appears by itself, the Inspect panel shows it, removing a volume in use names its container and needs
 // force, prune takes what no container uses; a container created from the dialog with a volume writes
 // into it — checked against `podbay volume ls`, `inspect` and the volume's files.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -65,9 +65,13 @@ describe('Volumes page', () => {
     await row(page, 'cli-cache').getByText('user-of-cache').waitFor({ timeout: 2_000 });
     await page.screenshot({ path: join(repoRoot, 'docs', 'volumes.png') });
 
+    // What the volume holds shows beside its mountpoint (a disk usage walk at inspect).
+    const mountpoint = volumes().find((v) => v.Name === 'cli-cache')!.Mountpoint;
+    writeFileSync(join(mountpoint, 'two-kib'), Buffer.alloc(2048));
     await page.getByRole('button', { name: 'Inspect cli-cache', exact: true }).click();
     const panel = page.getByRole('complementary', { name: 'Inspect cli-cache' });
     await panel.getByText('"user-of-cache"').waitFor();
+    await panel.getByText(`${mountpoint} · 2 KiB`).waitFor();
     await panel.getByRole('button', { name: 'Close' }).click();
 
     // Removing a volume in use: the dialog names the container; without force it stays.

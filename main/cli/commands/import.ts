@@ -1,5 +1,5 @@
-// `podbay import [--change INSTRUCTION]… [--message TEXT] FILE|- [IMAGE]`: a rootfs tarball (plain
-// or gzip; `-` reads stdin) becomes a single-layer image; prints its ID, as podman.
+// `podbay import [--change INSTRUCTION]… [--message TEXT] FILE|- [IMAGE]`: a rootfs tarball (plain,
+// gzip, xz, bzip2 or zstd; `-` reads stdin) becomes a single-layer image; prints its ID, as podman.
 import { createReadStream } from 'node:fs';
 import { PodbayError } from '../../../shared/errors.ts';
 import type { CommandSpec } from '../command.ts';

@@ -1,15 +1,19 @@
-// `podbay import`: a rootfs tarball (plain or gzip, as libimage Import takes it) becomes a new
-// single-layer image. The tarball is stored byte for byte as the layer blob (so a push sends the
-// same bytes), its DiffID is the digest of the uncompressed tar, and the config carries the
-// host's platform, the `--change` instructions and a history entry with `--message`.
+// `podbay import`: a rootfs tarball (plain, gzip, xz, bzip2 or zstd — told apart by their magic bytes,
+// as libimage Import's DecompressStream) becomes a new single-layer image. A plain or gzip tarball is
+// stored byte for byte as the layer blob (so a push sends the same bytes); xz, bzip2 and zstd are
+// undone by their Debian programs (decompress.ts) and stored gzip-compressed. The DiffID is the digest
+// of the uncompressed tar, and the config carries the host's platform, the `--change` instructions
+// and a history entry with `--message`.
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { PodbayError } from '../../../shared/errors.ts';
 import { storeImage } from './archive.ts';
 import type { LoadOptions } from './archive.ts';
+import { decompressWithTool } from './decompress.ts';
 import { HashingStream } from './digest.ts';
 import type { Digest } from './digest.ts';
 import { applyChanges } from './config-changes.ts';
+import { storeGzipLayer } from './gzip-layer.ts';
 import type { ImageStore } from './image-store.ts';
 import { hostPlatform, mediaTypes } from './manifest.ts';
 import type { Descriptor, Platform } from './manifest.ts';
@@ -19,6 +23,8 @@ export interface ImportOptions extends Pick<LoadOptions, 'signal' | 'extract' | 
   changes?: readonly string[];
   message?: string;
   platform?: Platform;
+  /** The decompressor's path for xz, bzip2 or zstd input (tests); by default its name on PATH. */
+  decompressor?: string;
   /** For tests. */
   now?: () => Date;
 }
@@ -32,19 +38,50 @@ export function sniffCompression(head: Uint8Array): 'gzip' | 'none' | 'xz' | 'zs
   return 'none';
 }
 
-export async function importTarball(store: ImageStore, source: AsyncIterable<Uint8Array>, options: ImportOptions = {}): Promise<PulledImage> {
+/** The first `count` bytes of `source` (fewer if it is shorter), and the whole of it again to read on. */
+async function peek(source: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const buffered: Uint8Array[] = [];
+  let have = 0;
+  let done = false;
+  while (have < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    buffered.push(next.value);
+    have += next.value.length;
+  }
+  const head = Buffer.concat(buffered).subarray(0, count);
+  async function* stream(): AsyncGenerator<Uint8Array> {
+    let finished = done;
+    try {
+      yield* buffered;
+      if (done) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      finished = true;
+    } finally {
+      // A reader that stops early (a failed store, a cancel) closes the source (a file's descriptor).
+      if (!finished) await iterator.return?.();
+    }
+  }
+  return { head, stream: stream() };
+}
+
+/** The layer of a tarball: its blob as stored, media type and DiffID. */
+async function storeLayer(store: ImageStore, source: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<{ layer: Descriptor; diffId: Digest }> {
   const { signal } = options;
-  const blob = await store.blobs.put(source, {}, { signal });
-  let head: Uint8Array = new Uint8Array(0);
-  for await (const chunk of store.blobs.read(blob.digest, { start: 0 }) as AsyncIterable<Buffer>) {
-    head = chunk.subarray(0, 6);
-    break;
-  }
-  if (blob.size === 0) throw new PodbayError('ErrInvalidArg', 'importing: the tarball is empty');
+  const { head, stream } = await peek(source, 6);
+  if (head.length === 0) throw new PodbayError('ErrInvalidArg', 'importing: the tarball is empty');
   const compression = sniffCompression(head);
-  if (compression !== 'gzip' && compression !== 'none') {
-    throw new PodbayError('ErrNotImplemented', `importing: ${compression}-compressed tarballs are not supported yet; decompress it first (or gzip it)`);
+  if (compression === 'xz' || compression === 'bzip2' || compression === 'zstd') {
+    // No layer media type Podbay extracts names these: the tar is recompressed with gzip as it streams.
+    const tar = decompressWithTool(compression, stream, { ...(signal ? { signal } : {}), ...(options.decompressor ? { program: options.decompressor } : {}) });
+    const stored = await storeGzipLayer(store.blobs, tar, signal);
+    return { layer: { mediaType: mediaTypes.ociLayerGzip, digest: stored.digest, size: stored.size }, diffId: stored.diffId };
   }
+  const blob = await store.blobs.put(stream, {}, signal ? { signal } : {});
   let diffId: Digest = blob.digest;
   if (compression === 'gzip') {
     const hasher = new HashingStream();
@@ -58,9 +95,13 @@ export async function importTarball(store: ImageStore, source: AsyncIterable<Uin
     }
     diffId = hasher.result();
   }
+  return { layer: { mediaType: compression === 'gzip' ? mediaTypes.ociLayerGzip : mediaTypes.ociLayer, digest: blob.digest, size: blob.size }, diffId };
+}
+
+export async function importTarball(store: ImageStore, source: AsyncIterable<Uint8Array>, options: ImportOptions = {}): Promise<PulledImage> {
+  const { layer, diffId } = await storeLayer(store, source, options);
   const created = (options.now ?? (() => new Date()))().toISOString();
   const platform = options.platform ?? hostPlatform();
-  const layer: Descriptor = { mediaType: compression === 'gzip' ? mediaTypes.ociLayerGzip : mediaTypes.ociLayer, digest: blob.digest, size: blob.size };
   const imageConfig = {
     created,
     architecture: platform.architecture,

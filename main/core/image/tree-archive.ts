@@ -43,6 +43,12 @@ export interface ArchiveTreeOptions {
   followStart?: boolean;
   /** Leaves out a directory entry by its real path (components below the root), e.g. a container's /proc. */
   skip?: (path: readonly string[]) => boolean;
+  /**
+   * Names deleted from each directory (keyed by its components below the root joined with `/`, ''
+   * for the root), written as OCI whiteouts `.wh.<name>` in it: a vfs container's commit, whose
+   * tree holds no overlay whiteouts of its own.
+   */
+  deleted?: ReadonlyMap<string, readonly string[]>;
   /** Called with the body bytes of each regular file as they are read (progress). */
   onBytes?: (n: number) => void;
   signal?: AbortSignal;
@@ -224,6 +230,12 @@ export async function* archiveTree(fs: RootFs, path: string, options: ArchiveTre
         report.opaqueDirs++;
         const { xattrs: _x, ...plain } = base;
         yield tarHeader({ ...plain, name: memberName([...rel, opaqueWhiteout]), type: 'file', mode: st.mode & 0o777, size: 0 });
+      }
+      for (const gone of options.deleted?.get(rel.join('/')) ?? []) {
+        report.entries++;
+        report.whiteouts++;
+        const { xattrs: _x, ...plain } = base;
+        yield tarHeader({ ...plain, name: memberName([...rel, `${whiteoutPrefix}${gone}`]), type: 'file', mode: 0o600, size: 0 });
       }
       let child: DirRef;
       try {

@@ -20,7 +20,7 @@ import { allState, emptySelection, pruneSelection, selectRow, toggleAll, toggleR
 import type { Selection } from '../containers/selection.ts';
 import { useLiveList } from '../containers/use-live-list.ts';
 import { formatEventDate } from '../presenters/event-presenters.ts';
-import { formatCount } from '../presenters/format-bytes.ts';
+import { formatBytes, formatCount } from '../presenters/format-bytes.ts';
 import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
 import { filterVolumes, pruneSummary, summarizeVolumeRemoval, usedByLabel, volumeLabel, volumeRemovalPlan, volumeSource } from '../volumes/volume-list-model.ts';
@@ -330,7 +330,12 @@ function VolumeInspector({ name, gone, onClose }: { name: string; gone: boolean;
   return (
     <InspectPanel
       title={`Inspect ${volumeLabel(name)}`}
-      subtitle={<span className="mono">{inspect.data?.mountpoint ?? name}</span>}
+      subtitle={
+        <span className="mono">
+          {inspect.data?.mountpoint ?? name}
+          {inspect.data ? ` · ${formatBytes(inspect.data.size)}` : ''}
+        </span>
+      }
       data={inspect.data}
       error={inspect.error}
       loading={inspect.loading}

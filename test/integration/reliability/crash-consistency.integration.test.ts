@@ -2,7 +2,7 @@
 // (test/helpers/crash-harness.ts), each followed by system check --repair, a clean second check, a
 // data-loss check against what was complete before the kill, and a repeat of the operation. `npm test`
 // tries a spread of points per operation; `npm run test:soak` tries every one (hundreds).
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ describe.skipIf(skip !== null)(`crash consistency${skip ? ` (skipped: ${skip})` 
   let registry: RegistryServer;
   let archive: string;
   let rootfsTarball: string;
+  let filesToCommit: string;
   const reports: CrashReport[] = [];
 
   beforeAll(async () => {
@@ -61,6 +62,10 @@ describe.skipIf(skip !== null)(`crash consistency${skip ? ` (skipped: ${skip})` 
     rootfsTarball = join(work, 'rootfs.tar.gz');
     writeFileSync(rootfsTarball, manyFiles('imported', 30).blob);
     mustCli(other, ['save', '--format', 'oci-archive', '-o', archive, 'localhost/crash/loadme:latest']);
+    // A directory a commit finds in the container's writable layer (copied in by `cp`).
+    filesToCommit = join(work, 'committed');
+    mkdirSync(join(filesToCommit, 'sub'), { recursive: true });
+    for (let i = 0; i < 16; i++) writeFileSync(join(filesToCommit, i % 2 ? 'sub' : '', `c${i}`), `commit file ${i}\n`.repeat(i + 1));
     await discardStore(other);
   }, 180_000);
 
@@ -104,6 +109,17 @@ describe.skipIf(skip !== null)(`crash consistency${skip ? ` (skipped: ${skip})` 
       operation: () => ['import', rootfsTarball, 'localhost/crash/imported:1'],
       verify: (_s, facts) => {
         if (![...facts.images.values()].some((n) => n.includes('localhost/crash/imported:1'))) throw new Error('the imported image is not listed');
+      },
+    },
+    {
+      name: 'commit',
+      fast: 3,
+      setup: () => [['create', '--network', 'none', '--name', 'changer', 'localhost/busybox', 'true'], ['cp', filesToCommit, 'changer:/committed']],
+      operation: () => ['commit', '-q', 'changer', 'localhost/crash/committed:1'],
+      verify: (s, facts) => {
+        if (![...facts.images.values()].some((n) => n.includes('localhost/crash/committed:1'))) throw new Error('the committed image is not listed');
+        const listing = mustCli(s, ['run', '--rm', '--network', 'none', 'localhost/crash/committed:1', 'cat', '/committed/sub/c15']);
+        if (!listing.includes('commit file 15')) throw new Error(`the committed file is not in the image: ${listing}`);
       },
     },
     {

@@ -1,8 +1,9 @@
-// Disk full: the graph root on a 16 MiB tmpfs made by the test. A pull or import bigger than the disk ends in
+// Disk full: the graph root on a 16 MiB tmpfs made by the test. A pull, import or commit bigger than the disk ends in
 // ErrNoSpace (category resource-exhausted), leaves no partial image and gives the space back; the
 // store stays usable (a small pull and a container work, system check finds nothing). A store
 // filled to the last byte refuses new records the same typed way and works again once space is freed.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ describe.skipIf(skip !== null)(`a full disk under the store${skip ? ` (skipped: 
   }, 120_000);
 
   afterAll(async () => {
-    recordSoak({ suite: 'disk full (16 MiB tmpfs graph root)', hostileInputs: 4, typedErrors: typed, crashes: 0 });
+    recordSoak({ suite: 'disk full (16 MiB tmpfs graph root)', hostileInputs: 6, typedErrors: typed, crashes: 0 });
     runtime?.shutdown(true);
     await registry?.stop();
     if (graphRoot) spawnSync('umount', ['-l', graphRoot]);
@@ -104,6 +105,35 @@ describe.skipIf(skip !== null)(`a full disk under the store${skip ? ` (skipped: 
     expect(runtime.containers().map((c) => c.name())).toContain('after-full');
     expect((await checkSystem(runtime)).issues).toEqual([]);
   });
+
+  it('ends a commit bigger than the disk in ErrNoSpace: no new image, the space back, the container as it was', async () => {
+    // 10 MiB of random bytes (gzip cannot shrink them) in the writable layer: the layer blob does not fit beside it.
+    const payload = join(dir, 'payload');
+    writeFileSync(payload, randomBytes(10 * 1024 * 1024));
+    const ctr = await runtime.newContainer(sleepSpec, [withName('to-commit'), withRootFSFromImage(`${registry.host}/full/small:1`, true)]);
+    const copied = podbay(['--root', graphRoot, '--runroot', runRoot, 'cp', payload, 'to-commit:/payload'], { timeoutMs: 60_000 });
+    expect(copied.code, copied.stderr).toBe(0);
+    const images = await runtime.images();
+    const imagesBefore = images.list().map((i) => i.id);
+    const before = freeBytes();
+    const error = await rejection(ctr.commit({ name: 'localhost/committed-too-big:1' }));
+    expect(hasCode(error, 'ErrNoSpace'), String(error)).toBe(true);
+    expect((error as PodbayError).category).toBe('resource-exhausted');
+    typed++;
+    expect(images.list().map((i) => i.id)).toEqual(imagesBefore);
+    expect(freeBytes()).toBeGreaterThanOrEqual(before - 1024 * 1024);
+    expect((await checkSystem(runtime)).issues).toEqual([]);
+    // The command line says it the same way.
+    const cli = podbay(['--root', graphRoot, '--runroot', runRoot, 'commit', 'to-commit', 'localhost/committed-too-big:2'], { timeoutMs: 60_000 });
+    expect(cli.code).toBe(125);
+    expect(cli.stderr).toMatch(/^Error: .*no space left on device/m);
+    typed++;
+    // The container is intact (its file still there) and goes, giving its space back.
+    expect((await ctr.changes()).map((c) => c.path)).toContain('/payload');
+    await runtime.removeContainer(ctr, true);
+    expect(freeBytes()).toBeGreaterThan(before + 9 * 1024 * 1024);
+    expect((await checkSystem(runtime)).issues).toEqual([]);
+  }, 120_000);
 
   it('refuses new records with ErrNoSpace when not a byte is left, and takes them again once space is freed', async () => {
     const filler = join(graphRoot, 'filler');
