@@ -2,6 +2,8 @@
 import { PodbayError } from '../../shared/errors.ts';
 import { namespaceKinds, networkSettings } from './container-config.ts';
 import type { ContainerNetworkMode, NamespaceKind } from './container-config.ts';
+import { currentProcessIdentity, holderAlive } from './lock/lock-manager.ts';
+import type { ProcessIdentity } from './lock/lock-manager.ts';
 import { validateName } from './names.ts';
 import type { NetworkRequest } from './network/network-mode.ts';
 import { assertNoOverlap } from './network/port-mappings.ts';
@@ -31,9 +33,18 @@ export interface PodState {
   infraContainerId: string | null;
   /**
    * Set while a forced removal stops the members (the long part, done without the pod's lock): no
-   * container may join the pod meanwhile (ErrPodRemoved). Cleared if the removal fails.
+   * container may join the pod meanwhile (ErrPodRemoved). Cleared if the removal fails. It names the
+   * removing process, so a removal killed half-way (SIGKILL, crash) blocks nobody: once that process
+   * is gone the mark is stale and ignored, as a dead holder's lease is.
    */
-  removing?: boolean;
+  removing?: ProcessIdentity;
+}
+
+/** Whether a forced removal of the pod is under way: marked by a process that still runs. */
+export function podBeingRemoved(state: PodState): boolean {
+  const by = state.removing;
+  // An older mark without its remover (a bare `true`) cannot be checked: treat it as stale.
+  return typeof by === 'object' && by !== null && holderAlive(by, currentProcessIdentity());
 }
 
 export type PodConfigDraft = {

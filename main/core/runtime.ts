@@ -809,7 +809,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     try {
       state.writeTransaction(() => {
         const { removing: _was, ...rest } = state.pod(id).state;
-        state.savePod(id, removing ? { ...rest, removing: true } : rest);
+        state.savePod(id, removing ? { ...rest, removing: currentProcessIdentity() } : rest);
       });
       return true;
     } catch (error) {

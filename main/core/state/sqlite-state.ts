@@ -16,6 +16,7 @@ import type { ContainerConfig } from '../container-config.ts';
 import { statusToInt } from '../container-state.ts';
 import type { ContainerState } from '../container-state.ts';
 import { idPrefixPattern } from '../names.ts';
+import { podBeingRemoved } from '../pod-config.ts';
 import type { PodConfig, PodState } from '../pod-config.ts';
 import type { VolumeRecord, VolumeState } from '../volume-config.ts';
 import { latestSchemaVersion, migrations } from './migrations/index.ts';
@@ -263,7 +264,7 @@ export class SqliteState implements State {
     if (config.pod !== null && !this.hasPod(config.pod)) {
       throw new PodbayError('ErrNoSuchPod', `pod ${config.pod} no longer exists: cannot add container ${config.name} to it`);
     }
-    if (config.pod !== null && this.pod(config.pod).state.removing) {
+    if (config.pod !== null && podBeingRemoved(this.pod(config.pod).state)) {
       throw new PodbayError('ErrPodRemoved', `pod ${config.pod} is being removed: cannot add container ${config.name} to it`);
     }
     const deps = dependencies(config);

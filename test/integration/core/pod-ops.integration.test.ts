@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withName, withPod, withRootFSFromPath, withStopTimeout } from '../../../main/core/container-config.ts';
 import type { ContainerSpec } from '../../../main/core/container-config.ts';
 import { createPod } from '../../../main/core/pod-create.ts';
-import { withPodInfra, withPodName, withPodSharedNamespaces } from '../../../main/core/pod-config.ts';
+import { podBeingRemoved, withPodInfra, withPodName, withPodSharedNamespaces } from '../../../main/core/pod-config.ts';
 import { podLogs } from '../../../main/core/pod-logs.ts';
 import { podStats } from '../../../main/core/pod-stats.ts';
 import { topPod } from '../../../main/core/pod-top.ts';
@@ -232,11 +232,20 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     await runtime.newContainer(spec('sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done'), [withName('slow'), withRootFSFromPath(store.rootfs), withPod(pod), withStopTimeout(1)]);
     await pod.start();
     const removal = runtime.removePod(pod, true);
-    await until(() => runtime.state().pod(pod.id()).state.removing === true);
+    await until(() => podBeingRemoved(runtime.state().pod(pod.id()).state));
     await expect(member(runtime.lookupPod('leaving'), 'late', 'true')).rejects.toSatisfy((e) => hasCode(e, 'ErrPodRemoved'));
     await removal;
     expect(runtime.hasPod(pod.id())).toBe(false);
     expect(runtime.containers().map((c) => c.name())).toEqual([]);
+  });
+
+  it('a mark left by a removal that was killed half-way blocks nobody', async () => {
+    const pod = await runtime.newPod([withPodName('orphaned'), withPodInfra(true)]);
+    const state = runtime.state();
+    // The remover was SIGKILLed before it could clear its mark: its process is gone (another boot here).
+    state.writeTransaction(() => state.savePod(pod.id(), { ...state.pod(pod.id()).state, removing: { pid: 1, startTime: '0', bootId: 'a-previous-boot' } }));
+    expect(podBeingRemoved(state.pod(pod.id()).state)).toBe(false);
+    await expect(member(runtime.lookupPod('orphaned'), 'joins', 'true')).resolves.toBeDefined();
   });
 
   it('a refused removal leaves no mark, so containers may still join', async () => {
