@@ -11,6 +11,8 @@ import { ActionIcon } from './ActionIcon.tsx';
 import type { ActionIconName } from './ActionIcon.tsx';
 import { CopyButton } from './CopyButton.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
+import { DetailsTabs } from './DetailsTabs.tsx';
+import type { DetailsTabSpec } from './DetailsTabs.tsx';
 import { Icon } from './Icon.tsx';
 import { jsonTokens } from './json-tokens.ts';
 import { LogsPanel } from './LogsPanel.tsx';
@@ -37,7 +39,7 @@ const termLoading = (
 
 export type DetailsTab = 'inspect' | 'logs' | 'console' | 'terminal' | 'files' | 'stats' | 'processes' | 'changes' | 'kube';
 
-const tabs: readonly { id: DetailsTab; label: string; icon: ActionIconName }[] = [
+const tabs: readonly DetailsTabSpec<DetailsTab>[] = [
   { id: 'inspect', label: 'Inspect', icon: 'details' },
   { id: 'logs', label: 'Logs', icon: 'logs' },
   { id: 'console', label: 'Console', icon: 'console' },
@@ -112,14 +114,6 @@ export function ContainerDetails({
     onClose();
   };
 
-  const onTabKey = (event: KeyboardEvent, index: number) => {
-    const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (!delta) return;
-    event.preventDefault();
-    const next = tabs[(index + delta + tabs.length) % tabs.length] as (typeof tabs)[number];
-    setTab(next.id);
-    document.getElementById(`${headingId}-tab-${next.id}`)?.focus();
-  };
 
   const status = item ? statusView(item, Date.now()) : null;
   const label = tabs.find((t) => t.id === tab)?.label ?? 'Inspect';
@@ -192,25 +186,7 @@ export function ContainerDetails({
           {inspect.data.name} was removed; this is its last known state.
         </p>
       )}
-      <div className="details-tabs" role="tablist" aria-label="Container details">
-        {tabs.map((t, index) => (
-          <button
-            key={t.id}
-            id={`${headingId}-tab-${t.id}`}
-            type="button"
-            role="tab"
-            className="details-tab"
-            aria-selected={tab === t.id}
-            aria-controls={`${headingId}-panel-${t.id}`}
-            tabIndex={tab === t.id ? 0 : -1}
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => onTabKey(e, index)}
-          >
-            <ActionIcon name={t.icon} size={13} />
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <DetailsTabs tabs={tabs} current={tab} onSelect={setTab} headingId={headingId} label="Container details" />
       <div className="details-body">
         {tab === 'inspect' && (
           <div role="tabpanel" id={`${headingId}-panel-inspect`} aria-labelledby={`${headingId}-tab-inspect`} className="details-panel">

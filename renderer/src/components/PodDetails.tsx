@@ -5,9 +5,9 @@ import type { ActionSummary } from '../containers/container-actions.ts';
 import { podStatusTone } from '../pods/pod-presenters.ts';
 import { shortId } from '../presenters/event-presenters.ts';
 import { useCall } from '../query/use-call.ts';
-import { ActionIcon } from './ActionIcon.tsx';
-import type { ActionIconName } from './ActionIcon.tsx';
 import { InspectJson } from './ContainerDetails.tsx';
+import { DetailsTabs } from './DetailsTabs.tsx';
+import type { DetailsTabSpec } from './DetailsTabs.tsx';
 import { Icon } from './Icon.tsx';
 import { KubePanel } from './KubePanel.tsx';
 import { LogsPanel } from './LogsPanel.tsx';
@@ -18,7 +18,7 @@ import { StatusBadge } from './StatusBadge.tsx';
 
 export type PodDetailsTab = 'inspect' | 'logs' | 'processes' | 'stats' | 'kube';
 
-const tabs: readonly { id: PodDetailsTab; label: string; icon: ActionIconName }[] = [
+const tabs: readonly DetailsTabSpec<PodDetailsTab>[] = [
   { id: 'inspect', label: 'Inspect', icon: 'details' },
   { id: 'logs', label: 'Logs', icon: 'logs' },
   { id: 'processes', label: 'Processes', icon: 'console' },
@@ -47,14 +47,6 @@ export function PodDetails({ id, item, onResult, onClose }: { id: string; item: 
     if (event.key !== 'Escape' || (event.target as HTMLElement).closest('dialog')) return;
     event.preventDefault();
     onClose();
-  };
-  const onTabKey = (event: KeyboardEvent, index: number) => {
-    const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (!delta) return;
-    event.preventDefault();
-    const next = tabs[(index + delta + tabs.length) % tabs.length] as (typeof tabs)[number];
-    setTab(next.id);
-    document.getElementById(`${headingId}-tab-${next.id}`)?.focus();
   };
   const label = tabs.find((t) => t.id === tab)?.label ?? 'Inspect';
 
@@ -90,25 +82,7 @@ export function PodDetails({ id, item, onResult, onClose }: { id: string; item: 
           {inspect.data.name} was removed; this is its last known state.
         </p>
       )}
-      <div className="details-tabs" role="tablist" aria-label="Pod details">
-        {tabs.map((t, index) => (
-          <button
-            key={t.id}
-            id={`${headingId}-tab-${t.id}`}
-            type="button"
-            role="tab"
-            className="details-tab"
-            aria-selected={tab === t.id}
-            aria-controls={`${headingId}-panel-${t.id}`}
-            tabIndex={tab === t.id ? 0 : -1}
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => onTabKey(e, index)}
-          >
-            <ActionIcon name={t.icon} size={13} />
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <DetailsTabs tabs={tabs} current={tab} onSelect={setTab} headingId={headingId} label="Pod details" />
       <div className="details-body">
         <div role="tabpanel" id={`${headingId}-panel-${tab}`} aria-labelledby={`${headingId}-tab-${tab}`} className="details-panel">
           {tab === 'inspect' && <InspectJson data={inspect.data} error={inspect.error} loading={inspect.loading} onRetry={() => void inspect.refetch()} title={`Inspect ${name}`} doing="inspecting the pod" />}
