@@ -1,0 +1,165 @@
+// User-mode networking for a rootless container (libpod networking_slirp4netns.go): once the OCI
+// runtime has created the container's network namespace, slirp4netns joins it by the container's
+// pid, brings up tap0 (10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3) and relays its traffic through
+// ordinary sockets of the host. Published ports are host forwards added through its API socket.
+//
+// It must never outlive the container: its exit fd is one end of a socket pair whose other end
+// conmon holds (conmon lives exactly as long as the container), so it exits with conmon; and its pid
+// is kept in the container's run dir so any process's cleanup (the exit command's too) can end it.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import { PodbayError } from '../../../shared/errors.ts';
+import type { StatusBlocks } from '../network/netavark.ts';
+import type { PortMapping } from '../network/port-mappings.ts';
+import { findBinary } from '../system/components.ts';
+
+/** slirp4netns's fixed addresses for the default 10.0.2.0/24. */
+export const slirpAddresses = { container: '10.0.2.100', gateway: '10.0.2.2', dns: '10.0.2.3', prefix: 24 } as const;
+
+const pidFileName = 'slirp4netns.pid';
+const socketFileName = 'slirp4netns.sock';
+
+export interface SlirpStartOptions {
+  /** The container's pid: slirp4netns enters /proc/<pid>/ns/net. */
+  pid: number;
+  /** The container's run dir: pid file and API socket go there. */
+  runDir: string;
+  portMappings?: readonly PortMapping[];
+  /** Our end of a socket pair conmon holds the other end of (exit fd); absent: only cleanup ends it. */
+  exitWatch?: Socket;
+  signal?: AbortSignal;
+}
+
+/** The status a network file writer takes (hosts, resolv.conf), describing slirp4netns's tap0. */
+export function slirpStatus(): StatusBlocks {
+  const { container, gateway, dns, prefix } = slirpAddresses;
+  return { slirp4netns: { dns_server_ips: [dns], interfaces: { tap0: { mac_address: '', subnets: [{ ipnet: `${container}/${prefix}`, gateway }] } } } };
+}
+
+/**
+ * Starts slirp4netns for the container and adds its port forwards. Resolves once tap0 is configured
+ * and every forward is in place; on failure nothing of it is left running. Missing binary →
+ * ErrInvalidArg with the apt-get fix; slirp4netns failing → ErrInternal with what it said.
+ */
+export async function startSlirp4netns(options: SlirpStartOptions): Promise<void> {
+  const binary = await findBinary('slirp4netns', ['/usr/bin/slirp4netns']);
+  if (!binary) throw new PodbayError('ErrInvalidArg', 'rootless networking needs slirp4netns, which is not installed: as root, run `apt-get install -y slirp4netns` (or use --network none)');
+  const apiSocket = join(options.runDir, socketFileName);
+  rmSync(apiSocket, { force: true });
+  const args = ['--configure', '--mtu=65520', '--disable-host-loopback', `--api-socket=${apiSocket}`, '--ready-fd=3'];
+  if (options.exitWatch) args.push('--exit-fd=4');
+  args.push(String(options.pid), 'tap0');
+  // Detached: it stays beside the container after this process exits, as conmon does.
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', options.exitWatch ?? 'ignore'] });
+  const stderr: Buffer[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const ready = child.stdio[3] as Socket;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (why: string) => reject(new PodbayError('ErrInternal', `starting slirp4netns for pid ${options.pid}: ${Buffer.concat(stderr).toString('utf8').trim() || why}`));
+      ready.once('data', () => resolve());
+      child.once('error', (error) => fail(error.message));
+      // stderr may still be in flight when it exits: 'close' waits for the pipes.
+      child.once('close', (code, sig) => fail(code !== null ? `exited with ${code}` : `killed by ${sig}`));
+      options.signal?.addEventListener('abort', () => reject(new PodbayError('ErrCanceled', 'starting slirp4netns was canceled')), { once: true });
+    });
+    if (child.pid === undefined) throw new PodbayError('ErrInternal', 'slirp4netns has no pid');
+    writeFileSync(join(options.runDir, pidFileName), `${child.pid}\n`, { mode: 0o600 });
+    for (const mapping of options.portMappings ?? []) await addForwards(apiSocket, mapping);
+  } catch (error) {
+    child.kill('SIGKILL');
+    stopSlirp4netnsSync(options.runDir);
+    throw error;
+  } finally {
+    ready.destroy();
+    child.stderr?.destroy();
+    options.exitWatch?.destroy();
+    child.unref();
+  }
+}
+
+/**
+ * Ends the container's slirp4netns, if its pid file names one that is still slirp4netns (a reused
+ * pid is left alone), and removes its files. Idempotent; synchronous so removal paths can use it.
+ */
+export function stopSlirp4netnsSync(runDir: string): void {
+  const pidFile = join(runDir, pidFileName);
+  let pid = NaN;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    // no pid file: never started, or already stopped
+  }
+  if (Number.isSafeInteger(pid) && pid > 1 && processName(pid) === 'slirp4netns') {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  rmSync(pidFile, { force: true });
+  rmSync(join(runDir, socketFileName), { force: true });
+}
+
+function processName(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** One add_hostfwd per port of the mapping's range; host port 0 gets a free port of the host. */
+async function addForwards(apiSocket: string, mapping: PortMapping): Promise<void> {
+  const protocols = mapping.protocol === 'sctp' ? [] : [mapping.protocol];
+  if (protocols.length === 0) throw new PodbayError('ErrInvalidArg', 'slirp4netns forwards only tcp and udp ports, not sctp');
+  for (let i = 0; i < mapping.range; i++) {
+    const hostPort = mapping.host_port === 0 ? await freePort() : mapping.host_port + i;
+    const request = {
+      execute: 'add_hostfwd',
+      arguments: { proto: mapping.protocol, host_addr: mapping.host_ip || '0.0.0.0', host_port: hostPort, guest_addr: slirpAddresses.container, guest_port: mapping.container_port + i },
+    };
+    const reply = await apiCall(apiSocket, request);
+    if (reply.error) {
+      const desc = typeof reply.error === 'object' && reply.error && 'desc' in reply.error ? String((reply.error as { desc: unknown }).desc) : JSON.stringify(reply.error);
+      throw new PodbayError('ErrInternal', `publishing ${mapping.host_ip || '0.0.0.0'}:${hostPort} → ${mapping.container_port + i}/${mapping.protocol} through slirp4netns: ${desc}`);
+    }
+  }
+}
+
+/** A port the kernel says is free now (slirp4netns binds it right after). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '0.0.0.0', () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new PodbayError('ErrInternal', 'could not find a free host port');
+  return address.port;
+}
+
+/** One request on the API socket: slirp4netns answers with one JSON object and closes. */
+async function apiCall(apiSocket: string, request: unknown): Promise<{ return?: unknown; error?: unknown }> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = createConnection(apiSocket);
+    const chunks: Buffer[] = [];
+    socket.once('connect', () => {
+      socket.write(JSON.stringify(request));
+      // slirp4netns reads until it has the whole request; shutting our side down ends it.
+      socket.end();
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('error', (error) => reject(new PodbayError('ErrInternal', `slirp4netns API socket ${apiSocket}: ${error.message}`)));
+    socket.once('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+  try {
+    return JSON.parse(text) as { return?: unknown; error?: unknown };
+  } catch {
+    throw new PodbayError('ErrInternal', `slirp4netns API socket answered ${JSON.stringify(text.slice(0, 200))}`);
+  }
+}
