@@ -47,13 +47,15 @@ export function slirpStatus(): StatusBlocks {
 export async function startSlirp4netns(options: SlirpStartOptions): Promise<void> {
   const binary = await findBinary('slirp4netns', ['/usr/bin/slirp4netns']);
   if (!binary) throw new PodbayError('ErrInvalidArg', 'rootless networking needs slirp4netns, which is not installed: as root, run `apt-get install -y slirp4netns` (or use --network none)');
-  const apiSocket = join(options.runDir, socketFileName);
-  rmSync(apiSocket, { force: true });
-  const args = ['--configure', '--mtu=65520', '--disable-host-loopback', `--api-socket=${apiSocket}`, '--ready-fd=3'];
+  rmSync(join(options.runDir, socketFileName), { force: true });
+  // A socket path is limited to 107 bytes and a run dir under $XDG_RUNTIME_DIR with a 64-hex id can
+  // be longer: slirp4netns binds it relative to its cwd, the run dir, and we reach it through
+  // /proc/<pid>/cwd.
+  const args = ['--configure', '--mtu=65520', '--disable-host-loopback', `--api-socket=${socketFileName}`, '--ready-fd=3'];
   if (options.exitWatch) args.push('--exit-fd=4');
   args.push(String(options.pid), 'tap0');
   // Detached: it stays beside the container after this process exits, as conmon does.
-  const child = spawn(binary, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', options.exitWatch ?? 'ignore'] });
+  const child = spawn(binary, args, { cwd: options.runDir, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', options.exitWatch ?? 'ignore'] });
   const stderr: Buffer[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const ready = child.stdio[3] as Socket;
@@ -68,6 +70,7 @@ export async function startSlirp4netns(options: SlirpStartOptions): Promise<void
     });
     if (child.pid === undefined) throw new PodbayError('ErrInternal', 'slirp4netns has no pid');
     writeFileSync(join(options.runDir, pidFileName), `${child.pid}\n`, { mode: 0o600 });
+    const apiSocket = `/proc/${child.pid}/cwd/${socketFileName}`;
     for (const mapping of options.portMappings ?? []) await addForwards(apiSocket, mapping);
   } catch (error) {
     child.kill('SIGKILL');
