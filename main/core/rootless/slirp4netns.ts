@@ -21,6 +21,8 @@ export const slirpAddresses = { container: '10.0.2.100', gateway: '10.0.2.2', dn
 
 const pidFileName = 'slirp4netns.pid';
 const socketFileName = 'slirp4netns.sock';
+/** The forwards of this run, host ports chosen at start (`-p 80`, -P) filled in, for ps and inspect. */
+const portsFileName = 'slirp4netns.ports.json';
 
 export interface SlirpStartOptions {
   /** The container's pid: slirp4netns enters /proc/<pid>/ns/net. */
@@ -71,7 +73,9 @@ export async function startSlirp4netns(options: SlirpStartOptions): Promise<void
     if (child.pid === undefined) throw new PodbayError('ErrInternal', 'slirp4netns has no pid');
     writeFileSync(join(options.runDir, pidFileName), `${child.pid}\n`, { mode: 0o600 });
     const apiSocket = `/proc/${child.pid}/cwd/${socketFileName}`;
-    for (const mapping of options.portMappings ?? []) await addForwards(apiSocket, mapping);
+    const published: PortMapping[] = [];
+    for (const mapping of options.portMappings ?? []) published.push(...(await addForwards(apiSocket, mapping)));
+    if (published.length) writeFileSync(join(options.runDir, portsFileName), JSON.stringify(published), { mode: 0o600 });
   } catch (error) {
     child.kill('SIGKILL');
     stopSlirp4netnsSync(options.runDir);
@@ -105,6 +109,17 @@ export function stopSlirp4netnsSync(runDir: string): void {
   }
   rmSync(pidFile, { force: true });
   rmSync(join(runDir, socketFileName), { force: true });
+  rmSync(join(runDir, portsFileName), { force: true });
+}
+
+/** The ports the running slirp4netns forwards (one mapping per port), or null when it recorded none. */
+export function readSlirpPorts(runDir: string): PortMapping[] | null {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(join(runDir, portsFileName), 'utf8'));
+    return Array.isArray(parsed) ? (parsed as PortMapping[]) : null;
+  } catch {
+    return null;
+  }
 }
 
 function processName(pid: number): string | null {
@@ -115,8 +130,9 @@ function processName(pid: number): string | null {
   }
 }
 
-/** One add_hostfwd per port of the mapping's range; host port 0 gets a free port of the host. */
-async function addForwards(apiSocket: string, mapping: PortMapping): Promise<void> {
+/** One add_hostfwd per port of the mapping's range; host port 0 gets a free port of the host. Returns what was forwarded. */
+async function addForwards(apiSocket: string, mapping: PortMapping): Promise<PortMapping[]> {
+  const added: PortMapping[] = [];
   const protocols = mapping.protocol === 'sctp' ? [] : [mapping.protocol];
   if (protocols.length === 0) throw new PodbayError('ErrInvalidArg', 'slirp4netns forwards only tcp and udp ports, not sctp');
   for (let i = 0; i < mapping.range; i++) {
@@ -130,7 +146,9 @@ async function addForwards(apiSocket: string, mapping: PortMapping): Promise<voi
       const desc = typeof reply.error === 'object' && reply.error && 'desc' in reply.error ? String((reply.error as { desc: unknown }).desc) : JSON.stringify(reply.error);
       throw new PodbayError('ErrInternal', `publishing ${mapping.host_ip || '0.0.0.0'}:${hostPort} → ${mapping.container_port + i}/${mapping.protocol} through slirp4netns: ${desc}`);
     }
+    added.push({ host_ip: mapping.host_ip, container_port: mapping.container_port + i, host_port: hostPort, range: 1, protocol: mapping.protocol });
   }
+  return added;
 }
 
 /** A port the kernel says is free now (slirp4netns binds it right after). */
