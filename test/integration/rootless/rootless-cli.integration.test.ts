@@ -152,6 +152,19 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     expect(slirpProcesses()).toEqual([]);
   });
 
+  it('a host port chosen at start (-p CTR) is shown by ps and answers', async () => {
+    const run = cli('run', '-d', '--name', 'chosen', '-p', '8080', image(), 'sh', '-c', 'mkdir -p /www && echo chosen-port > /www/index.html && exec httpd -f -p 8080 -h /www');
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(cli('ps', '--format', 'json').stdout) as { Names: string[]; Ports: { host_port: number; container_port: number }[] | null }[];
+    const ports = listed.find((c) => c.Names.includes('chosen'))?.Ports ?? [];
+    expect(ports).toHaveLength(1);
+    expect(ports[0]?.container_port).toBe(8080);
+    expect(ports[0]?.host_port).toBeGreaterThan(0);
+    expect(await fetchWithRetry(`http://127.0.0.1:${ports[0]?.host_port}/`)).toBe('chosen-port\n');
+    expect(cli('rm', '-f', '-t', '0', 'chosen').code).toBe(0);
+    expect(slirpProcesses()).toEqual([]);
+  });
+
   it('a pod publishes a port for its members, which talk over localhost, and pod rm -f leaves no slirp4netns', async () => {
     const port = await freePort();
     expect(cli('pod', 'create', '--name', 'site', '-p', `${port}:8080`).code).toBe(0);
