@@ -7,7 +7,7 @@
 // conmon holds (conmon lives exactly as long as the container), so it exits with conmon; and its pid
 // is kept in the container's run dir so any process's cleanup (the exit command's too) can end it.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ const pidFileName = 'slirp4netns.pid';
 const socketFileName = 'slirp4netns.sock';
 /** The forwards of this run, host ports chosen at start (`-p 80`, -P) filled in, for ps and inspect. */
 const portsFileName = 'slirp4netns.ports.json';
+const logFileName = 'slirp4netns.log';
 
 export interface SlirpStartOptions {
   /** The container's pid: slirp4netns enters /proc/<pid>/ns/net. */
@@ -57,13 +58,26 @@ export async function startSlirp4netns(options: SlirpStartOptions): Promise<void
   if (options.exitWatch) args.push('--exit-fd=4');
   args.push(String(options.pid), 'tap0');
   // Detached: it stays beside the container after this process exits, as conmon does.
-  const child = spawn(binary, args, { cwd: options.runDir, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', options.exitWatch ?? 'ignore'] });
-  const stderr: Buffer[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  // Its output goes to a file, not a pipe: a write after we are gone must not kill it with SIGPIPE.
+  const logPath = join(options.runDir, logFileName);
+  const log = openSync(logPath, 'w', 0o600);
+  let child;
+  try {
+    child = spawn(binary, args, { cwd: options.runDir, detached: true, stdio: ['ignore', log, log, 'pipe', options.exitWatch ?? 'ignore'] });
+  } finally {
+    closeSync(log);
+  }
+  const said = () => {
+    try {
+      return readFileSync(logPath, 'utf8').trim().split('\n').slice(-5).join('; ');
+    } catch {
+      return '';
+    }
+  };
   const ready = child.stdio[3] as Socket;
   try {
     await new Promise<void>((resolve, reject) => {
-      const fail = (why: string) => reject(new PodbayError('ErrInternal', `starting slirp4netns for pid ${options.pid}: ${Buffer.concat(stderr).toString('utf8').trim() || why}`));
+      const fail = (why: string) => reject(new PodbayError('ErrInternal', `starting slirp4netns for pid ${options.pid}: ${said() || why}`));
       ready.once('data', () => resolve());
       child.once('error', (error) => fail(error.message));
       // stderr may still be in flight when it exits: 'close' waits for the pipes.
@@ -82,7 +96,6 @@ export async function startSlirp4netns(options: SlirpStartOptions): Promise<void
     throw error;
   } finally {
     ready.destroy();
-    child.stderr?.destroy();
     options.exitWatch?.destroy();
     child.unref();
   }
@@ -110,6 +123,7 @@ export function stopSlirp4netnsSync(runDir: string): void {
   rmSync(pidFile, { force: true });
   rmSync(join(runDir, socketFileName), { force: true });
   rmSync(join(runDir, portsFileName), { force: true });
+  rmSync(join(runDir, logFileName), { force: true });
 }
 
 /** The ports the running slirp4netns forwards (one mapping per port), or null when it recorded none. */
