@@ -76,16 +76,17 @@ export async function startSlirp4netns(options: SlirpStartOptions): Promise<void
   };
   const ready = child.stdio[3] as Socket;
   try {
+    // Recorded at once: a cleanup by another process (this one killed meanwhile) must find it.
+    if (child.pid !== undefined) writeFileSync(join(options.runDir, pidFileName), `${child.pid}\n`, { mode: 0o600 });
     await new Promise<void>((resolve, reject) => {
       const fail = (why: string) => reject(new PodbayError('ErrInternal', `starting slirp4netns for pid ${options.pid}: ${said() || why}`));
       ready.once('data', () => resolve());
       child.once('error', (error) => fail(error.message));
-      // stderr may still be in flight when it exits: 'close' waits for the pipes.
+      // Exiting before it is ready: a bad option, or it could not join the namespace.
       child.once('close', (code, sig) => fail(code !== null ? `exited with ${code}` : `killed by ${sig}`));
       options.signal?.addEventListener('abort', () => reject(new PodbayError('ErrCanceled', 'starting slirp4netns was canceled')), { once: true });
     });
     if (child.pid === undefined) throw new PodbayError('ErrInternal', 'slirp4netns has no pid');
-    writeFileSync(join(options.runDir, pidFileName), `${child.pid}\n`, { mode: 0o600 });
     const apiSocket = `/proc/${child.pid}/cwd/${socketFileName}`;
     const published: PortMapping[] = [];
     for (const mapping of options.portMappings ?? []) published.push(...(await addForwards(apiSocket, mapping)));
