@@ -7,7 +7,7 @@
 // conmon holds (conmon lives exactly as long as the container), so it exits with conmon; and its pid
 // is kept in the container's run dir so any process's cleanup (the exit command's too) can end it.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -50,6 +50,8 @@ export function slirpStatus(): StatusBlocks {
 export async function startSlirp4netns(options: SlirpStartOptions): Promise<void> {
   const binary = await findBinary('slirp4netns', ['/usr/bin/slirp4netns']);
   if (!binary) throw new PodbayError('ErrInvalidArg', 'rootless networking needs slirp4netns, which is not installed: as root, run `apt-get install -y slirp4netns` (or use --network none)');
+  // The pid's own namespace or none: tap0 must never land in ours.
+  if (sameNetns(options.pid)) throw new PodbayError('ErrInternal', `process ${options.pid} is not in a network namespace of its own: slirp4netns is not started`);
   rmSync(join(options.runDir, socketFileName), { force: true });
   // A socket path is limited to 107 bytes and a run dir under $XDG_RUNTIME_DIR with a 64-hex id can
   // be longer: slirp4netns binds it relative to its cwd, the run dir, and we reach it through
@@ -134,6 +136,14 @@ export function readSlirpPorts(runDir: string): PortMapping[] | null {
     return Array.isArray(parsed) ? (parsed as PortMapping[]) : null;
   } catch {
     return null;
+  }
+}
+
+function sameNetns(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`) === readlinkSync('/proc/self/ns/net');
+  } catch {
+    return false;
   }
 }
 
