@@ -48,6 +48,15 @@ export function slirpStatus(): StatusBlocks {
  * ErrInvalidArg with the apt-get fix; slirp4netns failing → ErrInternal with what it said.
  */
 export async function startSlirp4netns(options: SlirpStartOptions): Promise<void> {
+  try {
+    await start(options);
+  } finally {
+    // Our end is slirp4netns's now (or unneeded): a socket left open would keep this process alive.
+    options.exitWatch?.destroy();
+  }
+}
+
+async function start(options: SlirpStartOptions): Promise<void> {
   const binary = await findBinary('slirp4netns', ['/usr/bin/slirp4netns']);
   if (!binary) throw new PodbayError('ErrInvalidArg', 'rootless networking needs slirp4netns, which is not installed: as root, run `apt-get install -y slirp4netns` (or use --network none)');
   // The pid's own namespace or none: tap0 must never land in ours.
@@ -99,7 +108,6 @@ export async function startSlirp4netns(options: SlirpStartOptions): Promise<void
     throw error;
   } finally {
     ready.destroy();
-    options.exitWatch?.destroy();
     child.unref();
   }
 }
