@@ -3,8 +3,9 @@
 // bridge: the connections are made when the container is created, the namespace is set up at each
 // start — netavark runs while the OCI runtime creates the container in the same namespace —, the
 // container's /etc/hosts and /etc/resolv.conf then say its address and nameservers, and everything
-// is torn down when the process is gone. Every helper here assumes the caller holds the container's
-// lease (or, after removal, that the container is gone from the store).
+// is torn down when the process is gone. A slirp4netns container (rootless) gets slirp4netns once the
+// runtime made its namespace, ended at cleanup. Every helper here assumes the caller holds the
+// container's lease (or, after removal, that the container is gone from the store).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
