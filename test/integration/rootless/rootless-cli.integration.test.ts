@@ -207,14 +207,18 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
   });
 });
 
-/** The test user's slirp4netns processes (other users' are not this suite's). */
+/**
+ * The test user's live slirp4netns processes (other users' are not this suite's). A zombie has
+ * exited: it waits only for init, its new parent once the CLI that started it is gone, to reap it.
+ */
 function slirpProcesses(): number[] {
   const uid = Number(spawnSync('id', ['-u', rootlessTestUser], { encoding: 'utf8' }).stdout.trim());
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'slirp4netns' && statSync(`/proc/${pid}`).uid === uid;
+        const exited = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+        return !exited && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'slirp4netns' && statSync(`/proc/${pid}`).uid === uid;
       } catch {
         return false;
       }
