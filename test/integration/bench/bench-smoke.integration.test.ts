@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..', '..');
 const benchScript = join(root, 'dist', 'bench', 'bench.js');
 const latest = join(root, 'bench', 'results', 'latest.json');
-const groups = ['cli', 'start', 'list', 'remove', 'transfer', 'pods', 'desktop'];
+const groups = ['cli', 'start', 'list', 'remove', 'transfer', 'pods', 'desktop', 'rootless'];
 
 function skipReason(): string | null {
   if (process.geteuid?.() !== 0) return 'the bench runs containers as root';
