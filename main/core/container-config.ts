@@ -43,10 +43,11 @@ export interface ContainerResources {
 }
 
 /**
- * podman --network: `none` (a namespace with only loopback), `host` (the host's), or `bridge`
- * (netavark bridge networks: a namespace of its own set up at every start).
+ * podman --network: `none` (a namespace with only loopback), `host` (the host's), `bridge`
+ * (netavark bridge networks: a namespace of its own set up at every start) or `slirp4netns`
+ * (rootless: a private namespace that slirp4netns connects through the host's sockets).
  */
-export type ContainerNetworkMode = 'none' | 'host' | 'bridge';
+export type ContainerNetworkMode = 'none' | 'host' | 'bridge' | 'slirp4netns';
 
 export interface RootfsImage {
   /**
@@ -352,6 +353,11 @@ export function withPublishAll(enabled = true): ContainerOption {
  */
 export function ownsNetwork(config: Pick<ContainerConfig, 'networkMode' | 'sharedNamespaces'>): boolean {
   return config.networkMode === 'bridge' && !config.sharedNamespaces.net;
+}
+
+/** Whether the container runs slirp4netns for a namespace of its own (a pod member uses its infra's). */
+export function usesSlirp(config: Pick<ContainerConfig, 'networkMode' | 'sharedNamespaces'>): boolean {
+  return config.networkMode === 'slirp4netns' && !config.sharedNamespaces.net;
 }
 
 /** The container's root is this directory, used as is (podman --rootfs). */

@@ -2,7 +2,7 @@
 // container's spec and options (podman's specgen → libpod options step), then newContainer. An image
 // is pulled first as the pull policy says (podman `--pull missing` by default).
 import { refuseUnavailableLimits } from './rootless/rootless-limits.ts';
-import { refuseRootlessNetwork } from './rootless/rootless-network.ts';
+import { defaultNetworkMode, refuseRootlessNetwork } from './rootless/rootless-network.ts';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import type { ImagePullFrame } from '../../shared/types/images.ts';
 import type { ContainerCreateOptions } from '../../shared/types/containers.ts';
@@ -36,6 +36,8 @@ export interface NetworkDefaults {
   defaultNetwork?: string;
   /** It joins a pod that shares its network: then it gets none of its own (podman). */
   podNetwork?: boolean;
+  /** The mode without --network: `bridge` (the default network) rootful, `slirp4netns` rootless. */
+  defaultMode?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   // Joining another container's network (container:NAME) gives it none of its own, as a pod member's.
   const joinsNetwork = joinedNamespaces(input).some((j) => j.kinds.includes('net'));
   if (input.network !== undefined && !joinsNetwork) options.push(withNetworkMode(input.network, defaults.defaultNetwork));
-  else if (!defaults.podNetwork && !joinsNetwork) options.push(withNetworkMode('bridge', defaults.defaultNetwork));
+  else if (!defaults.podNetwork && !joinsNetwork) options.push(withNetworkMode(defaults.defaultMode ?? 'bridge', defaults.defaultNetwork));
   if (input.publish?.length) options.push(withPortMappings(parsePublishList(input.publish)));
   if (input.publishAll) options.push(withPublishAll());
   options.push(...storageOptions(input));
@@ -144,11 +146,12 @@ export async function createContainer(runtime: Runtime, input: ContainerCreateOp
   const defaults: NetworkDefaults = {
     defaultNetwork: runtime.settings().network.defaultNetwork,
     podNetwork: pod !== null && pod.infraContainerId() !== null && pod.sharedNamespaces().includes('net'),
+    defaultMode: defaultNetworkMode(),
   };
   // Options are checked before anything is pulled: a bad request never reaches a registry.
   containerSpecAndOptions(input, undefined, defaults);
   await refuseUnavailableLimits(input);
-  refuseRootlessNetwork(input.network, defaults.podNetwork === true, Boolean(input.publish?.length || input.publishAll));
+  if (!defaults.podNetwork) refuseRootlessNetwork(input.network);
   const imageId = await pullForCreate(runtime, input, hooks, wait.signal);
   const { spec, options } = containerSpecAndOptions(input, imageId, defaults);
   // A pod member joins its infra container's namespaces (runtime.newContainer adds them).

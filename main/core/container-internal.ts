@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig } from './container-config.ts';
 import { holdRootfs, releaseRootfs } from './container-mount-holds.ts';
-import { ownsNetwork } from './container-config.ts';
-import { teardownContainerNetwork } from './container-network.ts';
+import { ownsNetwork, usesSlirp } from './container-config.ts';
+import { stopSlirpNetwork, teardownContainerNetwork } from './container-network.ts';
+import { stopSlirp4netnsSync } from './rootless/slirp4netns.ts';
 import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
 import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
@@ -172,6 +173,8 @@ export interface InitOptions {
   namespaces?: SpecNamespaces;
   /** The network namespace at `namespaces.network` is the container's own (its bridge network). */
   ownNetns?: boolean;
+  /** Ask for CreatedContainer.exitWatch (slirp4netns's exit fd). */
+  exitWatch?: boolean;
   signal?: AbortSignal;
 }
 
@@ -204,8 +207,9 @@ export async function initContainer(ctx: LifecycleContext, config: ContainerConf
  * between. `locked`: the caller already holds the lease. Both parts run; the first error is thrown after.
  */
 export async function cleanupStopped(ctx: LifecycleContext, config: ContainerConfig, locked: boolean): Promise<void> {
-  if (!config.rootfsImage && !hasVolumeMounts(config) && !ownsNetwork(config)) return;
+  if (!config.rootfsImage && !hasVolumeMounts(config) && !ownsNetwork(config) && !usesSlirp(config)) return;
   const release = async () => {
+    stopSlirpNetwork(ctx, config);
     const results = await Promise.allSettled([teardownContainerNetwork(ctx, config), unmountStorage(ctx, config)]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -288,6 +292,7 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     ...(logSizeMax > 0 ? { logSizeMax } : {}),
     stdin: options.stdin ?? config.stdin ?? false,
     ...(exitCommand ? { exitCommand } : {}),
+    ...(options.exitWatch ? { exitWatch: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }
@@ -304,6 +309,8 @@ async function containerStorageMounts(ctx: LifecycleContext, config: ContainerCo
 export function removeContainerFilesSync(ctx: LifecycleContext, id: string): void {
   const paths = ctx.containerPaths(id);
   rmSync(join(paths.bundleDir, '..'), { recursive: true, force: true, maxRetries: 3 });
+  // Its pid file goes with the run dir: a slirp4netns no cleanup ended must end now.
+  stopSlirp4netnsSync(paths.runDir);
   rmSync(paths.runDir, { recursive: true, force: true });
   removeExitFilesSync(ctx, id);
 }

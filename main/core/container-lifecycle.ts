@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
-import { dependencies, parseSignal } from './container-config.ts';
+import { dependencies, parseSignal, usesSlirp } from './container-config.ts';
 import type { NamespaceKind } from './container-config.ts';
 import { cleanupStopped, initContainer, readExitFileSync, removeExitFilesSync, syncRecords } from './container-internal.ts';
-import { beginContainerNetwork, copyJoinedNetworkFiles, writeNetworkFiles } from './container-network.ts';
+import { beginContainerNetwork, copyJoinedNetworkFiles, startSlirpNetwork, writeNetworkFiles } from './container-network.ts';
 import type { NetworkSetupReport } from './network/network-manager.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import { hasMonitor, isActive, shouldRestart, stateInvalid } from './container-state.ts';
@@ -151,9 +151,11 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
         ...(options.signal ? { signal: options.signal } : {}),
         ...(namespaces ? { namespaces } : {}),
         ...(network ? { ownNetns: true } : {}),
+        ...(usesSlirp(config) ? { exitWatch: true } : {}),
       });
       crashPoint('start.runtime-created');
       state = { ...state, status: 'created', pid: created.pid, conmonPid: created.conmonPid, error: null };
+      await startSlirpNetwork(ctx, config, created, options.signal);
       if (network) await writeNetworkFiles(ctx, config, (await network).status);
       else if (config.sharedNamespaces.net) await copyJoinedNetworkFiles(ctx, config);
     }

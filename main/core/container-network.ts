@@ -3,19 +3,22 @@
 // bridge: the connections are made when the container is created, the namespace is set up at each
 // start — netavark runs while the OCI runtime creates the container in the same namespace —, the
 // container's /etc/hosts and /etc/resolv.conf then say its address and nameservers, and everything
-// is torn down when the process is gone. Every helper here assumes the caller holds the container's
-// lease (or, after removal, that the container is gone from the store).
+// is torn down when the process is gone. A slirp4netns container (rootless) gets slirp4netns once the
+// runtime made its namespace, ended at cleanup. Every helper here assumes the caller holds the
+// container's lease (or, after removal, that the container is gone from the store).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError } from '../../shared/errors.ts';
 import type { ContainerConfig, ContainerConfigDraft } from './container-config.ts';
-import { ownsNetwork } from './container-config.ts';
+import { ownsNetwork, usesSlirp } from './container-config.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import type { NetworkManager, PendingNetworkSetup } from './network/network-manager.ts';
 import { hostsFile, resolvConf } from './network/network-files.ts';
 import type { StatusBlocks } from './network/netavark.ts';
 import { portProtocols } from './network/port-mappings.ts';
 import type { PortMapping, PortProtocol } from './network/port-mappings.ts';
+import { slirpStatus, startSlirp4netns, stopSlirp4netnsSync } from './rootless/slirp4netns.ts';
+import type { CreatedContainer } from './oci/oci-runtime.ts';
 
 /**
  * Records the connections of a new bridge container (one per network it asked for, eth0 first). A
@@ -76,11 +79,37 @@ export async function writeNetworkFiles(ctx: LifecycleContext, config: Container
  */
 export async function copyJoinedNetworkFiles(ctx: LifecycleContext, config: ContainerConfig): Promise<void> {
   const from = config.sharedNamespaces.net;
-  if (!from || !ctx.state().hasContainer(from) || !ownsNetwork(ctx.state().container(from).config)) return;
-  const source = ctx.containerPaths(from).bundleDir;
+  const source = from && ctx.state().hasContainer(from) ? ctx.state().container(from).config : null;
+  if (!from || !source || (!ownsNetwork(source) && !usesSlirp(source))) return;
+  const sourceDir = ctx.containerPaths(from).bundleDir;
   const target = ctx.containerPaths(config.id).bundleDir;
-  const [hosts, resolv] = await Promise.all([readFile(join(source, 'hosts'), 'utf8'), readFile(join(source, 'resolv.conf'), 'utf8')]);
+  const [hosts, resolv] = await Promise.all([readFile(join(sourceDir, 'hosts'), 'utf8'), readFile(join(sourceDir, 'resolv.conf'), 'utf8')]);
   await Promise.all([writeFile(join(target, 'hosts'), `${hosts}127.0.0.1\t${config.name}\n`), writeFile(join(target, 'resolv.conf'), resolv)]);
+}
+
+/**
+ * A slirp4netns container once the OCI runtime created it: slirp4netns connects its namespace (its
+ * exit fd watching conmon), publishes its ports, and hosts/resolv.conf say tap0's address and
+ * slirp4netns's DNS. A no-op for other containers (the exit watch is then closed).
+ */
+export async function startSlirpNetwork(ctx: LifecycleContext, config: ContainerConfig, created: CreatedContainer, signal?: AbortSignal): Promise<void> {
+  if (!usesSlirp(config)) {
+    created.exitWatch?.destroy();
+    return;
+  }
+  await startSlirp4netns({
+    pid: created.pid,
+    runDir: ctx.containerPaths(config.id).runDir,
+    ...(config.portMappings?.length ? { portMappings: config.portMappings } : {}),
+    ...(created.exitWatch ? { exitWatch: created.exitWatch } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  await writeNetworkFiles(ctx, config, slirpStatus());
+}
+
+/** Ends the container's slirp4netns (any process may: its pid is in the run dir). Idempotent. */
+export function stopSlirpNetwork(ctx: LifecycleContext, config: ContainerConfig): void {
+  if (usesSlirp(config)) stopSlirp4netnsSync(ctx.containerPaths(config.id).runDir);
 }
 
 /**
@@ -114,15 +143,15 @@ export async function forgetContainerNetwork(ctx: LifecycleContext, config: Cont
 export function checkMemberNetwork(config: Pick<ContainerConfig, 'networkMode' | 'portMappings' | 'sharedNamespaces'>): void {
   if (!config.sharedNamespaces.net) return;
   if (config.portMappings?.length) throw new PodbayError('ErrInvalidArg', 'published ports must be defined when the pod is created: the container uses the network namespace of its pod');
-  if (config.networkMode === 'bridge' || config.networkMode === 'host') {
+  if (config.networkMode === 'bridge' || config.networkMode === 'host' || config.networkMode === 'slirp4netns') {
     throw new PodbayError('ErrInvalidArg', 'networks must be defined when the pod is created: the container uses the network namespace of its pod');
   }
 }
 
 /** Ports need a network of the container's own. */
 export function checkPorts(config: Pick<ContainerConfig, 'networkMode' | 'portMappings' | 'sharedNamespaces'>): void {
-  if (config.portMappings?.length && config.networkMode !== 'bridge' && !config.sharedNamespaces.net) {
-    throw new PodbayError('ErrInvalidArg', `ports cannot be published with network mode ${config.networkMode ?? 'none'}: use a bridge network`);
+  if (config.portMappings?.length && config.networkMode !== 'bridge' && config.networkMode !== 'slirp4netns' && !config.sharedNamespaces.net) {
+    throw new PodbayError('ErrInvalidArg', `ports cannot be published with network mode ${config.networkMode ?? 'none'}: use a bridge network (rootless: slirp4netns)`);
   }
 }
 

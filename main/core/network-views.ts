@@ -5,12 +5,13 @@
 // its pod's: it lives in its infra container's network namespace.
 import type { ContainerNetwork, PublishedPort } from '../../shared/types/networks.ts';
 import type { ContainerConfig } from './container-config.ts';
-import { ownsNetwork } from './container-config.ts';
+import { ownsNetwork, usesSlirp } from './container-config.ts';
 import { hasMonitor } from './container-state.ts';
 import type { LifecycleContext } from './container-internal.ts';
 import type { NetworkManager } from './network/network-manager.ts';
 import type { PortMapping } from './network/port-mappings.ts';
 import type { ContainerRecord } from './state/state.ts';
+import { readSlirpPorts } from './rootless/slirp4netns.ts';
 
 export interface NetworkView {
   ports: PublishedPort[];
@@ -32,15 +33,17 @@ function networkOwnerId(config: Pick<ContainerConfig, 'id' | 'sharedNamespaces'>
  * The network view of each record, by container id. The network database is opened only when a
  * record (or the container it joins) has a bridge network.
  */
-export async function networkViews(ctx: Pick<LifecycleContext, 'network' | 'state'>, records: readonly ContainerRecord[]): Promise<Map<string, NetworkView>> {
+export async function networkViews(ctx: Pick<LifecycleContext, 'network' | 'state' | 'containerPaths'>, records: readonly ContainerRecord[]): Promise<Map<string, NetworkView>> {
   const views = new Map<string, NetworkView>();
   const owners = new Map<string, ContainerRecord>();
+  const slirpOwners = new Map<string, ContainerRecord>();
   const state = ctx.state();
   for (const record of records) {
     const ownerId = networkOwnerId(record.config);
     if (owners.has(ownerId)) continue;
     const owner = ownerId === record.config.id ? record : state.hasContainer(ownerId) ? state.container(ownerId) : null;
     if (owner && ownsNetwork(owner.config)) owners.set(ownerId, owner);
+    else if (owner && usesSlirp(owner.config)) slirpOwners.set(ownerId, owner);
   }
   let connections: Map<string, string[]> | null = null;
   let network: NetworkManager | null = null;
@@ -61,6 +64,12 @@ export async function networkViews(ctx: Pick<LifecycleContext, 'network' | 'stat
       mappings = network.attachmentOf(id)?.options.port_mappings ?? mappings;
     }
     ownerViews.set(id, { ports: publishedPorts(mappings), networks: connections?.get(id) ?? [] });
+  }
+  for (const [id, owner] of slirpOwners) {
+    const mappings = owner.config.portMappings ?? [];
+    // slirp4netns records the ports it forwards; one chosen at start is known only from there.
+    const running = hasMonitor(owner.state.status) && mappings.some((m) => m.host_port === 0) ? readSlirpPorts(ctx.containerPaths(id).runDir) : null;
+    ownerViews.set(id, { ports: publishedPorts(running ?? mappings), networks: [] });
   }
   for (const record of records) views.set(record.config.id, ownerViews.get(networkOwnerId(record.config)) ?? none);
   return views;

@@ -1,7 +1,7 @@
 // `PodCreateOptions` (what `podman pod create` flags and the contract's pods.create say) → pod options
-// → runtime.newPod. As podman rootful, a pod with an infra container sharing `net` is on the default
-// bridge network unless told otherwise; its published ports live on the infra container.
-import { refuseRootlessNetwork } from './rootless/rootless-network.ts';
+// → runtime.newPod. As podman, a pod with an infra container sharing `net` is on the default bridge
+// network (rootless: slirp4netns) unless told otherwise; its published ports live on the infra container.
+import { defaultNetworkMode, refuseRootlessNetwork } from './rootless/rootless-network.ts';
 import { PodbayError } from '../../shared/errors.ts';
 import type { PodCreateOptions } from '../../shared/types/pods.ts';
 import { parsePublishList } from './network/port-mappings.ts';
@@ -10,7 +10,7 @@ import { defaultPodShares, withPodHostname, withPodInfra, withPodLabels, withPod
 import type { PodOption } from './pod-config.ts';
 import type { Runtime } from './runtime.ts';
 
-export function podOptions(input: PodCreateOptions, defaultNetwork?: string): PodOption[] {
+export function podOptions(input: PodCreateOptions, defaultNetwork?: string, defaultMode: string = 'bridge'): PodOption[] {
   const infra = input.infra ?? true;
   const options: PodOption[] = [withPodInfra(infra)];
   if (input.name !== undefined) options.push(withPodName(input.name));
@@ -21,13 +21,13 @@ export function podOptions(input: PodCreateOptions, defaultNetwork?: string): Po
   if (infra && input.share !== undefined) options.push(withPodSharedNamespaces(share));
   const sharesNet = infra && share.includes('net');
   if (input.network !== undefined) options.push(withPodNetwork(input.network, defaultNetwork));
-  else if (sharesNet) options.push(withPodNetwork('bridge', defaultNetwork));
+  else if (sharesNet) options.push(withPodNetwork(defaultMode, defaultNetwork));
   if (input.publish?.length) options.push(withPodPortMappings(parsePublishList(input.publish)));
   return options;
 }
 
 /** Creates the pod (and its infra container, connected to its networks). Bad options → ErrInvalidArg. */
 export async function createPod(runtime: Runtime, input: PodCreateOptions): Promise<Pod> {
-  refuseRootlessNetwork(input.network, false, Boolean(input.publish?.length));
-  return runtime.newPod(podOptions(input, runtime.settings().network.defaultNetwork));
+  refuseRootlessNetwork(input.network);
+  return runtime.newPod(podOptions(input, runtime.settings().network.defaultNetwork, defaultNetworkMode()));
 }

@@ -87,6 +87,6 @@ export function podInfraNetwork(draft: Pick<PodConfigDraft, 'infra' | 'sharedNam
     throw new PodbayError('ErrInvalidArg', 'a pod needs an infra container sharing the net namespace to have networks or published ports');
   }
   const networkMode = draft.networkMode ?? 'none';
-  if (draft.portMappings.length && networkMode !== 'bridge') throw new PodbayError('ErrInvalidArg', `ports cannot be published with network mode ${networkMode}: use a bridge network`);
+  if (draft.portMappings.length && networkMode !== 'bridge' && networkMode !== 'slirp4netns') throw new PodbayError('ErrInvalidArg', `ports cannot be published with network mode ${networkMode}: use a bridge network`);
   return { networkMode, ...(networkMode === 'bridge' ? { networks: draft.networks } : {}), ...(draft.portMappings.length ? { portMappings: draft.portMappings } : {}) };
 }

@@ -1,5 +1,5 @@
 // `--network` values as podman takes them (pkg/specgen/namespaces.go ParseNetworkFlag): one of the
-// modes `none`, `host`, `container:<id|name>`, `ns:<path>`, `private`/`bridge[:opts]`, or one or more
+// modes `none`, `host`, `slirp4netns`, `container:<id|name>`, `ns:<path>`, `private`/`bridge[:opts]`, or one or more
 // network names, each `name[:opt=value,…]` with opts ip=, ip6=, mac=, alias=, interface_name=.
 // Repeating the flag joins more networks. Pure: the names are checked against the store by
 // NetworkManager.connect, not here.
@@ -22,6 +22,8 @@ export type NetworkMode =
   | { kind: 'none' }
   /** The host's namespace: no network namespace in the spec at all. */
   | { kind: 'host' }
+  /** A private namespace crun creates, given outbound networking by slirp4netns (rootless' default). */
+  | { kind: 'slirp4netns' }
   /** Join another container's namespace (/proc/<its pid>/ns/net), as pod members join the infra. */
   | { kind: 'container'; container: string }
   /** Join the namespace held at a path. */
@@ -86,6 +88,8 @@ export function parseNetworkFlags(values: readonly string[], defaultNetwork: str
     switch (head) {
       case 'none':
       case 'host':
+      case 'slirp4netns':
+        // slirp4netns options (port_handler=, allow_host_loopback=, …) are podman's; none is taken yet.
         if (rest) throw invalid(value, `${head} takes no options`);
         return alone({ kind: head });
       case 'container':
@@ -94,9 +98,8 @@ export function parseNetworkFlags(values: readonly string[], defaultNetwork: str
       case 'ns':
         if (!rest.startsWith('/')) throw invalid(value, 'ns: needs an absolute path');
         return alone({ kind: 'ns', path: rest });
-      case 'slirp4netns':
       case 'pasta':
-        throw new PodbayError('ErrNotImplemented', `network mode ${head} is for rootless containers, which Podbay does not run yet`);
+        throw new PodbayError('ErrNotImplemented', 'network mode pasta is not supported: use slirp4netns');
       case 'private':
       case 'bridge':
         if (head === 'private' && rest) throw invalid(value, 'private takes no options');

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import type { Socket } from 'node:net';
 import { PodbayError } from '../../../shared/errors.ts';
 
 export type ConmonLogLevel = 'error' | 'fatal' | 'panic' | 'warn' | 'warning' | 'info' | 'debug' | 'trace';
@@ -116,6 +117,8 @@ export function conmonEnvironment(parent: NodeJS.ProcessEnv, extra: readonly str
 export interface ConmonResult {
   /** The container's pid as the runtime reported it. */
   pid: number;
+  /** With `holdPipe`: our end of the socket pair conmon keeps open (at fd 5) for as long as it lives. */
+  hold?: Socket;
 }
 
 export interface SpawnConmonOptions {
@@ -127,6 +130,11 @@ export interface SpawnConmonOptions {
   signal?: AbortSignal;
   /** libpod's ContainerCreateTimeout is 240 s. */
   timeoutMs?: number;
+  /**
+   * Give conmon one more socket pair end (fd 5, create only) that it holds until it exits: a helper
+   * handed our end (slirp4netns's exit fd) then sees it hang up when the container is gone.
+   */
+  holdPipe?: boolean;
 }
 
 /**
@@ -140,7 +148,8 @@ export async function spawnConmon(options: SpawnConmonOptions): Promise<ConmonRe
     conmon.writeStartByte();
     const message = await conmon.readSync(options.timeoutMs ?? 240_000, options.signal);
     if (message.data < 0) throw new PodbayError('ErrOCIRuntime', message.message?.trim() || `the OCI runtime failed with status ${message.data}`);
-    return { pid: message.data };
+    const hold = conmon.takeHold();
+    return { pid: message.data, ...(hold ? { hold } : {}) };
   } finally {
     conmon.release();
   }
@@ -202,6 +211,7 @@ export class ConmonProcess {
   private readonly start: Writable;
   private readonly stderr: Buffer[] = [];
   private readonly pipes: (Readable | Writable)[];
+  private hold: Socket | null;
   private spawnError: Error | null = null;
   private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
@@ -211,6 +221,7 @@ export class ConmonProcess {
     this.start = child.stdio[4] as Writable;
     const stdio = child.stdio as unknown as (Readable | Writable | null)[];
     const attachStream = withAttachPipe ? (stdio[5] as Readable) : null;
+    this.hold = !withAttachPipe && stdio[5] ? (stdio[5] as Socket) : null;
     this.sync = new LineReader(syncStream);
     this.attach = attachStream ? new LineReader(attachStream) : null;
     this.pipes = [syncStream, this.start, ...(attachStream ? [attachStream] : []), ...(child.stderr ? [child.stderr] : [])];
@@ -231,7 +242,7 @@ export class ConmonProcess {
       env: options.attachPipe ? { ...options.env, _OCI_ATTACHPIPE: '5' } : options.env,
       // setsid: a Ctrl-C in the terminal that ran us must not reach conmon (podman uses Setpgid).
       detached: true,
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', ...(options.attachPipe ? ['pipe' as const] : [])],
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', ...(options.attachPipe || options.holdPipe ? ['pipe' as const] : [])],
     });
     return new ConmonProcess(child, options.attachPipe ?? false);
   }
@@ -296,9 +307,18 @@ export class ConmonProcess {
     if (!this.exited) this.child.kill('SIGKILL');
   }
 
-  /** Closes our pipe ends; the daemonized conmon keeps its own until the container exits. */
+  /** The hold pipe's end, now the caller's to pass on and close; null when there is none or it was taken. */
+  takeHold(): Socket | null {
+    const hold = this.hold;
+    this.hold = null;
+    return hold;
+  }
+
+  /** Closes our pipe ends (a hold pipe not taken too); the daemonized conmon keeps its own until the container exits. */
   release(): void {
     for (const pipe of this.pipes) pipe.destroy();
+    this.hold?.destroy();
+    this.hold = null;
     this.child.unref();
   }
 }

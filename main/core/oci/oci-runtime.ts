@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PodbayError } from '../../../shared/errors.ts';
 import type { CgroupInfo } from '../../../shared/types/system-info.ts';
@@ -54,12 +55,16 @@ export interface CreateContainerOptions extends ContainerPaths {
   logSizeMax?: number;
   /** Run by conmon when the container exits, e.g. `podbay container cleanup <id>`. */
   exitCommand?: { path: string; args: string[] };
+  /** Return `exitWatch`: a socket whose peer conmon holds until it exits (conmon.ts holdPipe). */
+  exitWatch?: boolean;
   signal?: AbortSignal;
 }
 
 export interface CreatedContainer {
   pid: number;
   conmonPid: number;
+  /** With `exitWatch`: hangs up when conmon exits; the caller passes it on or destroys it. */
+  exitWatch?: Socket;
 }
 
 const defaultKnownPaths = new Map(componentSpecs.filter((s) => s.role === 'oci-runtime').map((s) => [s.name as string, s.knownPaths]));
@@ -148,15 +153,16 @@ export class OciRuntime {
       ...(options.exitCommand ? { exitCommand: options.exitCommand } : {}),
     });
     try {
-      const { pid } = await spawnConmon({
+      const { pid, hold } = await spawnConmon({
         conmonPath: this.options.conmonPath,
         args,
         cwd: options.bundleDir,
         env: conmonEnvironment(process.env, this.options.conmonEnv),
+        ...(options.exitWatch ? { holdPipe: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const conmonPid = Number((await readFile(join(options.runDir, 'conmon.pid'), 'utf8').catch(() => '0')).trim()) || 0;
-      return { pid, conmonPid };
+      return { pid, conmonPid, ...(hold ? { exitWatch: hold } : {}) };
     } catch (error) {
       const explained = await this.explainCreateFailure(error, ociLog);
       await this.deleteContainer(options.id, { force: true }).catch(() => undefined);

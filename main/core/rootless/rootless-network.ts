@@ -1,18 +1,24 @@
-// Which network modes a rootless container can have today. Bridge networks need root (netavark,
-// iptables); rootless bridge-like networking goes through slirp4netns, which is not wired yet — so
-// the default and named networks are refused with the modes that work instead of failing in crun.
+// Which network modes a rootless container can have. Bridge networks need root (netavark creates
+// bridges and iptables rules in the host's namespace); a rootless container gets slirp4netns instead
+// — its default, as podman's — so bridge and named networks are refused with the modes that work
+// rather than failing in netavark.
 import { PodbayError } from '../../../shared/errors.ts';
 import { hostIdentity } from './host-identity.ts';
 
-const rootlessModes = /^(none|host|container:.+|ns:\/.+)$/;
+const rootlessModes = /^(none|host|slirp4netns|container:.+|ns:\/.+)$/;
 
-/** Throws ErrNotImplemented when a rootless engine is asked for a bridge or named network (or the default one). */
-export function refuseRootlessNetwork(network: string | readonly string[] | undefined, joinsPodNetwork: boolean, publishes: boolean): void {
-  if (!hostIdentity().inUserNamespace) return;
-  if (publishes) throw new PodbayError('ErrNotImplemented', 'publishing ports (-p, -P) is not supported in rootless mode yet: it needs slirp4netns port forwarding');
-  if (joinsPodNetwork) return;
-  const values = network === undefined ? [] : typeof network === 'string' ? [network] : [...network];
-  if (values.length === 1 && rootlessModes.test(values[0] as string)) return;
-  const asked = values.length === 0 ? 'the default bridge network' : `--network ${values.join(',')}`;
-  throw new PodbayError('ErrNotImplemented', `${asked} is not supported in rootless mode yet: use --network none or --network host (pods: pod create --network none; members share its localhost)`);
+/** The network mode a container or pod gets when none is asked for: slirp4netns rootless, else the default bridge. */
+export function defaultNetworkMode(): 'slirp4netns' | 'bridge' {
+  return hostIdentity().inUserNamespace ? 'slirp4netns' : 'bridge';
+}
+
+/** Throws ErrNotImplemented when a rootless engine is asked for a bridge or named network. */
+export function refuseRootlessNetwork(network: string | readonly string[] | undefined): void {
+  if (!hostIdentity().inUserNamespace || network === undefined) return;
+  const values = typeof network === 'string' ? [network] : [...network];
+  if (values.length === 0 || (values.length === 1 && rootlessModes.test(values[0] as string))) return;
+  throw new PodbayError(
+    'ErrNotImplemented',
+    `--network ${values.join(',')}: bridge and named networks need root; rootless containers and pods use --network slirp4netns (the default, which -p publishes through), none, host or container:NAME`,
+  );
 }

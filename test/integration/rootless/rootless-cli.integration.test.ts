@@ -1,11 +1,13 @@
 // Rootless mode as a workstation user meets it: the built CLI run as the unprivileged test user
 // (runuser), its own HOME and XDG_RUNTIME_DIR, images from Debian's docker-registry on 127.0.0.1,
 // real conmon + crun inside the user's namespace.
+import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushImage } from '../../../main/core/image/push.ts';
+import { freePort } from '../../../main/core/rootless/slirp4netns.ts';
 import { parseNormalizedReference } from '../../../main/core/image/reference.ts';
 import { busyboxLayer, busyboxMissing, buildImage, layerFromMembers, storeImage } from '../../helpers/image-builder.ts';
 import type { BuiltImage } from '../../helpers/image-builder.ts';
@@ -123,10 +125,57 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     expect(cli('ps', '-a', '-q').stdout.trim()).toBe('');
   });
 
-  it('refuses the default bridge network with the modes that work', () => {
-    const result = cli('run', '--rm', image(), 'true');
-    expect(result.code).toBe(125);
-    expect(result.stderr).toContain('use --network none or --network host');
+  it('refuses named and bridge networks with the modes that work', () => {
+    for (const network of ['bridge', 'podbay']) {
+      const result = cli('run', '--rm', '--network', network, image(), 'true');
+      expect(result.code).toBe(125);
+      expect(result.stderr).toContain('bridge and named networks need root; rootless containers and pods use --network slirp4netns');
+    }
+    expect(cli('ps', '-a', '-q').stdout.trim()).toBe('');
+  });
+
+  it('the default network is slirp4netns: tap0 has its address, resolv.conf its DNS, and no slirp4netns is left after the run', () => {
+    const result = cli('run', '--rm', image(), 'sh', '-c', 'ip -4 -o addr show tap0; grep nameserver /etc/resolv.conf');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/tap0\s+inet 10\.0\.2\.100\/24/);
+    expect(result.stdout).toContain('nameserver 10.0.2.3');
+    expect(slirpProcesses()).toEqual([]);
+  });
+
+  it('a published port is answered from the host, and rm -f leaves no slirp4netns behind', async () => {
+    const port = await freePort();
+    const run = cli('run', '-d', '--name', 'web', '-p', `127.0.0.1:${port}:80`, image(), 'sh', '-c', 'mkdir -p /www && echo served-rootless > /www/index.html && exec httpd -f -p 80 -h /www');
+    expect(run.code, run.stderr).toBe(0);
+    expect(slirpProcesses()).toHaveLength(1);
+    expect(await fetchWithRetry(`http://127.0.0.1:${port}/`)).toBe('served-rootless\n');
+    expect(cli('rm', '-f', '-t', '0', 'web').code).toBe(0);
+    expect(slirpProcesses()).toEqual([]);
+  });
+
+  it('a host port chosen at start (-p CTR) is shown by ps and answers', async () => {
+    const run = cli('run', '-d', '--name', 'chosen', '-p', '8080', image(), 'sh', '-c', 'mkdir -p /www && echo chosen-port > /www/index.html && exec httpd -f -p 8080 -h /www');
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(cli('ps', '--format', 'json').stdout) as { Names: string[]; Ports: { host_port: number; container_port: number }[] | null }[];
+    const ports = listed.find((c) => c.Names.includes('chosen'))?.Ports ?? [];
+    expect(ports).toHaveLength(1);
+    expect(ports[0]?.container_port).toBe(8080);
+    expect(ports[0]?.host_port).toBeGreaterThan(0);
+    expect(await fetchWithRetry(`http://127.0.0.1:${ports[0]?.host_port}/`)).toBe('chosen-port\n');
+    expect(cli('rm', '-f', '-t', '0', 'chosen').code).toBe(0);
+    expect(slirpProcesses()).toEqual([]);
+  });
+
+  it('a pod publishes a port for its members, which talk over localhost, and pod rm -f leaves no slirp4netns', async () => {
+    const port = await freePort();
+    expect(cli('pod', 'create', '--name', 'site', '-p', `${port}:8080`).code).toBe(0);
+    const server = cli('run', '-d', '--pod', 'site', '--name', 'site-web', image(), 'sh', '-c', 'mkdir -p /www && echo pod-served > /www/index.html && exec httpd -f -p 8080 -h /www');
+    expect(server.code, server.stderr).toBe(0);
+    expect(await fetchWithRetry(`http://127.0.0.1:${port}/`)).toBe('pod-served\n');
+    const member = cli('run', '--rm', '--pod', 'site', image(), 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/');
+    expect(member.stdout, member.stderr).toBe('pod-served\n');
+    expect(slirpProcesses()).toHaveLength(1);
+    expect(cli('pod', 'rm', '-f', 'site').code).toBe(0);
+    expect(slirpProcesses()).toEqual([]);
   });
 
   it('two containers of a pod talk over localhost', async () => {
@@ -157,6 +206,41 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     expect(cli('run', '--rm', '--network', 'none', `${registry.host}/rootless/committed:1`, 'cat', '/root/note').stdout).toBe('committed\n');
   });
 });
+
+/**
+ * The test user's live slirp4netns processes (other users' are not this suite's). A zombie has
+ * exited: it waits only for init, its new parent once the CLI that started it is gone, to reap it.
+ */
+function slirpProcesses(): number[] {
+  const uid = Number(spawnSync('id', ['-u', rootlessTestUser], { encoding: 'utf8' }).stdout.trim());
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const exited = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+        return !exited && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'slirp4netns' && statSync(`/proc/${pid}`).uid === uid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** The server in the container needs a moment after `run -d` returns: retried until it answers. */
+async function fetchWithRetry(url: string): Promise<string> {
+  let lastError: unknown = null;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return await response.text();
+      lastError = new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(100);
+  }
+  throw lastError;
+}
 
 function subordinateStart(): number {
   const line = readFileSync('/etc/subuid', 'utf8').split('\n').find((l) => l.startsWith(`${rootlessTestUser}:`)) ?? '';

@@ -39,13 +39,15 @@ describe('network checks at creation', () => {
     const member = { ...draft(), sharedNamespaces: { net: 'i'.repeat(64) } };
     expect(codeOf(() => checkMemberNetwork(member))).toBe('no error');
     expect(codeOf(() => checkMemberNetwork({ ...member, networkMode: 'bridge' }))).toBe('ErrInvalidArg');
+    expect(codeOf(() => checkMemberNetwork({ ...member, networkMode: 'slirp4netns' }))).toBe('ErrInvalidArg');
     expect(codeOf(() => checkMemberNetwork({ ...member, portMappings: [{ host_ip: '', container_port: 1, host_port: 1, range: 1, protocol: 'tcp' }] }))).toBe('ErrInvalidArg');
   });
 
-  it('refuses ports without a bridge network', () => {
+  it('refuses ports without a bridge network or slirp4netns', () => {
     const port = [{ host_ip: '', container_port: 1, host_port: 1, range: 1, protocol: 'tcp' as const }];
     expect(codeOf(() => checkPorts({ ...draft(), networkMode: 'host', portMappings: port }))).toBe('ErrInvalidArg');
     expect(codeOf(() => checkPorts({ ...draft(), portMappings: port }))).toBe('ErrInvalidArg');
     expect(codeOf(() => checkPorts({ ...draft(), networkMode: 'bridge', portMappings: port }))).toBe('no error');
+    expect(codeOf(() => checkPorts({ ...draft(), networkMode: 'slirp4netns', portMappings: port }))).toBe('no error');
   });
 });

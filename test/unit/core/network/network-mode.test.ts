@@ -24,6 +24,7 @@ describe('parseNetworkFlags', () => {
     [['private'], bridge({ network: 'podbay' })],
     [['none'], { kind: 'none' }],
     [['host'], { kind: 'host' }],
+    [['slirp4netns'], { kind: 'slirp4netns' }],
     [['container:web'], { kind: 'container', container: 'web' }],
     [['ns:/run/netns/x'], { kind: 'ns', path: '/run/netns/x' }],
     [['front', 'back'], bridge({ network: 'front' }, { network: 'back' })],
@@ -39,6 +40,8 @@ describe('parseNetworkFlags', () => {
   it.each([
     [['none', 'front']],
     [['host:x']],
+    [['slirp4netns:port_handler=rootlesskit']],
+    [['slirp4netns', 'front']],
     [['container:']],
     [['ns:relative']],
     [['app:ip=10.89.0.300']],
@@ -53,8 +56,7 @@ describe('parseNetworkFlags', () => {
     expect(codeOf(values)).toBe('ErrInvalidArg');
   });
 
-  it('says rootless modes are not implemented', () => {
-    expect(codeOf(['slirp4netns'])).toBe('ErrNotImplemented');
+  it('says pasta is not implemented', () => {
     expect(codeOf(['pasta'])).toBe('ErrNotImplemented');
   });
 });
