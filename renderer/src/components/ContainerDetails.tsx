@@ -114,7 +114,6 @@ export function ContainerDetails({
     onClose();
   };
 
-
   const status = item ? statusView(item, Date.now()) : null;
   const label = tabs.find((t) => t.id === tab)?.label ?? 'Inspect';
 
