@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { ErrorData } from '../../../shared/errors.ts';
+import { useState } from 'react';
 import type { PodStats } from '../../../shared/types/pods.ts';
 import { statsView } from '../containers/stats-model.ts';
-import { useEngine } from '../query/use-engine.ts';
+import { useStream } from '../query/use-stream.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 
 /**
@@ -10,24 +9,10 @@ import { ErrorPanel } from './ErrorPanel.tsx';
  * included: a `pods.stats` stream open while the panel is shown, a round every two seconds.
  */
 export function PodStatsPanel({ nameOrId, running }: { nameOrId: string; running: boolean }) {
-  const { client } = useEngine();
   const [rows, setRows] = useState<PodStats[] | null>(null);
-  const [error, setError] = useState<ErrorData | null>(null);
-  const [live, setLive] = useState(false);
-
-  useEffect(() => {
-    if (!running) return;
-    setError(null);
-    setLive(true);
-    return client.stream('pods.stats', { nameOrIds: [nameOrId], intervalMs: 2_000 }, (frame) => {
-      if (frame.type === 'data') {
-        setRows(frame.value);
-        return;
-      }
-      setLive(false);
-      if (frame.type === 'error') setError(frame.error);
-    });
-  }, [client, nameOrId, running]);
+  const stream = useStream('pods.stats', { nameOrIds: [nameOrId], intervalMs: 2_000 }, setRows, running);
+  const live = stream.status === 'open';
+  const error = stream.error;
 
   if (!running && !rows) return <p className="details-empty muted">Statistics are read from a running pod: start it to see them.</p>;
   return (

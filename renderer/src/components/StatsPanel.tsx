@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { ErrorData } from '../../../shared/errors.ts';
+import { useState } from 'react';
 import { emptyHistory, pushSample, sparklinePoints, statsView } from '../containers/stats-model.ts';
 import type { StatsHistory } from '../containers/stats-model.ts';
-import { useEngine } from '../query/use-engine.ts';
+import { useStream } from '../query/use-stream.ts';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
@@ -12,25 +11,18 @@ import { ProgressBar } from './ProgressBar.tsx';
  * two seconds, with the last minute of CPU and memory drawn as sparklines.
  */
 export function StatsPanel({ nameOrId, running }: { nameOrId: string; running: boolean }) {
-  const { client } = useEngine();
   const [history, setHistory] = useState<StatsHistory>(() => emptyHistory(30));
-  const [error, setError] = useState<ErrorData | null>(null);
-  const [live, setLive] = useState(false);
-
-  useEffect(() => {
-    if (!running) return;
-    setError(null);
-    setLive(true);
-    return client.stream('containers.stats', { nameOrIds: [nameOrId], intervalMs: 2_000 }, (frame) => {
-      if (frame.type === 'data') {
-        const sample = frame.value[0];
-        if (sample) setHistory((h) => pushSample(h, sample));
-        return;
-      }
-      setLive(false);
-      if (frame.type === 'error') setError(frame.error);
-    });
-  }, [client, nameOrId, running]);
+  const stream = useStream(
+    'containers.stats',
+    { nameOrIds: [nameOrId], intervalMs: 2_000 },
+    (value) => {
+      const sample = value[0];
+      if (sample) setHistory((h) => pushSample(h, sample));
+    },
+    running,
+  );
+  const live = stream.status === 'open';
+  const error = stream.error;
 
   const latest = history.samples.at(-1);
   if (!running && !latest) return <p className="details-empty muted">Statistics are read from a running container: start it to see them.</p>;
