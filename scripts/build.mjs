@@ -39,8 +39,9 @@ await Promise.all([
     supported: { 'dynamic-import': false },
     // renderer-dir.ts reads import.meta only where __dirname is missing, which CommonJS never is.
     logOverride: { 'empty-import-meta': 'silent' },
-    // Native addons load from node_modules; electron is never part of the CLI.
-    external: ['better-sqlite3', 'electron'],
+    // better-sqlite3's JavaScript is bundled (and code-cached) too; its native addon loads from
+    // node_modules by path (main/core/state/sqlite-open.ts). electron is never part of the CLI.
+    external: ['electron'],
   }),
   build({
     ...common,
