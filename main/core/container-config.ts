@@ -14,6 +14,9 @@ import type { PortMapping } from './network/port-mappings.ts';
 /** The kernel namespaces a container may join from another one (libpod's namespace kinds). */
 export const namespaceKinds = ['cgroup', 'ipc', 'mount', 'net', 'pid', 'user', 'uts'] as const;
 export type NamespaceKind = (typeof namespaceKinds)[number];
+/** What podman's --ipc, --pid and --uts may take from the host (--network host is a network mode). */
+export const hostNamespaceKinds = ['ipc', 'pid', 'uts'] as const;
+export type HostNamespaceKind = (typeof hostNamespaceKinds)[number];
 
 /** The part of the OCI runtime spec a caller gives; the spec generator (OCI issue) fills in the rest. */
 export interface ContainerSpec {
@@ -138,6 +141,8 @@ export interface ContainerConfig {
   isInfra?: boolean;
   /** Namespaces joined from another container: kind → that container's id. */
   sharedNamespaces: Partial<Record<NamespaceKind, string>>;
+  /** Namespaces taken from the host instead of new ones (podman --ipc/--pid/--uts host). */
+  hostNamespaces?: HostNamespaceKind[];
   /** RFC 3339. */
   createdAt: string;
 }
@@ -407,6 +412,22 @@ export function withSharedNamespaces(from: NamespaceSource, namespaces: readonly
       }
       draft.sharedNamespaces[kind] = from.id();
     }
+  };
+}
+
+/**
+ * Uses the host's IPC, PID or UTS namespace (podman --ipc/--pid/--uts host). One the container also
+ * joins from another container → ErrInvalidArg (checked when the container is added).
+ */
+export function withHostNamespaces(kinds: readonly HostNamespaceKind[]): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    for (const kind of kinds) {
+      if (!(hostNamespaceKinds as readonly string[]).includes(kind)) {
+        throw new PodbayError('ErrInvalidArg', `the ${kind} namespace cannot be the host's: expected some of ${hostNamespaceKinds.join(', ')}`);
+      }
+    }
+    draft.hostNamespaces = [...new Set([...(draft.hostNamespaces ?? []), ...kinds])];
   };
 }
 

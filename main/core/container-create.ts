@@ -23,8 +23,10 @@ import {
   withStopSignal,
   withSharedNamespaces,
   withStopTimeout,
+  withHostNamespaces,
+  hostNamespaceKinds,
 } from './container-config.ts';
-import type { ContainerOption, ContainerSpec, NamespaceKind } from './container-config.ts';
+import type { ContainerOption, ContainerSpec, HostNamespaceKind, NamespaceKind } from './container-config.ts';
 import { storageOptions } from './container-mounts.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import { parsePublishList } from './network/port-mappings.ts';
@@ -74,14 +76,22 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   else if (!defaults.podNetwork && !joinsNetwork) options.push(withNetworkMode(defaults.defaultMode ?? 'bridge', defaults.defaultNetwork));
   if (input.publish?.length) options.push(withPortMappings(parsePublishList(input.publish)));
   if (input.publishAll) options.push(withPublishAll());
+  const fromHost = hostNamespaces(input);
+  if (fromHost.length) options.push(withHostNamespaces(fromHost));
   options.push(...storageOptions(input));
   return { spec, options };
+}
+
+/** The namespaces taken from the host (podman --ipc/--pid/--uts host). */
+export function hostNamespaces(input: Pick<ContainerCreateOptions, 'ipc' | 'pid' | 'uts'>): HostNamespaceKind[] {
+  return hostNamespaceKinds.filter((kind) => input[kind] === 'host');
 }
 
 /**
  * The namespaces taken from other containers (podman --network/--ipc/--pid/--uts container:NAME),
  * grouped by source name. `container:` as one of several networks → ErrInvalidArg; another mode for
- * --ipc/--pid/--uts than `container:NAME` or `private` → ErrNotImplemented.
+ * --ipc/--pid/--uts than `container:NAME`, `host` or `private` → ErrInvalidArg (podman's `ns:PATH`
+ * and `shareable` → ErrNotImplemented).
  */
 export function joinedNamespaces(input: Pick<ContainerCreateOptions, 'network' | 'ipc' | 'pid' | 'uts'>): { from: string; kinds: NamespaceKind[] }[] {
   const bySource = new Map<string, NamespaceKind[]>();
@@ -96,9 +106,10 @@ export function joinedNamespaces(input: Pick<ContainerCreateOptions, 'network' |
   }
   for (const kind of ['ipc', 'pid', 'uts'] as const) {
     const value = input[kind];
-    if (value === undefined || value === 'private') continue;
+    if (value === undefined || value === 'private' || value === 'host') continue;
     if (!value.startsWith('container:') || value.length === 'container:'.length) {
-      throw new PodbayError(value.includes(':') ? 'ErrInvalidArg' : 'ErrNotImplemented', `--${kind} ${value}: only container:NAME (or private) is supported`);
+      const podmanOnly = value.startsWith('ns:') || value === 'shareable';
+      throw new PodbayError(podmanOnly ? 'ErrNotImplemented' : 'ErrInvalidArg', `--${kind} ${value}: expected private, host or container:NAME`);
     }
     add(value.slice('container:'.length), kind);
   }

@@ -56,7 +56,7 @@ export const containerProcedures = {
         name: z.string().min(1).max(256).optional(),
         /** Join this pod (name or ID): the container shares its infra container's namespaces. */
         pod: z.string().min(1).max(256).optional(),
-        /** podman --ipc/--pid/--uts `container:NAME`: join that container's namespace. */
+        /** podman --ipc/--pid/--uts: `private` (default), `host`, or `container:NAME` to join that container's namespace. */
         ipc: z.string().min(1).max(266).optional(),
         pid: z.string().min(1).max(266).optional(),
         uts: z.string().min(1).max(266).optional(),

@@ -42,6 +42,8 @@ export interface ContainerInspect extends ContainerListItem {
   rootfsImage: { name: string; useImageConfig: boolean; id?: string | undefined } | null;
   /** Namespaces joined from other containers: kind → container id. */
   sharedNamespaces: Record<string, string>;
+  /** Namespaces that are the host's (podman --ipc/--pid/--uts host). */
+  hostNamespaces: string[];
   /** Containers this one needs (those whose namespaces it joins) and those that need it. */
   dependencies: string[];
   dependents: string[];
