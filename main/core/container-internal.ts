@@ -14,6 +14,7 @@ import { holdRootfs, releaseRootfs } from './container-mount-holds.ts';
 import { ownsNetwork, usesSlirp } from './container-config.ts';
 import { stopSlirpNetwork, teardownContainerNetwork } from './container-network.ts';
 import { stopSlirp4netnsSync } from './rootless/slirp4netns.ts';
+import { keepIdUser, writeKeepIdUserFiles } from './rootless/keep-id.ts';
 import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
 import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
@@ -260,6 +261,8 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
   const paths = ctx.containerPaths(config.id);
   const resources = config.resources ?? {};
   const storageMounts = await containerStorageMounts(ctx, config, rootfs, merged.user);
+  // keep-id: the user gets passwd and group entries when the image has none for them (podman).
+  if (config.idMappings) storageMounts.unshift(...(await writeKeepIdUserFiles(rootfs, paths.bundleDir, await keepIdUser())));
   const spec = await prepareSpec({
     id: config.id,
     name: config.name,
@@ -281,6 +284,7 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     ...(config.networkMode === 'host' || options.namespaces ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces } } : {}),
     ...(config.isInfra || storageMounts.length ? { mounts: [...(config.isInfra ? [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] : []), ...storageMounts] } : {}),
     ...(config.readOnlyRootfs ? { readOnlyRootfs: true, readOnlyTmpfs: config.readOnlyTmpfs !== false } : {}),
+    ...(config.idMappings ? { userNamespace: config.idMappings } : {}),
   });
   const exitCommand = ctx.exitCommand(config.id);
   const logSizeMax = config.logSizeMax ?? settings.containers.logSizeMax;

@@ -191,6 +191,50 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     expect(cli('pod', 'rm', '-f', 'duo').code).toBe(0);
   });
 
+  it('--userns=keep-id: the container runs as the user, whose files in a bind mount are theirs on the host; without it they belong to a subordinate id', () => {
+    const { uid, gid } = statSync(dirs.home);
+    const shared = join(dirs.home, 'shared');
+    mkdirSync(shared, { mode: 0o777 });
+    chownSync(shared, uid, gid);
+    // chmod after mkdir: the umask would drop the write bits the subordinate uid needs.
+    spawnSync('chmod', ['0777', shared]);
+    const kept = cli('run', '--rm', '--network', 'none', '--userns=keep-id', '-v', `${shared}:/shared`, image(), 'sh', '-c', 'id -u; id -g; id -un; cat /proc/self/uid_map; touch /shared/kept');
+    expect(kept.code, kept.stderr).toBe(0);
+    const [idU, idG, name, ...map] = kept.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+    expect([idU, idG, name]).toEqual([String(uid), String(gid), rootlessTestUser]);
+    expect(map).toEqual([`0 1 ${uid}`, `${uid} 0 1`, `${uid + 1} ${uid + 1} ${65536 - uid}`]);
+    expect([statSync(join(shared, 'kept')).uid, statSync(join(shared, 'kept')).gid]).toEqual([uid, gid]);
+    // The same uid without keep-id is an ordinary container uid: subordinate start + uid - 1 on the host.
+    const plain = cli('run', '--rm', '--network', 'none', '--user', `${uid}:${gid}`, '-v', `${shared}:/shared`, image(), 'touch', '/shared/plain');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(statSync(join(shared, 'plain')).uid).toBe(subordinateStart() + uid - 1);
+    // --userns=host is the default: root of the user's namespace, which is the user.
+    const host = cli('run', '--rm', '--network', 'none', '--userns=host', '-v', `${shared}:/shared`, image(), 'touch', '/shared/host');
+    expect(host.code, host.stderr).toBe(0);
+    expect(statSync(join(shared, 'host')).uid).toBe(uid);
+  });
+
+  it('--userns=keep-id keeps an explicit --user and works with slirp4netns and exec', () => {
+    const run = cli('run', '-d', '--name', 'kept', '--userns=keep-id', image(), 'sleep', '30');
+    expect(run.code, run.stderr).toBe(0);
+    const exec = cli('exec', 'kept', 'sh', '-c', 'id -u; ip -4 -o addr show tap0 | wc -l');
+    expect(exec.stdout.trim().split('\n'), exec.stderr).toEqual([String(statSync(dirs.home).uid), '1']);
+    expect(cli('rm', '-f', '-t', '0', 'kept').code).toBe(0);
+    const asRoot = cli('run', '--rm', '--network', 'none', '--userns=keep-id', '--user', '0', image(), 'id', '-u');
+    expect(asRoot.stdout, asRoot.stderr).toBe('0\n');
+  });
+
+  it('refuses --userns modes it does not implement and keep-id in a pod', () => {
+    const auto = cli('run', '--rm', '--userns=auto', image(), 'true');
+    expect(auto.code).toBe(125);
+    expect(auto.stderr).toContain('--userns=auto: only keep-id and host are supported');
+    expect(cli('pod', 'create', '--name', 'kept-pod', '--network', 'none').code).toBe(0);
+    const inPod = cli('run', '--rm', '--pod', 'kept-pod', '--userns=keep-id', image(), 'true');
+    expect(inPod.code).toBe(125);
+    expect(inPod.stderr).toContain('--userns=keep-id cannot be combined with --pod');
+    expect(cli('pod', 'rm', '-f', 'kept-pod').code).toBe(0);
+  });
+
   it('commit keeps the container\'s change and push puts the new image in the registry', () => {
     expect(cli('run', '--name', 'changer', '--network', 'none', image(), 'sh', '-c', 'echo committed > /root/note; rm /etc/group').code).toBe(0);
     const committed = cli('commit', '-q', 'changer', `${registry.host}/rootless/committed:1`);
