@@ -165,6 +165,23 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     expect(slirpProcesses()).toEqual([]);
   });
 
+  it('-P publishes the image\'s exposed port on a free host port through slirp4netns, which ps shows and which answers', async () => {
+    const exposing = buildImage([busyboxLayer()], { config: { Cmd: ['/bin/sh'], ExposedPorts: { '8080/tcp': {} } } });
+    const source = join(dirs.dir, 'exposing');
+    await storeImage(source, exposing);
+    const name = `${registry.host}/library/exposing:latest`;
+    await pushImage(parseNormalizedReference(name), { graphRoot: source, manifestDigest: exposing.manifestDigest, tlsVerify: false });
+    const run = cli('run', '-d', '--name', 'exposed', '-P', '--tls-verify=false', name, 'sh', '-c', 'mkdir -p /www && echo published-all > /www/index.html && exec httpd -f -p 8080 -h /www');
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(cli('ps', '--format', 'json').stdout) as { Names: string[]; Ports: { host_port: number; container_port: number; protocol: string }[] | null }[];
+    const ports = listed.find((c) => c.Names.includes('exposed'))?.Ports ?? [];
+    expect(ports.map((p) => [p.container_port, p.protocol])).toEqual([[8080, 'tcp']]);
+    expect(ports[0]?.host_port).toBeGreaterThan(0);
+    expect(await fetchWithRetry(`http://127.0.0.1:${ports[0]?.host_port}/`)).toBe('published-all\n');
+    expect(cli('rm', '-f', '-t', '0', 'exposed').code).toBe(0);
+    expect(slirpProcesses()).toEqual([]);
+  });
+
   it('a pod publishes a port for its members, which talk over localhost, and pod rm -f leaves no slirp4netns', async () => {
     const port = await freePort();
     expect(cli('pod', 'create', '--name', 'site', '-p', `${port}:8080`).code).toBe(0);
