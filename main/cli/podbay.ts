@@ -1,10 +1,13 @@
 // The `podbay` CLI entry point. It shares the core with the GUI and the web host, in-process
-// (daemonless, like podman); commands are loaded lazily so a cold start loads almost nothing.
+// (daemonless, like podman); commands are loaded lazily so a cold start runs almost nothing.
+// The build bundles this file as one CommonJS script that `bundle-loader.ts` compiles from V8's code
+// cache and then calls `main()`.
 import { PodbayError } from '../../shared/errors.ts';
 import type { CommandIO } from './command.ts';
+import { commandEntries } from './registry.ts';
 import { exitEngineError, runCli } from './run-cli.ts';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
@@ -26,4 +29,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/**
+ * Evaluates every command module without running any: the build calls it before it writes the code
+ * cache, so the cache holds the compiled module bodies (and the schemas they build) of every command.
+ */
+export async function loadEveryCommand(): Promise<void> {
+  await Promise.all(commandEntries.map((entry) => entry.load()));
+}
