@@ -139,12 +139,23 @@ export interface ContainerConfig {
   logSizeMax?: number;
   /** A pod's infra container (libpod IsInfra): runs `catatonit -P`, bound in from the host. */
   isInfra?: boolean;
+  /**
+   * podman --userns=keep-id: a user namespace of the container's own with these maps (host ids as the
+   * rootless engine sees them), recorded at creation. Absent: the engine's own namespace (host).
+   */
+  idMappings?: IdMappings;
   /** Namespaces joined from another container: kind → that container's id. */
   sharedNamespaces: Partial<Record<NamespaceKind, string>>;
   /** Namespaces taken from the host instead of new ones (podman --ipc/--pid/--uts host). */
   hostNamespaces?: HostNamespaceKind[];
   /** RFC 3339. */
   createdAt: string;
+}
+
+/** A user namespace's maps, as the OCI spec takes them. */
+export interface IdMappings {
+  uidMappings: { containerID: number; hostID: number; size: number }[];
+  gidMappings: { containerID: number; hostID: number; size: number }[];
 }
 
 /** podman's restart policies (`unless-stopped` behaves as `always`: Podbay has no boot-time restart service). */
@@ -428,6 +439,19 @@ export function withHostNamespaces(kinds: readonly HostNamespaceKind[]): Contain
       }
     }
     draft.hostNamespaces = [...new Set([...(draft.hostNamespaces ?? []), ...kinds])];
+  };
+}
+
+/** A user namespace of the container's own (podman --userns=keep-id); every map needs a size above 0. */
+export function withIdMappings(mappings: IdMappings): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    for (const map of [...mappings.uidMappings, ...mappings.gidMappings]) {
+      if (![map.containerID, map.hostID, map.size].every((n) => Number.isSafeInteger(n) && n >= 0) || map.size === 0) {
+        throw new PodbayError('ErrInvalidArg', `invalid id mapping ${JSON.stringify(map)}`);
+      }
+    }
+    draft.idMappings = structuredClone(mappings);
   };
 }
 

@@ -15,6 +15,7 @@ import { holdRootfs, releaseRootfs } from './container-mount-holds.ts';
 import { ownsNetwork, usesSlirp } from './container-config.ts';
 import { stopSlirpNetwork, teardownContainerNetwork } from './container-network.ts';
 import { stopSlirp4netnsSync } from './rootless/slirp4netns.ts';
+import { keepIdUser, writeKeepIdUserFiles } from './rootless/keep-id.ts';
 import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
 import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
@@ -262,6 +263,8 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
   const resources = config.resources ?? {};
   const storageMounts = await containerStorageMounts(ctx, config, rootfs, merged.user);
   const fromHost = config.hostNamespaces ?? [];
+  // keep-id: the user gets passwd and group entries when the image has none for them (podman).
+  if (config.idMappings) storageMounts.unshift(...(await writeKeepIdUserFiles(rootfs, paths.bundleDir, await keepIdUser())));
   const spec = await prepareSpec({
     id: config.id,
     name: config.name,
@@ -286,6 +289,7 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     ...(config.networkMode === 'host' || options.namespaces || fromHost.length ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces, ...Object.fromEntries(fromHost.map((kind) => [kind, 'host' as const])) } } : {}),
     ...(config.isInfra || storageMounts.length ? { mounts: [...(config.isInfra ? [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] : []), ...storageMounts] } : {}),
     ...(config.readOnlyRootfs ? { readOnlyRootfs: true, readOnlyTmpfs: config.readOnlyTmpfs !== false } : {}),
+    ...(config.idMappings ? { userNamespace: config.idMappings } : {}),
   });
   const exitCommand = ctx.exitCommand(config.id);
   const logSizeMax = config.logSizeMax ?? settings.containers.logSizeMax;

@@ -60,6 +60,7 @@ export const containerProcedures = {
         ipc: z.string().min(1).max(266).optional(),
         pid: z.string().min(1).max(266).optional(),
         uts: z.string().min(1).max(266).optional(),
+        userns: z.enum(['keep-id', 'host']).optional(),
         command: z.array(z.string().max(65_536)).max(4096).default([]),
         env: z.array(z.string().max(65_536)).max(4096).optional(),
         workdir: z.string().min(1).max(4096).optional(),

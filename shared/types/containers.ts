@@ -160,6 +160,11 @@ export interface ContainerCreateOptions {
   ipc?: string | undefined;
   pid?: string | undefined;
   uts?: string | undefined;
+  /**
+   * podman --userns: `keep-id` (rootless only) gives the container a user namespace mapping the user's
+   * uid/gid to themselves, and runs it as them; `host` (the default) uses the engine's own.
+   */
+  userns?: 'keep-id' | 'host' | undefined;
   /** Start it as well (run -d). */
   start?: boolean | undefined;
   // What the container stores and how it keeps running (volumes, mounts, restart policy).
