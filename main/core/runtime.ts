@@ -49,6 +49,7 @@ import type { ResolvedRuntimeConfig, RuntimeDraft, RuntimeOption } from './runti
 import { openSqliteState, stateFileName } from './state/sqlite-state.ts';
 import type { ContainerRecord, State } from './state/state.ts';
 import { crashPoint } from './crash-point.ts';
+import { claimCleanup, deferringExitCommand, releaseCleanup } from './oci/exit-command.ts';
 
 /** How removeContainer(s) wait and what goes with the containers. */
 export interface RemoveContainerOptions extends LockWaitOptions {
@@ -286,7 +287,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     if (this.#cliScript === undefined) this.#cliScript = findCliScript();
     if (!this.#cliScript) return null;
     const { graphRoot, runRoot } = this.settings().storage;
-    return { path: process.execPath, args: [this.#cliScript, '--root', graphRoot, '--runroot', runRoot, 'container', 'cleanup', id] };
+    const cleanup = { path: process.execPath, args: [this.#cliScript, '--root', graphRoot, '--runroot', runRoot, 'container', 'cleanup', id] };
+    return deferringExitCommand(this.containerPaths(id).runDir, cleanup);
   }
 
   now(): Date {
@@ -489,6 +491,16 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    */
   async removeContainers(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions = {}): Promise<Map<string, PodbayError | null>> {
     this.ensureAlive();
+    let claimed: string[] = [];
+    try {
+      return await this.removeContainersClaiming(ctrs, force, wait, (dirs) => (claimed = dirs));
+    } finally {
+      // One that was not removed (its run dir is still there) is the exit command's again.
+      for (const dir of claimed) releaseCleanup(dir);
+    }
+  }
+
+  private async removeContainersClaiming(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions, onClaim: (runDirs: string[]) => void): Promise<Map<string, PodbayError | null>> {
     const state = this.state();
     const stopErrors = new Map<string, PodbayError>();
     if (force) {
@@ -496,6 +508,13 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       // One query for the active ones, synced with conmon (an exited one needs no stop).
       const activeIds = new Set(syncRecords(this, state.containersWithStatus(['running', 'paused', 'stopping'])).filter((r) => isActive(r.state.status)).map((r) => r.config.id));
       const active = ctrs.filter((c) => c.valid() && activeIds.has(c.id()));
+      // This process removes what it stops: their exit commands stand down (oci/exit-command.ts).
+      const claimed: string[] = [];
+      onClaim(claimed);
+      for (const c of active) {
+        const { runDir } = this.containerPaths(c.id());
+        if (claimCleanup(runDir)) claimed.push(runDir);
+      }
       await Promise.all(active.map(async (c) => {
         try {
           await stopContainer(this, c.id(), { ...(wait.timeout !== undefined ? { timeout: wait.timeout } : {}), ...(wait.signal ? { signal: wait.signal } : {}) });
