@@ -10,6 +10,7 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { podbayVersion } from '../core/version.ts';
 import { bundleName, codeCachePath } from './code-cache-path.ts';
 
 interface BundleExports {
@@ -45,6 +46,12 @@ function loadBundle(dir: string, writeCache: boolean): { exports: BundleExports;
 }
 
 async function start(): Promise<void> {
+  // `podbay --version` alone needs none of the bundle (the dispatcher answers every other form).
+  const args = process.argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    process.stdout.write(`podbay version ${podbayVersion}\n`);
+    return;
+  }
   const writeCache = process.env.PODBAY_WRITE_CODE_CACHE === '1';
   const { exports, script, cachePath } = loadBundle(__dirname, writeCache);
   if (!writeCache) return exports.main();
