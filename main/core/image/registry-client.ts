@@ -11,7 +11,7 @@ import { digestOf, parseDigest } from './digest.ts';
 import type { Digest } from './digest.ts';
 import { manifestAccept, maxManifestBytes } from './manifest.ts';
 import { registryHost } from './reference.ts';
-import { createTlsFetch, loadCertsD } from './tls-fetch.ts';
+import { createTlsFetch, headerRecord, loadCertsD } from './tls-fetch.ts';
 
 export interface RetryPolicy {
   /** Total tries per request (and reconnects per blob download). */
@@ -120,18 +120,7 @@ function describeError(error: unknown): string {
 /** A whole small body, at most `limit` bytes (auth.ts readLimited), read with the stall timeout and the signal. */
 async function readBody(response: Response, limit: number, what: string, signal: AbortSignal | undefined, stallTimeoutMs = defaultStallTimeoutMs): Promise<Buffer> {
   if (!response.body) return readLimited(response, limit, what);
-  const chunks = abortableChunks(response.body, signal, stallTimeoutMs);
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  return readLimited(new Response(body, { headers: response.headers }), limit, what);
+  return readLimited(response, limit, what, (body) => abortableChunks(body, signal, stallTimeoutMs));
 }
 
 /** Registry error bodies: `{"errors":[{"code","message"}]}`. Read with a small limit. */
@@ -181,9 +170,8 @@ export class RegistryClient {
   }
 
   private async raw(url: string, init: FetchInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set('user-agent', this.userAgent);
-    headers.set('docker-distribution-api-version', 'registry/2.0');
+    // A record, not a Headers: naming the global loads undici (tls-fetch.ts).
+    const headers = { ...headerRecord(init.headers), 'user-agent': this.userAgent, 'docker-distribution-api-version': 'registry/2.0' };
     // No response headers within the stall timeout: given up as a dropped connection (retried).
     const stall = new AbortController();
     const timer = setTimeout(() => stall.abort(), this.stallTimeoutMs);
