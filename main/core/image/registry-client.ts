@@ -652,31 +652,38 @@ export class RegistryClient {
  * the body on abort, but a read already pending when the abort lands early in a response can stay
  * pending forever (seen with docker-registry on loopback), so each read races the signal and the
  * body is cancelled on the way out.
+ *
+ * Each read gets its own short-lived race (listener and timer removed when it settles): a
+ * `Promise.race` against one promise that lives as long as the body keeps a reaction per read on
+ * it, and with it every chunk read — a whole layer held in memory until its download ended.
  */
-async function* abortableChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined, stallTimeoutMs: number): AsyncGenerator<Uint8Array> {
+async function* abortableChunks(body: Pick<ReadableStream<Uint8Array>, 'getReader'>, signal: AbortSignal | undefined, stallTimeoutMs: number): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(canceled(signal!));
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
+  const read = () =>
+    new Promise<Awaited<ReturnType<typeof reader.read>>>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(canceled(signal));
+        return;
+      }
+      const onAbort = () => reject(canceled(signal!));
+      // No byte for the stall timeout: a stalled or trickling server, handled as a dropped connection.
+      const timer = setTimeout(() => reject(new RetryableError(`the registry sent no data for ${stallTimeoutMs / 1000} s`)), stallTimeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      reader
+        .read()
+        .then(resolve, reject)
+        .finally(() => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        });
+    });
   try {
     for (;;) {
-      // No byte for the stall timeout: a stalled or trickling server, handled as a dropped connection.
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RetryableError(`the registry sent no data for ${stallTimeoutMs / 1000} s`)), stallTimeoutMs);
-      });
-      const { done, value } = await Promise.race([reader.read(), aborted, stalled]);
-      clearTimeout(timer);
+      const { done, value } = await read();
       if (done) return;
       yield value;
     }
   } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => undefined);
     try {
       reader.releaseLock();
