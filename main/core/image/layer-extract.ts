@@ -33,12 +33,12 @@ import {
   readlinkSync,
   realpathSync,
   rmSync,
-  symlinkSync,
   unlinkSync,
   write,
   constants as fsConstants,
 } from 'node:fs';
 import type { Stats } from 'node:fs';
+import { lchown, lutimes, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { throwIfAborted } from './blob-store.ts';
@@ -410,13 +410,12 @@ export async function extractLayer(source: AsyncIterable<Uint8Array>, dest: stri
           const { path } = writer.prepareLeaf(entry, parts);
           // The target text is kept as is: it resolves inside the container's root at run time, and
           // inside the layer root when a later member passes through it (resolveDir).
-          // Sync: each call is a few microseconds of kernel work, while a thread-pool round trip
-          // costs tens of microseconds of main-thread work and a wait per call (a busybox layer is
-          // ~400 symlinks: the awaited version spent most of a busybox pull idle).
-          symlinkSync(entry.linkname, path);
-          if (!options.rootless) lchownSync(path, entry.uid, entry.gid);
+          // Awaited, not sync: the syscalls run on the thread pool while other layers of the same
+          // pull hash and gunzip (a busybox layer is ~400 symlinks). The order per entry is kept.
+          await symlink(entry.linkname, path);
+          if (!options.rootless) await lchown(path, entry.uid, entry.gid);
           await writer.setOwnerModeXattrs(entry, path, undefined, true);
-          lutimesSync(path, entry.atime ?? entry.mtime, entry.mtime);
+          await lutimes(path, entry.atime ?? entry.mtime, entry.mtime);
           break;
         }
         case 'hardlink': {
