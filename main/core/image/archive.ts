@@ -22,6 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { throwIfAborted } from './blob-store.ts';
+import type { BlobInfo } from './blob-store.ts';
 import { mapLimit } from './map-limit.ts';
 import { HashingStream, digestHex, digestOf, isDigest, parseDigest } from './digest.ts';
 import type { Digest } from './digest.ts';
@@ -277,31 +278,47 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
   /** Member name → digest of its content, for content stored in the blob store. */
   const contents = new Map<string, Digest>();
   const symlinks = new Map<string, string>();
+  /** Blob commits (fsync, rename) still running while the next members are read; all settle before use. */
+  const commits: Promise<unknown>[] = [];
+  const later = (committed: Promise<BlobInfo>, then: (info: BlobInfo) => void) => {
+    const done = committed.then((info) => {
+      crashPoint('load.blob-stored');
+      then(info);
+    });
+    done.catch(() => undefined); // settled below
+    commits.push(done);
+  };
   try {
-    for await (const { entry, body } of readTar(createReadStream(path, { highWaterMark: 1024 * 1024 }))) {
-      throwIfAborted(signal, `loading ${path}`);
-      const name = posix.normalize(entry.name).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/$/, '');
-      if (entry.type === 'symlink') {
-        symlinks.set(name, posix.normalize(posix.join(posix.dirname(name), entry.linkname)));
-        continue;
+    try {
+      for await (const { entry, body } of readTar(createReadStream(path, { highWaterMark: 1024 * 1024 }))) {
+        throwIfAborted(signal, `loading ${path}`);
+        const name = posix.normalize(entry.name).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/$/, '');
+        if (entry.type === 'symlink') {
+          symlinks.set(name, posix.normalize(posix.join(posix.dirname(name), entry.linkname)));
+          continue;
+        }
+        if (entry.type !== 'file') continue;
+        const blob = blobNameRe.exec(name);
+        if (blob) {
+          const digest = parseDigest(`sha256:${blob[1]}`);
+          later((await store.blobs.putUncommitted(body, { digest, size: entry.size }, { signal })).committed, () => contents.set(name, digest));
+        } else if (['index.json', 'oci-layout', 'manifest.json', 'repositories'].includes(name) || (name.endsWith('.json') && entry.size <= maxMetadataBytes && !name.includes('/'))) {
+          if (entry.size > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `${name} is larger than ${maxMetadataBytes} bytes`);
+          const chunks: Buffer[] = [];
+          for await (const chunk of body) chunks.push(chunk);
+          metadata.set(name, Buffer.concat(chunks));
+        } else if (name.endsWith('.tar') || name.endsWith('/layer.tar') || name.endsWith('.tar.gz')) {
+          later((await store.blobs.putUncommitted(body, { size: entry.size }, { signal })).committed, (info) => contents.set(name, info.digest));
+        }
       }
-      if (entry.type !== 'file') continue;
-      const blob = blobNameRe.exec(name);
-      if (blob) {
-        await store.blobs.put(body, { digest: parseDigest(`sha256:${blob[1]}`), size: entry.size }, { signal });
-        crashPoint('load.blob-stored');
-        contents.set(name, `sha256:${blob[1]}` as Digest);
-      } else if (['index.json', 'oci-layout', 'manifest.json', 'repositories'].includes(name) || (name.endsWith('.json') && entry.size <= maxMetadataBytes && !name.includes('/'))) {
-        if (entry.size > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `${name} is larger than ${maxMetadataBytes} bytes`);
-        const chunks: Buffer[] = [];
-        for await (const chunk of body) chunks.push(chunk);
-        metadata.set(name, Buffer.concat(chunks));
-      } else if (name.endsWith('.tar') || name.endsWith('/layer.tar') || name.endsWith('.tar.gz')) {
-        const info = await store.blobs.put(body, { size: entry.size }, { signal });
-        crashPoint('load.blob-stored');
-        contents.set(name, info.digest);
-      }
+    } catch (error) {
+      // No commit may still be writing when the failure is reported.
+      await Promise.allSettled(commits);
+      throw error;
     }
+    // Every commit settles before anything uses the blobs.
+    const failure = (await Promise.allSettled(commits)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   } catch (error) {
     if (signal?.aborted) throw new PodbayError('ErrCanceled', `loading ${path}: canceled`, { cause: error });
     throw wrap(error, `reading archive ${path}`);
