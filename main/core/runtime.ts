@@ -21,7 +21,7 @@ import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
 import { volumeNames } from './container-config.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
-import { checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork, publishExposedPorts } from './container-network.ts';
+import { checkHostNamespaces, checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork, publishExposedPorts } from './container-network.ts';
 import type { NetworkCleanupReport, NetworkManager } from './network/network-manager.ts';
 import { completeStorage } from './container-mounts.ts';
 import { emitVolume, ensureVolumeDirs, missingVolumes, newVolume, pruneVolumes, removeVolume } from './runtime-volume.ts';
@@ -382,8 +382,10 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       // A member joins what its pod's infra container holds, unless it chose a source itself.
       const podRecord = state.pod(draft.pod);
       const join = memberNamespaces(podRecord.config, podRecord.state.infraContainerId);
-      if (join) for (const kind of join.kinds) draft.sharedNamespaces[kind] ??= join.from;
+      // The host's namespace is a source chosen too (podman --pod P --pid host).
+      if (join) for (const kind of join.kinds) if (!(draft.hostNamespaces as readonly string[] | undefined)?.includes(kind)) draft.sharedNamespaces[kind] ??= join.from;
     }
+    checkHostNamespaces(draft);
     checkMemberNetwork(draft);
     checkPorts(draft);
     // The networks must exist before the container does (ErrNoSuchNetwork leaves nothing behind).
