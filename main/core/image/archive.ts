@@ -22,6 +22,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PodbayError, wrap } from '../../../shared/errors.ts';
 import { throwIfAborted } from './blob-store.ts';
+import type { BlobInfo } from './blob-store.ts';
+import { mapLimit } from './map-limit.ts';
 import { HashingStream, digestHex, digestOf, isDigest, parseDigest } from './digest.ts';
 import type { Digest } from './digest.ts';
 import { extractLayer } from './layer-extract.ts';
@@ -265,6 +267,8 @@ export interface LoadOptions {
 
 const blobNameRe = /^blobs\/sha256\/([a-f0-9]{64})$/;
 const maxMetadataBytes = 4 * 1024 * 1024;
+/** Layers of one image extracted at once by load and import (a pull downloads up to six). */
+const layerConcurrency = 4;
 
 /** Reads an archive (either format, detected by its members) and stores every image in it. */
 export async function loadArchive(store: ImageStore, path: string, options: LoadOptions = {}): Promise<PulledImage[]> {
@@ -274,31 +278,47 @@ export async function loadArchive(store: ImageStore, path: string, options: Load
   /** Member name → digest of its content, for content stored in the blob store. */
   const contents = new Map<string, Digest>();
   const symlinks = new Map<string, string>();
+  /** Blob commits (fsync, rename) still running while the next members are read; all settle before use. */
+  const commits: Promise<unknown>[] = [];
+  const later = (committed: Promise<BlobInfo>, then: (info: BlobInfo) => void) => {
+    const done = committed.then((info) => {
+      crashPoint('load.blob-stored');
+      then(info);
+    });
+    done.catch(() => undefined); // settled below
+    commits.push(done);
+  };
   try {
-    for await (const { entry, body } of readTar(createReadStream(path, { highWaterMark: 1024 * 1024 }))) {
-      throwIfAborted(signal, `loading ${path}`);
-      const name = posix.normalize(entry.name).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/$/, '');
-      if (entry.type === 'symlink') {
-        symlinks.set(name, posix.normalize(posix.join(posix.dirname(name), entry.linkname)));
-        continue;
+    try {
+      for await (const { entry, body } of readTar(createReadStream(path, { highWaterMark: 1024 * 1024 }))) {
+        throwIfAborted(signal, `loading ${path}`);
+        const name = posix.normalize(entry.name).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/$/, '');
+        if (entry.type === 'symlink') {
+          symlinks.set(name, posix.normalize(posix.join(posix.dirname(name), entry.linkname)));
+          continue;
+        }
+        if (entry.type !== 'file') continue;
+        const blob = blobNameRe.exec(name);
+        if (blob) {
+          const digest = parseDigest(`sha256:${blob[1]}`);
+          later((await store.blobs.putUncommitted(body, { digest, size: entry.size }, { signal })).committed, () => contents.set(name, digest));
+        } else if (['index.json', 'oci-layout', 'manifest.json', 'repositories'].includes(name) || (name.endsWith('.json') && entry.size <= maxMetadataBytes && !name.includes('/'))) {
+          if (entry.size > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `${name} is larger than ${maxMetadataBytes} bytes`);
+          const chunks: Buffer[] = [];
+          for await (const chunk of body) chunks.push(chunk);
+          metadata.set(name, Buffer.concat(chunks));
+        } else if (name.endsWith('.tar') || name.endsWith('/layer.tar') || name.endsWith('.tar.gz')) {
+          later((await store.blobs.putUncommitted(body, { size: entry.size }, { signal })).committed, (info) => contents.set(name, info.digest));
+        }
       }
-      if (entry.type !== 'file') continue;
-      const blob = blobNameRe.exec(name);
-      if (blob) {
-        await store.blobs.put(body, { digest: parseDigest(`sha256:${blob[1]}`), size: entry.size }, { signal });
-        crashPoint('load.blob-stored');
-        contents.set(name, `sha256:${blob[1]}` as Digest);
-      } else if (['index.json', 'oci-layout', 'manifest.json', 'repositories'].includes(name) || (name.endsWith('.json') && entry.size <= maxMetadataBytes && !name.includes('/'))) {
-        if (entry.size > maxMetadataBytes) throw new PodbayError('ErrInvalidArg', `${name} is larger than ${maxMetadataBytes} bytes`);
-        const chunks: Buffer[] = [];
-        for await (const chunk of body) chunks.push(chunk);
-        metadata.set(name, Buffer.concat(chunks));
-      } else if (name.endsWith('.tar') || name.endsWith('/layer.tar') || name.endsWith('.tar.gz')) {
-        const info = await store.blobs.put(body, { size: entry.size }, { signal });
-        crashPoint('load.blob-stored');
-        contents.set(name, info.digest);
-      }
+    } catch (error) {
+      // No commit may still be writing when the failure is reported.
+      await Promise.allSettled(commits);
+      throw error;
     }
+    // Every commit settles before anything uses the blobs.
+    const failure = (await Promise.allSettled(commits)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   } catch (error) {
     if (signal?.aborted) throw new PodbayError('ErrCanceled', `loading ${path}: canceled`, { cause: error });
     throw wrap(error, `reading archive ${path}`);
@@ -436,36 +456,48 @@ export async function storeImage(
   const config: ImageConfig = parseImageConfig(configBytes);
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== image.layers.length) throw new PodbayError('ErrInvalidArg', `the config lists ${diffIds.length} layers but the manifest ${image.layers.length}`);
-  const layers: PulledLayer[] = [];
-  for (const [i, d] of image.layers.entries()) {
-    const diffId = diffIds[i]!;
-    const known = options.knownLayer?.(diffId);
-    if (known && store.layers.has(diffId)) {
-      layers.push({ digest: d.digest, diffId, size: d.size, diffSize: known.diffSize, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) });
-      continue;
-    }
-    const compression = layerCompression(d.mediaType);
-    if (compression === 'zstd') throw new PodbayError('ErrNotImplemented', `layer ${d.digest} is zstd-compressed: not supported yet`);
-    const temp = store.layers.createTemp();
-    try {
-      const hasher = new HashingStream();
-      const source = store.blobs.read(d.digest, { highWaterMark: 1024 * 1024 });
-      // The blob is on disk whole: its size bounds what it may expand to (the same guard as a pull).
-      const guard = new RatioGuard(() => d.size, options.maxRatio ?? defaultMaxRatio, options.bombSlackBytes ?? defaultBombSlackBytes, `layer ${i} (blob ${d.digest})`);
-      const stages: Transform[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), guard, hasher] : [hasher];
-      await pipeline(source, ...(stages as [Transform]), async (tarStream: AsyncIterable<Buffer>) => {
-        await extractLayer(tarStream, temp.diff, { ...options.extract, signal: options.signal });
-      });
-      if (hasher.result() !== diffId) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}) does not match the config's DiffID: expected ${diffId}, got ${hasher.result()}`);
-      await store.layers.commit(temp.dir, diffId);
-      crashPoint('load.layer-committed');
-      layers.push({ digest: d.digest, diffId, size: d.size, diffSize: hasher.bytes, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) });
-    } catch (error) {
-      await store.layers.discard(temp.dir);
-      const zlibCode = (error as { code?: unknown }).code;
-      if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}): invalid gzip data: ${(error as Error).message}`, { cause: error });
-      throw error;
-    }
+  // Layers extract side by side (as a pull's do): gunzip runs in the thread pool while the main
+  // thread hashes and writes another layer; one at a time left a core idle. A failed layer stops
+  // the others (each removes its own temp directory).
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let layers: PulledLayer[];
+  try {
+    layers = await mapLimit(image.layers, layerConcurrency, controller, async (d, i) => {
+      const diffId = diffIds[i]!;
+      const known = options.knownLayer?.(diffId);
+      if (known && store.layers.has(diffId)) {
+        return { digest: d.digest, diffId, size: d.size, diffSize: known.diffSize, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) };
+      }
+      const compression = layerCompression(d.mediaType);
+      if (compression === 'zstd') throw new PodbayError('ErrNotImplemented', `layer ${d.digest} is zstd-compressed: not supported yet`);
+      const temp = store.layers.createTemp();
+      try {
+        const hasher = new HashingStream();
+        const source = store.blobs.read(d.digest, { highWaterMark: 1024 * 1024 });
+        // The blob is on disk whole: its size bounds what it may expand to (the same guard as a pull).
+        const guard = new RatioGuard(() => d.size, options.maxRatio ?? defaultMaxRatio, options.bombSlackBytes ?? defaultBombSlackBytes, `layer ${i} (blob ${d.digest})`);
+        const stages: Transform[] = compression === 'gzip' ? [createGunzip({ chunkSize: 1024 * 1024 }), guard, hasher] : [hasher];
+        await pipeline(source, ...(stages as [Transform]), async (tarStream: AsyncIterable<Buffer>) => {
+          await extractLayer(tarStream, temp.diff, { ...options.extract, signal: controller.signal });
+        });
+        if (hasher.result() !== diffId) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}) does not match the config's DiffID: expected ${diffId}, got ${hasher.result()}`);
+        await store.layers.commit(temp.dir, diffId);
+        crashPoint('load.layer-committed');
+        return { digest: d.digest, diffId, size: d.size, diffSize: hasher.bytes, mediaType: d.mediaType, diffPath: store.layers.diffPath(diffId) };
+      } catch (error) {
+        await store.layers.discard(temp.dir);
+        const zlibCode = (error as { code?: unknown }).code;
+        if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) throw new PodbayError('ErrInvalidArg', `layer ${i} (blob ${d.digest}): invalid gzip data: ${(error as Error).message}`, { cause: error });
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw new PodbayError('ErrCanceled', 'storing image layers: canceled', { cause: error });
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
   const repoTags = image.names;
   const pulled: PulledImage = {

@@ -243,7 +243,16 @@ export async function readLimitedText(response: Response, limit: number, what: s
   return (await readLimited(response, limit, what)).toString('utf8');
 }
 
-export async function readLimited(response: Response, limit: number, what: string): Promise<Buffer> {
+/**
+ * Reads a whole body of at most `limit` bytes. `read` says how to read the body stream (the registry
+ * client races each read against its stall timeout and the abort signal); by default it is iterated.
+ */
+export async function readLimited(
+  response: Pick<Response, 'headers' | 'body'>,
+  limit: number,
+  what: string,
+  read: (body: ReadableStream<Uint8Array>) => AsyncIterable<Uint8Array> = (body) => body,
+): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
@@ -252,7 +261,7 @@ export async function readLimited(response: Response, limit: number, what: strin
   const chunks: Buffer[] = [];
   let size = 0;
   if (response.body) {
-    for await (const chunk of response.body) {
+    for await (const chunk of read(response.body)) {
       size += chunk.length;
       // Throwing ends the loop, whose iterator cancels the body: nothing more is read.
       if (size > limit) throw new PodbayError('ErrInvalidArg', `${what} exceeds the ${limit}-byte limit`);

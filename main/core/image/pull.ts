@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PodbayError, hasCode, wrap } from '../../../shared/errors.ts';
 import { BlobStore, throwIfAborted } from './blob-store.ts';
+import { mapLimit } from './map-limit.ts';
 import { HashingStream, digestHex } from './digest.ts';
 import type { Digest } from './digest.ts';
 import { extractLayer } from './layer-extract.ts';
@@ -326,29 +327,4 @@ async function pullLayer(client: RegistryClient, repo: string, layer: Descriptor
     }
     throw error;
   }
-}
-
-/** Runs `fn` over items with at most `limit` in flight; the first failure aborts the rest and is the one thrown. */
-async function mapLimit<T, R>(items: T[], limit: number, controller: AbortController, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const signal = controller.signal;
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (failed === undefined && next < items.length) {
-      throwIfAborted(signal, 'pulling layers');
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!, i);
-      } catch (error) {
-        if (failed === undefined) {
-          failed = error;
-          controller.abort(error);
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failed !== undefined) throw failed;
-  return results;
 }

@@ -11,7 +11,7 @@ import { digestOf, parseDigest } from './digest.ts';
 import type { Digest } from './digest.ts';
 import { manifestAccept, maxManifestBytes } from './manifest.ts';
 import { registryHost } from './reference.ts';
-import { createTlsFetch, loadCertsD } from './tls-fetch.ts';
+import { createTlsFetch, headerRecord, loadCertsD } from './tls-fetch.ts';
 
 export interface RetryPolicy {
   /** Total tries per request (and reconnects per blob download). */
@@ -120,18 +120,7 @@ function describeError(error: unknown): string {
 /** A whole small body, at most `limit` bytes (auth.ts readLimited), read with the stall timeout and the signal. */
 async function readBody(response: Response, limit: number, what: string, signal: AbortSignal | undefined, stallTimeoutMs = defaultStallTimeoutMs): Promise<Buffer> {
   if (!response.body) return readLimited(response, limit, what);
-  const chunks = abortableChunks(response.body, signal, stallTimeoutMs);
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  return readLimited(new Response(body, { headers: response.headers }), limit, what);
+  return readLimited(response, limit, what, (body) => abortableChunks(body, signal, stallTimeoutMs));
 }
 
 /** Registry error bodies: `{"errors":[{"code","message"}]}`. Read with a small limit. */
@@ -181,9 +170,8 @@ export class RegistryClient {
   }
 
   private async raw(url: string, init: FetchInit): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set('user-agent', this.userAgent);
-    headers.set('docker-distribution-api-version', 'registry/2.0');
+    // A record, not a Headers: naming the global loads undici (tls-fetch.ts).
+    const headers = { ...headerRecord(init.headers), 'user-agent': this.userAgent, 'docker-distribution-api-version': 'registry/2.0' };
     // No response headers within the stall timeout: given up as a dropped connection (retried).
     const stall = new AbortController();
     const timer = setTimeout(() => stall.abort(), this.stallTimeoutMs);
@@ -664,31 +652,38 @@ export class RegistryClient {
  * the body on abort, but a read already pending when the abort lands early in a response can stay
  * pending forever (seen with docker-registry on loopback), so each read races the signal and the
  * body is cancelled on the way out.
+ *
+ * Each read gets its own short-lived race (listener and timer removed when it settles): a
+ * `Promise.race` against one promise that lives as long as the body keeps a reaction per read on
+ * it, and with it every chunk read — a whole layer held in memory until its download ended.
  */
-async function* abortableChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined, stallTimeoutMs: number): AsyncGenerator<Uint8Array> {
+async function* abortableChunks(body: Pick<ReadableStream<Uint8Array>, 'getReader'>, signal: AbortSignal | undefined, stallTimeoutMs: number): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(canceled(signal!));
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
+  const read = () =>
+    new Promise<Awaited<ReturnType<typeof reader.read>>>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(canceled(signal));
+        return;
+      }
+      const onAbort = () => reject(canceled(signal!));
+      // No byte for the stall timeout: a stalled or trickling server, handled as a dropped connection.
+      const timer = setTimeout(() => reject(new RetryableError(`the registry sent no data for ${stallTimeoutMs / 1000} s`)), stallTimeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      reader
+        .read()
+        .then(resolve, reject)
+        .finally(() => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        });
+    });
   try {
     for (;;) {
-      // No byte for the stall timeout: a stalled or trickling server, handled as a dropped connection.
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RetryableError(`the registry sent no data for ${stallTimeoutMs / 1000} s`)), stallTimeoutMs);
-      });
-      const { done, value } = await Promise.race([reader.read(), aborted, stalled]);
-      clearTimeout(timer);
+      const { done, value } = await read();
       if (done) return;
       yield value;
     }
   } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => undefined);
     try {
       reader.releaseLock();

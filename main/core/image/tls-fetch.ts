@@ -66,25 +66,109 @@ function bodyToNode(body: unknown): Readable | Buffer | string | undefined {
   throw new PodbayError('ErrInternal', 'unsupported request body type');
 }
 
+/** Request headers as a plain record with lower-case names (a record, pairs, or a Headers a caller made). */
+export function headerRecord(init: FetchInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!init) return out;
+  // Not `instanceof Headers`: naming the global loads undici (see createTlsFetch).
+  const pairs: Iterable<[string, string]> =
+    Array.isArray(init) || typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function' ? (init as Iterable<[string, string]>) : Object.entries(init as Record<string, string>);
+  for (const [name, value] of pairs) out[name.toLowerCase()] = String(value);
+  return out;
+}
+
+/** Response headers of node:http, read-only, with the lookups the registry client makes (names are lower-case). */
+class NodeResponseHeaders {
+  constructor(private readonly raw: IncomingMessage['headers']) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  has(name: string): boolean {
+    return this.raw[name.toLowerCase()] !== undefined;
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const name of Object.keys(this.raw).sort()) yield [name, this.get(name)!];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const [name, value] of this.entries()) fn(value, name);
+  }
+}
+
+/**
+ * A response body read straight from node:http: the reader and async iteration of a web
+ * ReadableStream, which is all the registry client uses. `Readable.toWeb` costs ~16 ms of loading
+ * in a short CLI run and a promise-heavy queue per chunk; Node's own async iterator reads one
+ * chunk at a time (the socket pauses while the consumer is busy) and destroys the message when
+ * iteration ends early.
+ */
+class NodeResponseBody {
+  private readonly chunks: AsyncIterator<Buffer>;
+
+  constructor(private readonly message: IncomingMessage) {
+    this.chunks = message[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  getReader(): { read(): Promise<IteratorResult<Uint8Array>>; cancel(): Promise<void>; releaseLock(): void } {
+    return { read: () => this.chunks.next(), cancel: () => this.cancel(), releaseLock: () => undefined };
+  }
+
+  async cancel(): Promise<void> {
+    this.message.destroy();
+    await this.chunks.return?.().catch(() => undefined);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.chunks;
+  }
+}
+
+/**
+ * The part of a fetch Response the registry client, its auth and the registry check read: status,
+ * headers and a streamed body. Not undici's Response, whose first use loads undici (~26 ms).
+ */
+class NodeResponse {
+  readonly ok: boolean;
+
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: NodeResponseHeaders,
+    readonly body: NodeResponseBody | null,
+  ) {
+    this.ok = status >= 200 && status <= 299;
+  }
+}
+
 /**
  * A fetch with the given TLS settings for https: URLs; http: URLs go over node:http too. Node's own
  * fetch (undici) costs ~100 ms of loading and first-request set-up in a short CLI run (`podbay
- * push` when every blob exists does seven requests), and streams large blobs no faster.
+ * push` when every blob exists does seven requests), and streams large blobs no faster; even its
+ * Headers and Response classes load it (~26 ms), so neither is used here.
  */
 export function createTlsFetch(settings: TlsSettings): typeof fetch {
   const ca = settings.ca ? [...rootCertificates, ...settings.ca] : undefined;
-  const tlsFetch = async (input: string | URL | Request, init: FetchInit = {}): Promise<Response> => {
+  const tlsFetch = async (input: string | URL | Request, init: FetchInit = {}): Promise<NodeResponse> => {
     let url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     let method = (init.method ?? 'GET').toUpperCase();
-    const headers = new Headers(init.headers);
-    if (init.body instanceof URLSearchParams && !headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+    const headers = headerRecord(init.headers);
+    if (init.body instanceof URLSearchParams && headers['content-type'] === undefined) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
     let body = bodyToNode(init.body);
     const origin = url.origin;
     for (let redirects = 0; ; redirects++) {
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
         const options = {
           method,
-          headers: Object.fromEntries(headers.entries()),
+          headers,
           signal: init.signal ?? undefined,
           ...(url.protocol === 'https:'
             ? { rejectUnauthorized: settings.verify, ca, cert: settings.clientCert?.cert, key: settings.clientCert?.key, ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }) }
@@ -102,7 +186,7 @@ export function createTlsFetch(settings: TlsSettings): typeof fetch {
         if (redirects >= 10) throw new TypeError('fetch failed: too many redirects');
         if (body instanceof Readable && status !== 303) throw new TypeError('fetch failed: cannot replay a streamed body on redirect');
         url = new URL(location, url);
-        if (url.origin !== origin) headers.delete('authorization');
+        if (url.origin !== origin) delete headers.authorization;
         if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
           method = 'GET';
           body = undefined;
@@ -113,15 +197,11 @@ export function createTlsFetch(settings: TlsSettings): typeof fetch {
         response.resume();
         throw new TypeError('fetch failed: unexpected redirect');
       }
-      const responseHeaders = new Headers();
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
-        else if (value !== undefined) responseHeaders.set(name, value);
-      }
       const noBody = method === 'HEAD' || status === 204 || status === 304;
       if (noBody) response.resume();
-      return new Response(noBody ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>), { status, statusText: response.statusMessage, headers: responseHeaders });
+      return new NodeResponse(status, response.statusMessage ?? '', new NodeResponseHeaders(response.headers), noBody ? null : new NodeResponseBody(response));
     }
   };
-  return tlsFetch as typeof fetch;
+  // Callers read only what NodeResponse has (status, ok, headers.get, body's reader): see its comment.
+  return tlsFetch as unknown as typeof fetch;
 }
