@@ -14,7 +14,7 @@
 //    recomputed in every transaction that changes those tables; rows at zero are deleted;
 //  - a file under `blobs/` or `layers/` with no referencing image is garbage, removed by GC when no
 //    pull is running (a running pull's content is not recorded yet).
-import Database from 'better-sqlite3';
+import { openDatabase } from '../state/sqlite-open.ts';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -196,7 +196,7 @@ export class ImageStore implements ImageRecordSink {
     if (!existed) mkdirSync(graphRoot, { recursive: true, mode: 0o700 });
     let db: Db;
     try {
-      db = new Database(path, { fileMustExist: false });
+      db = openDatabase(path, { fileMustExist: false });
     } catch (error) {
       if (isCorruption(error)) throw new PodbayError('ErrStoreCorrupt', `image store ${path} is not a valid database`, { cause: error });
       throw wrap(error, `opening image store ${path}`);

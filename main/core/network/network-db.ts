@@ -7,7 +7,7 @@
 // BEGIN IMMEDIATE so writers queue on SQLite's lock (busy_timeout) and each check-then-insert is
 // atomic. Transactions are short and synchronous: nothing awaits inside one (STYLE.md, storage code).
 // The one lock held across an await — around netavark runs — is a lease row, not a transaction.
-import Database from 'better-sqlite3';
+import { openDatabase } from '../state/sqlite-open.ts';
 import type { Database as Db } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -86,7 +86,7 @@ export class NetworkDb {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     let db: Db;
     try {
-      db = new Database(path);
+      db = openDatabase(path);
     } catch (error) {
       throw wrap(error, `opening network database ${path}`);
     }

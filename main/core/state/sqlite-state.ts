@@ -6,7 +6,7 @@
 // each check-then-insert (name free? then insert) is atomic across processes. synchronous=FULL makes
 // a committed change survive power loss. Podman disabled WAL because of go-sqlite3's busy handler;
 // better-sqlite3 calls sqlite3_busy_timeout directly, which WAL honours for BEGIN IMMEDIATE.
-import Database from 'better-sqlite3';
+import { openDatabase } from './sqlite-open.ts';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -55,7 +55,7 @@ export function openSqliteState(path: string, options: SqliteStateOptions = {}):
   if (!existed) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: false });
+    db = openDatabase(path, { fileMustExist: false });
   } catch (error) {
     throw wrap(error, `opening store ${path}`);
   }

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SystemInfo } from '../../../shared/types/system-info.ts';
+import { codeCachePath } from '../../../main/cli/code-cache-path.ts';
 import { cliPath, podbay, repoRoot } from '../../helpers/cli.ts';
 import { makeTempStore } from '../../helpers/temp-store.ts';
 
@@ -74,11 +75,28 @@ describe('podbay CLI', () => {
 
   it('bundles no React, renderer or Electron code into the CLI', () => {
     const dir = join(repoRoot, 'dist', 'cli');
-    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.c?js$/.test(f));
+    expect(files).toEqual(expect.arrayContaining(['podbay.js', 'podbay-bundle.cjs']));
     for (const file of files) {
       const text = readFileSync(join(dir, file), 'utf8');
       expect(text, file).not.toMatch(/require\(["']electron["']\)|from ["']electron["']|react-dom|__reactFiber/);
     }
+  });
+
+  it('starts from the code cache the build wrote for exactly this bundle', () => {
+    const dir = join(repoRoot, 'dist', 'cli');
+    expect(existsSync(codeCachePath(dir, statSync(join(dir, 'podbay-bundle.cjs'))))).toBe(true);
+  });
+
+  it('stops quietly when the reader of its output goes away (podbay info | head)', async () => {
+    const child = spawn(process.execPath, [cliPath, ...globals, 'info', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the CLI writes a byte: every write it makes meets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('serves the UI with `serve`, prints the URL with its token, and stops on SIGTERM', async () => {
