@@ -45,11 +45,6 @@ export interface CommandSpec {
    */
   stopAtFirstPositional?: boolean;
   examples?: string[];
-  /**
-   * Runs in the user's own namespaces even when rootless (`info` must report what stops the user
-   * namespace from being made); every other command that opens the store runs inside it.
-   */
-  hostSide?: boolean;
   /** Returns the exit code (0 on success). Throw PodbayError for podman-style `Error: …` exits. */
   run(run: CommandRun): Promise<number>;
 }

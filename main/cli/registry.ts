@@ -7,11 +7,17 @@ export interface CommandEntry {
   aliases?: string[];
   summary: string;
   load: () => Promise<{ command: CommandSpec }>;
+  /**
+   * Runs in the user's own namespaces even when rootless (`info` must report what stops the user
+   * namespace from being made; `version` and `logout` open no store); every other command runs
+   * inside it, re-executed before its modules are even loaded (rootless-reexec.ts).
+   */
+  hostSide?: boolean;
 }
 
 export const commandEntries: readonly CommandEntry[] = [
-  { name: 'info', aliases: ['system info'], summary: 'Display podbay system information', load: () => import('./commands/info.ts') },
-  { name: 'version', summary: 'Display the Podbay version information', load: () => import('./commands/version.ts') },
+  { name: 'info', aliases: ['system info'], summary: 'Display podbay system information', hostSide: true, load: () => import('./commands/info.ts') },
+  { name: 'version', summary: 'Display the Podbay version information', hostSide: true, load: () => import('./commands/version.ts') },
   { name: 'serve', aliases: ['system service'], summary: 'Serve the Podbay UI and API on a loopback address', load: () => import('./commands/serve.ts') },
   { name: 'create', aliases: ['container create'], summary: 'Create but do not start a container', load: () => import('./commands/create.ts') },
   { name: 'ps', aliases: ['container ps', 'container ls', 'container list'], summary: 'List containers', load: () => import('./commands/ps.ts') },
@@ -66,7 +72,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'import', aliases: ['image import'], summary: 'Import a tarball to create a filesystem image', load: () => import('./commands/import.ts') },
   { name: 'image history', aliases: ['history'], summary: 'Show history of a specified image', load: () => import('./commands/image-history.ts') },
   { name: 'login', summary: 'Log in to a container registry', load: () => import('./commands/login.ts') },
-  { name: 'logout', summary: 'Log out of a container registry', load: () => import('./commands/logout.ts') },
+  { name: 'logout', summary: 'Log out of a container registry', hostSide: true, load: () => import('./commands/logout.ts') },
   { name: 'events', aliases: ['system events'], summary: 'Show podbay events', load: () => import('./commands/events.ts') },
   { name: 'port', aliases: ['container port'], summary: 'List port mappings or a specific mapping for the container', load: () => import('./commands/port.ts') },
   { name: 'network create', summary: 'Create a network', load: () => import('./commands/network-create.ts') },

@@ -14,6 +14,9 @@ import type { PortMapping } from './network/port-mappings.ts';
 /** The kernel namespaces a container may join from another one (libpod's namespace kinds). */
 export const namespaceKinds = ['cgroup', 'ipc', 'mount', 'net', 'pid', 'user', 'uts'] as const;
 export type NamespaceKind = (typeof namespaceKinds)[number];
+/** What podman's --ipc, --pid and --uts may take from the host (--network host is a network mode). */
+export const hostNamespaceKinds = ['ipc', 'pid', 'uts'] as const;
+export type HostNamespaceKind = (typeof hostNamespaceKinds)[number];
 
 /** The part of the OCI runtime spec a caller gives; the spec generator (OCI issue) fills in the rest. */
 export interface ContainerSpec {
@@ -136,10 +139,23 @@ export interface ContainerConfig {
   logSizeMax?: number;
   /** A pod's infra container (libpod IsInfra): runs `catatonit -P`, bound in from the host. */
   isInfra?: boolean;
+  /**
+   * podman --userns=keep-id: a user namespace of the container's own with these maps (host ids as the
+   * rootless engine sees them), recorded at creation. Absent: the engine's own namespace (host).
+   */
+  idMappings?: IdMappings;
   /** Namespaces joined from another container: kind → that container's id. */
   sharedNamespaces: Partial<Record<NamespaceKind, string>>;
+  /** Namespaces taken from the host instead of new ones (podman --ipc/--pid/--uts host). */
+  hostNamespaces?: HostNamespaceKind[];
   /** RFC 3339. */
   createdAt: string;
+}
+
+/** A user namespace's maps, as the OCI spec takes them. */
+export interface IdMappings {
+  uidMappings: { containerID: number; hostID: number; size: number }[];
+  gidMappings: { containerID: number; hostID: number; size: number }[];
 }
 
 /** podman's restart policies (`unless-stopped` behaves as `always`: Podbay has no boot-time restart service). */
@@ -407,6 +423,35 @@ export function withSharedNamespaces(from: NamespaceSource, namespaces: readonly
       }
       draft.sharedNamespaces[kind] = from.id();
     }
+  };
+}
+
+/**
+ * Uses the host's IPC, PID or UTS namespace (podman --ipc/--pid/--uts host). One the container also
+ * joins from another container → ErrInvalidArg (checked when the container is added).
+ */
+export function withHostNamespaces(kinds: readonly HostNamespaceKind[]): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    for (const kind of kinds) {
+      if (!(hostNamespaceKinds as readonly string[]).includes(kind)) {
+        throw new PodbayError('ErrInvalidArg', `the ${kind} namespace cannot be the host's: expected some of ${hostNamespaceKinds.join(', ')}`);
+      }
+    }
+    draft.hostNamespaces = [...new Set([...(draft.hostNamespaces ?? []), ...kinds])];
+  };
+}
+
+/** A user namespace of the container's own (podman --userns=keep-id); every map needs a size above 0. */
+export function withIdMappings(mappings: IdMappings): ContainerOption {
+  return (target) => {
+    const draft = editable(target);
+    for (const map of [...mappings.uidMappings, ...mappings.gidMappings]) {
+      if (![map.containerID, map.hostID, map.size].every((n) => Number.isSafeInteger(n) && n >= 0) || map.size === 0) {
+        throw new PodbayError('ErrInvalidArg', `invalid id mapping ${JSON.stringify(map)}`);
+      }
+    }
+    draft.idMappings = structuredClone(mappings);
   };
 }
 

@@ -3,12 +3,15 @@
 // is pulled first as the pull policy says (podman `--pull missing` by default).
 import { refuseUnavailableLimits } from './rootless/rootless-limits.ts';
 import { defaultNetworkMode, refuseRootlessNetwork } from './rootless/rootless-network.ts';
+import { readKeepIdMappings, refuseKeepIdRootful } from './rootless/keep-id.ts';
+import { hostIdentity } from './rootless/host-identity.ts';
 import { PodbayError, hasCode } from '../../shared/errors.ts';
 import type { ImagePullFrame } from '../../shared/types/images.ts';
 import type { ContainerCreateOptions } from '../../shared/types/containers.ts';
 import type { Container } from './container.ts';
 import {
   withAutoRemove,
+  withIdMappings,
   withInit,
   withLabels,
   withName,
@@ -23,8 +26,10 @@ import {
   withStopSignal,
   withSharedNamespaces,
   withStopTimeout,
+  withHostNamespaces,
+  hostNamespaceKinds,
 } from './container-config.ts';
-import type { ContainerOption, ContainerSpec, NamespaceKind } from './container-config.ts';
+import type { ContainerOption, ContainerSpec, HostNamespaceKind, NamespaceKind } from './container-config.ts';
 import { storageOptions } from './container-mounts.ts';
 import type { LockWaitOptions } from './lock/lock-manager.ts';
 import { parsePublishList } from './network/port-mappings.ts';
@@ -50,6 +55,8 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   if (input.env?.length) spec.process.env = [...input.env];
   if (input.workdir) spec.process.cwd = input.workdir;
   if (input.user) spec.process.user = input.user;
+  // keep-id runs the container as the user unless --user says otherwise, over the image's USER (podman).
+  else if (input.userns === 'keep-id') spec.process.user = `${hostIdentity().uid}:${hostIdentity().gid}`;
   if (input.terminal) spec.process.terminal = true;
   if (input.hostname) spec.hostname = input.hostname;
   if ((input.rootfs === undefined) === (input.image === undefined)) throw new PodbayError('ErrInvalidArg', 'a container needs exactly one of an image and a rootfs path');
@@ -74,14 +81,23 @@ export function containerSpecAndOptions(input: ContainerCreateOptions, imageId?:
   else if (!defaults.podNetwork && !joinsNetwork) options.push(withNetworkMode(defaults.defaultMode ?? 'bridge', defaults.defaultNetwork));
   if (input.publish?.length) options.push(withPortMappings(parsePublishList(input.publish)));
   if (input.publishAll) options.push(withPublishAll());
+  const fromHost = hostNamespaces(input);
+  if (fromHost.length) options.push(withHostNamespaces(fromHost));
   options.push(...storageOptions(input));
+  if (input.userns === 'keep-id') options.push(withIdMappings(readKeepIdMappings()));
   return { spec, options };
+}
+
+/** The namespaces taken from the host (podman --ipc/--pid/--uts host). */
+export function hostNamespaces(input: Pick<ContainerCreateOptions, 'ipc' | 'pid' | 'uts'>): HostNamespaceKind[] {
+  return hostNamespaceKinds.filter((kind) => input[kind] === 'host');
 }
 
 /**
  * The namespaces taken from other containers (podman --network/--ipc/--pid/--uts container:NAME),
  * grouped by source name. `container:` as one of several networks → ErrInvalidArg; another mode for
- * --ipc/--pid/--uts than `container:NAME` or `private` → ErrNotImplemented.
+ * --ipc/--pid/--uts than `container:NAME`, `host` or `private` → ErrInvalidArg (podman's `ns:PATH`
+ * and `shareable` → ErrNotImplemented).
  */
 export function joinedNamespaces(input: Pick<ContainerCreateOptions, 'network' | 'ipc' | 'pid' | 'uts'>): { from: string; kinds: NamespaceKind[] }[] {
   const bySource = new Map<string, NamespaceKind[]>();
@@ -96,13 +112,28 @@ export function joinedNamespaces(input: Pick<ContainerCreateOptions, 'network' |
   }
   for (const kind of ['ipc', 'pid', 'uts'] as const) {
     const value = input[kind];
-    if (value === undefined || value === 'private') continue;
+    if (value === undefined || value === 'private' || value === 'host') continue;
     if (!value.startsWith('container:') || value.length === 'container:'.length) {
-      throw new PodbayError(value.includes(':') ? 'ErrInvalidArg' : 'ErrNotImplemented', `--${kind} ${value}: only container:NAME (or private) is supported`);
+      const podmanOnly = value.startsWith('ns:') || value === 'shareable';
+      throw new PodbayError(podmanOnly ? 'ErrNotImplemented' : 'ErrInvalidArg', `--${kind} ${value}: expected private, host or container:NAME`);
     }
     add(value.slice('container:'.length), kind);
   }
   return [...bySource].map(([from, kinds]) => ({ from, kinds }));
+}
+
+/**
+ * keep-id needs namespaces the container's user namespace owns: joining a pod's or another container's
+ * (made in the engine's namespace) cannot work, so it is refused, as is keep-id rootful.
+ */
+function refuseKeepIdJoins(input: ContainerCreateOptions): void {
+  refuseKeepIdRootful();
+  if (input.pod !== undefined || joinedNamespaces(input).length > 0) {
+    throw new PodbayError('ErrInvalidArg', '--userns=keep-id cannot be combined with --pod or with namespaces joined from another container');
+  }
+  // The engine's namespaces are no more the container user namespace's than another container's.
+  const fromHost = hostNamespaces(input);
+  if (fromHost.length > 0) throw new PodbayError('ErrInvalidArg', `--userns=keep-id cannot be combined with --${fromHost[0]} host`);
 }
 
 export interface CreateHooks {
@@ -149,6 +180,7 @@ export async function createContainer(runtime: Runtime, input: ContainerCreateOp
     defaultMode: defaultNetworkMode(),
   };
   // Options are checked before anything is pulled: a bad request never reaches a registry.
+  if (input.userns === 'keep-id') refuseKeepIdJoins(input);
   containerSpecAndOptions(input, undefined, defaults);
   await refuseUnavailableLimits(input);
   if (!defaults.podNetwork) refuseRootlessNetwork(input.network);

@@ -59,6 +59,7 @@ export function inspectContainer(ctr: Container, state: State, paths?: { logPath
     terminal: config.spec.process.terminal ?? false,
     rootfsImage: config.rootfsImage,
     sharedNamespaces: { ...config.sharedNamespaces },
+    hostNamespaces: [...(config.hostNamespaces ?? [])],
     dependencies: dependencies(config),
     dependents: state.containerDependents(config.id),
     ociRuntime: config.ociRuntime ?? 'crun',

@@ -5,6 +5,7 @@
 // The sync reads a few small files synchronously (exit file, conmon's /proc comm) so it can run
 // inside a store transaction and inside listings without making them async; it costs nothing for
 // containers that no conmon supervises (configured, exited), which is what keeps `ps -a` fast.
+import { hostname as osHostname } from 'node:os';
 import { containersGetCgroups } from './rootless/rootless-limits.ts';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { holdRootfs, releaseRootfs } from './container-mount-holds.ts';
 import { ownsNetwork, usesSlirp } from './container-config.ts';
 import { stopSlirpNetwork, teardownContainerNetwork } from './container-network.ts';
 import { stopSlirp4netnsSync } from './rootless/slirp4netns.ts';
+import { keepIdUser, writeKeepIdUserFiles } from './rootless/keep-id.ts';
 import { hasVolumeMounts, prepareContainerMounts, releaseContainerVolumes } from './container-volumes.ts';
 import { envRecord } from './container-rootfs.ts';
 import { hasMonitor } from './container-state.ts';
@@ -260,6 +262,9 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
   const paths = ctx.containerPaths(config.id);
   const resources = config.resources ?? {};
   const storageMounts = await containerStorageMounts(ctx, config, rootfs, merged.user);
+  const fromHost = config.hostNamespaces ?? [];
+  // keep-id: the user gets passwd and group entries when the image has none for them (podman).
+  if (config.idMappings) storageMounts.unshift(...(await writeKeepIdUserFiles(rootfs, paths.bundleDir, await keepIdUser())));
   const spec = await prepareSpec({
     id: config.id,
     name: config.name,
@@ -267,7 +272,10 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     userdataDir: paths.bundleDir,
     process: merged,
     terminal: proc.terminal ?? false,
-    ...(config.spec.hostname ? { hostname: config.spec.hostname } : {}),
+    // The host's UTS namespace keeps the host's name (podman --uts host): /etc/hostname says it too.
+    ...(fromHost.includes('uts') ? { hostname: osHostname() } : config.spec.hostname ? { hostname: config.spec.hostname } : {}),
+    // The host's IPC namespace comes with the host's /dev/shm, as podman binds it for --ipc host.
+    ...(fromHost.includes('ipc') ? { shmDir: '/dev/shm' } : {}),
     pidsLimit: resources.pidsLimit ?? settings.containers.pidsLimit,
     cgroups: await containersGetCgroups(),
     stopSignal: config.stopSignal,
@@ -278,9 +286,10 @@ async function initWithRootfs(ctx: LifecycleContext, config: ContainerConfig, ro
     ...(initPath ? { initPath } : {}),
     // As podman for a network namespace of the container's own: ping without CAP_NET_RAW.
     ...(options.ownNetns ? { sysctl: { 'net.ipv4.ping_group_range': '0 0' } } : {}),
-    ...(config.networkMode === 'host' || options.namespaces ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces } } : {}),
+    ...(config.networkMode === 'host' || options.namespaces || fromHost.length ? { namespaces: { ...(config.networkMode === 'host' ? { network: 'host' as const } : {}), ...options.namespaces, ...Object.fromEntries(fromHost.map((kind) => [kind, 'host' as const])) } } : {}),
     ...(config.isInfra || storageMounts.length ? { mounts: [...(config.isInfra ? [{ destination: '/catatonit', type: 'bind' as const, source: infraCatatonit(), options: ['bind', 'rprivate', 'ro', 'nosuid', 'nodev'] }] : []), ...storageMounts] } : {}),
     ...(config.readOnlyRootfs ? { readOnlyRootfs: true, readOnlyTmpfs: config.readOnlyTmpfs !== false } : {}),
+    ...(config.idMappings ? { userNamespace: config.idMappings } : {}),
   });
   const exitCommand = ctx.exitCommand(config.id);
   const logSizeMax = config.logSizeMax ?? settings.containers.logSizeMax;

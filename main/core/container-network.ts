@@ -140,6 +140,13 @@ export async function forgetContainerNetwork(ctx: LifecycleContext, config: Cont
  * networks and published ports are the pod's (podman: "networks must be defined when the pod is
  * created", "published or exposed ports must be defined when the pod is created").
  */
+/** A namespace both the host's and another container's (withHostNamespaces + withSharedNamespaces) → ErrInvalidArg. */
+export function checkHostNamespaces(config: Pick<ContainerConfig, 'hostNamespaces' | 'sharedNamespaces'>): void {
+  for (const kind of config.hostNamespaces ?? []) {
+    if (config.sharedNamespaces[kind]) throw new PodbayError('ErrInvalidArg', `the ${kind} namespace cannot be both the host's and container ${config.sharedNamespaces[kind]}'s`);
+  }
+}
+
 export function checkMemberNetwork(config: Pick<ContainerConfig, 'networkMode' | 'portMappings' | 'sharedNamespaces'>): void {
   if (!config.sharedNamespaces.net) return;
   if (config.portMappings?.length) throw new PodbayError('ErrInvalidArg', 'published ports must be defined when the pod is created: the container uses the network namespace of its pod');

@@ -21,7 +21,7 @@ import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
 import { volumeNames } from './container-config.ts';
 import type { ContainerConfig, ContainerOption, ContainerSpec } from './container-config.ts';
-import { checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork, publishExposedPorts } from './container-network.ts';
+import { checkHostNamespaces, checkMemberNetwork, checkPorts, checkRequestedNetworks, connectNewContainer, forgetContainerNetwork, publishExposedPorts } from './container-network.ts';
 import type { NetworkCleanupReport, NetworkManager } from './network/network-manager.ts';
 import { completeStorage } from './container-mounts.ts';
 import { emitVolume, ensureVolumeDirs, missingVolumes, newVolume, pruneVolumes, removeVolume } from './runtime-volume.ts';
@@ -49,6 +49,7 @@ import type { ResolvedRuntimeConfig, RuntimeDraft, RuntimeOption } from './runti
 import { openSqliteState, stateFileName } from './state/sqlite-state.ts';
 import type { ContainerRecord, State } from './state/state.ts';
 import { crashPoint } from './crash-point.ts';
+import { claimCleanup, deferringExitCommand, releaseCleanup } from './oci/exit-command.ts';
 
 /** How removeContainer(s) wait and what goes with the containers. */
 export interface RemoveContainerOptions extends LockWaitOptions {
@@ -286,7 +287,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     if (this.#cliScript === undefined) this.#cliScript = findCliScript();
     if (!this.#cliScript) return null;
     const { graphRoot, runRoot } = this.settings().storage;
-    return { path: process.execPath, args: [this.#cliScript, '--root', graphRoot, '--runroot', runRoot, 'container', 'cleanup', id] };
+    const cleanup = { path: process.execPath, args: [this.#cliScript, '--root', graphRoot, '--runroot', runRoot, 'container', 'cleanup', id] };
+    return deferringExitCommand(this.containerPaths(id).runDir, cleanup);
   }
 
   now(): Date {
@@ -382,8 +384,10 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       // A member joins what its pod's infra container holds, unless it chose a source itself.
       const podRecord = state.pod(draft.pod);
       const join = memberNamespaces(podRecord.config, podRecord.state.infraContainerId);
-      if (join) for (const kind of join.kinds) draft.sharedNamespaces[kind] ??= join.from;
+      // The host's namespace is a source chosen too (podman --pod P --pid host).
+      if (join) for (const kind of join.kinds) if (!(draft.hostNamespaces as readonly string[] | undefined)?.includes(kind)) draft.sharedNamespaces[kind] ??= join.from;
     }
+    checkHostNamespaces(draft);
     checkMemberNetwork(draft);
     checkPorts(draft);
     // The networks must exist before the container does (ErrNoSuchNetwork leaves nothing behind).
@@ -487,6 +491,16 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    */
   async removeContainers(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions = {}): Promise<Map<string, PodbayError | null>> {
     this.ensureAlive();
+    let claimed: string[] = [];
+    try {
+      return await this.removeContainersClaiming(ctrs, force, wait, (dirs) => (claimed = dirs));
+    } finally {
+      // One that was not removed (its run dir is still there) is the exit command's again.
+      for (const dir of claimed) releaseCleanup(dir);
+    }
+  }
+
+  private async removeContainersClaiming(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions, onClaim: (runDirs: string[]) => void): Promise<Map<string, PodbayError | null>> {
     const state = this.state();
     const stopErrors = new Map<string, PodbayError>();
     if (force) {
@@ -494,6 +508,13 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       // One query for the active ones, synced with conmon (an exited one needs no stop).
       const activeIds = new Set(syncRecords(this, state.containersWithStatus(['running', 'paused', 'stopping'])).filter((r) => isActive(r.state.status)).map((r) => r.config.id));
       const active = ctrs.filter((c) => c.valid() && activeIds.has(c.id()));
+      // This process removes what it stops: their exit commands stand down (oci/exit-command.ts).
+      const claimed: string[] = [];
+      onClaim(claimed);
+      for (const c of active) {
+        const { runDir } = this.containerPaths(c.id());
+        if (claimCleanup(runDir)) claimed.push(runDir);
+      }
       await Promise.all(active.map(async (c) => {
         try {
           await stopContainer(this, c.id(), { ...(wait.timeout !== undefined ? { timeout: wait.timeout } : {}), ...(wait.signal ? { signal: wait.signal } : {}) });

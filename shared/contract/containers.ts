@@ -56,10 +56,11 @@ export const containerProcedures = {
         name: z.string().min(1).max(256).optional(),
         /** Join this pod (name or ID): the container shares its infra container's namespaces. */
         pod: z.string().min(1).max(256).optional(),
-        /** podman --ipc/--pid/--uts `container:NAME`: join that container's namespace. */
+        /** podman --ipc/--pid/--uts: `private` (default), `host`, or `container:NAME` to join that container's namespace. */
         ipc: z.string().min(1).max(266).optional(),
         pid: z.string().min(1).max(266).optional(),
         uts: z.string().min(1).max(266).optional(),
+        userns: z.enum(['keep-id', 'host']).optional(),
         command: z.array(z.string().max(65_536)).max(4096).default([]),
         env: z.array(z.string().max(65_536)).max(4096).optional(),
         workdir: z.string().min(1).max(4096).optional(),

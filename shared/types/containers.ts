@@ -42,6 +42,8 @@ export interface ContainerInspect extends ContainerListItem {
   rootfsImage: { name: string; useImageConfig: boolean; id?: string | undefined } | null;
   /** Namespaces joined from other containers: kind → container id. */
   sharedNamespaces: Record<string, string>;
+  /** Namespaces that are the host's (podman --ipc/--pid/--uts host). */
+  hostNamespaces: string[];
   /** Containers this one needs (those whose namespaces it joins) and those that need it. */
   dependencies: string[];
   dependents: string[];
@@ -158,6 +160,11 @@ export interface ContainerCreateOptions {
   ipc?: string | undefined;
   pid?: string | undefined;
   uts?: string | undefined;
+  /**
+   * podman --userns: `keep-id` (rootless only) gives the container a user namespace mapping the user's
+   * uid/gid to themselves, and runs it as them; `host` (the default) uses the engine's own.
+   */
+  userns?: 'keep-id' | 'host' | undefined;
   /** Start it as well (run -d). */
   start?: boolean | undefined;
   // What the container stores and how it keeps running (volumes, mounts, restart policy).

@@ -1,11 +1,12 @@
 // Rootless end to end: `podbay serve` run as the unprivileged test user, driven in Chromium. The
 // System page must say rootless with the user's subordinate ranges, and the Containers page must
-// show a container the same user made with the CLI — one store, inside one user namespace.
-import { spawn } from 'node:child_process';
+// show a container the same user made with the CLI — one store, inside one user namespace. The create
+// dialogs offer only what works rootless (slirp4netns, none, host; keep-id), the Networks page says why.
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newContext } from '../helpers/e2e-browser.ts';
 import { assertBuilt, cliPath } from '../helpers/e2e-host.ts';
@@ -20,6 +21,7 @@ describe.skipIf(skip !== null)(`rootless podbay serve${skip ? ` (skipped: ${skip
   let serve: ChildProcess | undefined;
   let browser: Browser;
   let url: string;
+  let rootfs: string;
 
   beforeAll(async () => {
     assertBuilt();
@@ -28,6 +30,11 @@ describe.skipIf(skip !== null)(`rootless podbay serve${skip ? ` (skipped: ${skip
     const tar = join(dirs.dir, 'busybox.tar');
     writeFileSync(tar, busyboxLayer().tar);
     chmodSync(tar, 0o644);
+    // A root filesystem directory of the user's for the Create container dialog.
+    rootfs = join(dirs.home, 'rootfs');
+    mkdirSync(rootfs);
+    spawnSync('tar', ['-xf', tar, '-C', rootfs]);
+    spawnSync('chown', ['-R', `${statSync(dirs.home).uid}:${statSync(dirs.home).gid}`, rootfs]);
     for (const args of [['import', tar, 'localhost/rootless-e2e:latest'], ['create', '--name', 'rootless-made', '--network', 'none', 'localhost/rootless-e2e:latest', 'true']]) {
       const result = podbayAs(dirs, args);
       if (result.code !== 0) throw new Error(`podbay ${args.join(' ')}: ${result.stderr}`);
@@ -86,6 +93,50 @@ describe.skipIf(skip !== null)(`rootless podbay serve${skip ? ` (skipped: ${skip
     await page.goto(url);
     await page.getByRole('link', { name: 'Containers' }).click();
     await page.getByRole('checkbox', { name: 'Select rootless-made', exact: true }).waitFor();
+    await context.close();
+  });
+
+  // The options come once system.info has answered: polled, as a user would see them settle.
+  const optionsOf = (page: Page, label: string) => page.getByRole('dialog').getByRole('combobox', { name: new RegExp(`^${label}`) }).locator('option').allInnerTexts();
+  const rootlessChoices = ['slirp4netns (default, rootless)', 'None (loopback only)', "Host (the host's network)"];
+
+  it('the Create container dialog offers slirp4netns, none and host, and keep-id', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Containers' }).click();
+    await page.getByRole('button', { name: 'Create container' }).click();
+    await expect.poll(() => optionsOf(page, 'Network')).toEqual(rootlessChoices);
+    // Made and started from the dialog with keep-id, it runs as the user's own uid.
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: /^Root filesystem/ }).fill(rootfs);
+    await dialog.getByRole('textbox', { name: /^Command/ }).fill('id -u');
+    await dialog.getByRole('textbox', { name: /^Name/ }).fill('kept-ui');
+    await dialog.getByRole('checkbox', { name: /Interactive terminal/ }).uncheck();
+    await dialog.getByRole('checkbox', { name: /Keep my user ID/ }).check();
+    await dialog.getByRole('button', { name: 'Create and start' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => podbayAs(dirs, ['logs', 'kept-ui']).stdout).toBe(`${statSync(dirs.home).uid}\n`);
+    await context.close();
+  });
+
+  it('the Create pod dialog offers no bridge network either', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Pods' }).click();
+    await page.getByRole('button', { name: 'Create pod' }).click();
+    await expect.poll(() => optionsOf(page, 'Network')).toEqual(rootlessChoices);
+    await context.close();
+  });
+
+  it('the Networks page says bridge networks need root and offers no Create network', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Networks' }).click();
+    await expect.poll(() => page.getByRole('note').innerText()).toContain('cannot join these bridge networks');
+    expect(await page.getByRole('button', { name: 'Create network' }).isDisabled()).toBe(true);
     await context.close();
   });
 });

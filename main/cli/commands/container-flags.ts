@@ -5,6 +5,7 @@ import { PodbayError } from '../../../shared/errors.ts';
 import type { ContainerCreateOptions } from '../../../shared/types/containers.ts';
 import { resolve } from 'node:path';
 import type { CreateHooks } from '../../core/container-create.ts';
+import { parseUsernsMode } from '../../core/rootless/keep-id.ts';
 import { absoluteVolumeFlag, parseLogOptions, parseMountFlag, parseRestartPolicy } from '../../core/container-mounts.ts';
 import type { CommandRun, FlagSpec } from '../command.ts';
 import { stringList } from './ps.ts';
@@ -20,9 +21,10 @@ export const containerCreateFlags: Record<string, FlagSpec> = {
   'stop-signal': { type: 'string', description: 'Signal to stop the container (default SIGTERM)', valueName: 'SIGNAL' },
   'stop-timeout': { type: 'string', description: 'Seconds to wait before killing the container on stop (default 10)', valueName: 'SECONDS' },
   pod: { type: 'string', description: 'Run the container in an existing pod', valueName: 'POD' },
-  ipc: { type: 'string', description: "IPC namespace to use: container:NAME joins another container's", valueName: 'MODE' },
-  pid: { type: 'string', description: "PID namespace to use: container:NAME joins another container's", valueName: 'MODE' },
-  uts: { type: 'string', description: "UTS namespace to use: container:NAME joins another container's", valueName: 'MODE' },
+  ipc: { type: 'string', description: "IPC namespace to use: private (default), host, or container:NAME to join another container's", valueName: 'MODE' },
+  pid: { type: 'string', description: "PID namespace to use: private (default), host, or container:NAME to join another container's", valueName: 'MODE' },
+  uts: { type: 'string', description: "UTS namespace to use: private (default), host, or container:NAME to join another container's", valueName: 'MODE' },
+  userns: { type: 'string', description: "User namespace to use: keep-id (rootless: run as your own uid, mapped to itself) or host (the default)", valueName: 'MODE' },
   env: { type: 'string', short: 'e', multiple: true, description: 'Set an environment variable', valueName: 'NAME=VALUE' },
   workdir: { type: 'string', short: 'w', description: 'Working directory inside the container', valueName: 'DIR' },
   user: { type: 'string', short: 'u', description: 'Username or UID[:GID] to run the command as', valueName: 'USER' },
@@ -195,9 +197,16 @@ export function createOptionsFromFlags(run: CommandRun): ContainerCreateOptions 
     ...(publish.length ? { publish } : {}),
     ...(flags['publish-all'] ? { publishAll: true } : {}),
     ...(flags.pod !== undefined ? { pod: flags.pod as string } : {}),
+    ...usernsFlag(flags.userns),
     ...(['ipc', 'pid', 'uts'] as const).reduce((out, kind) => (flags[kind] !== undefined ? { ...out, [kind]: flags[kind] as string } : out), {}),
     ...storage,
   };
+}
+
+function usernsFlag(value: unknown): Pick<ContainerCreateOptions, 'userns'> {
+  if (value === undefined) return {};
+  const mode = parseUsernsMode(value as string);
+  return mode ? { userns: mode } : {};
 }
 
 /** Pull progress on stderr as `podbay pull` prints it, for an image create/run may pull. */

@@ -72,9 +72,19 @@ function toPodmanInspect(c: ContainerInspect) {
       Tmpfs: Object.fromEntries((c.mounts ?? []).filter((m) => m.type === 'tmpfs').map((m) => [m.destination, [m.rw ? 'rw' : 'ro', ...m.options].join(',')])),
       NetworkMode: c.networkSettings.mode,
       PortBindings: podmanPortBindings(c),
+      IpcMode: namespaceMode(c, 'ipc'),
+      PidMode: namespaceMode(c, 'pid'),
+      UTSMode: namespaceMode(c, 'uts'),
     },
     NetworkSettings: podmanNetworkSettings(c),
   };
+}
+
+/** podman's HostConfig.IpcMode/PidMode/UTSMode: `host`, `container:ID` or `private`. */
+function namespaceMode(c: ContainerInspect, kind: 'ipc' | 'pid' | 'uts'): string {
+  if (c.hostNamespaces.includes(kind)) return 'host';
+  const from = c.sharedNamespaces[kind];
+  return from ? `container:${from}` : 'private';
 }
 
 /** podman's `"80/tcp": [{HostIp, HostPort}]`, one key per container port of a range. */

@@ -12,7 +12,6 @@ export const command: CommandSpec = {
   summary: 'Display podbay system information',
   usage: 'info [options]',
   maxArgs: 0,
-  hostSide: true,
   flags: { format: { type: 'string', short: 'f', description: "Output format: 'json' or 'yaml' (default)", valueName: 'FORMAT' } },
   examples: ['podbay info', 'podbay info --format json'],
   async run({ flags, io, context, signal }) {

@@ -9,6 +9,7 @@ import type { ContainerOption } from '../../core/container-config.ts';
 import { createContainer } from '../../core/container-create.ts';
 import { runExitCode } from '../../core/container-lifecycle.ts';
 import { attachContainer, loadSeqpacketFactory } from '../../core/oci/attach.ts';
+import { claimCleanup, releaseCleanup } from '../../core/oci/exit-command.ts';
 import type { AttachSession } from '../../core/oci/attach.ts';
 import { execExitCode } from '../../core/oci/exec-session.ts';
 import type { CommandSpec } from '../command.ts';
@@ -36,6 +37,7 @@ export const command: CommandSpec = {
     const annotations = keyValues(stringList(flags.annotation), 'annotation');
     if (Object.keys(annotations).length) extra.push(withAnnotations(annotations));
     const runtime = await openCliRuntime(run);
+    let cleanerDir: string | null = null;
     try {
       const hooks = await pullHooks(run, input);
       if (flags.detach) {
@@ -54,9 +56,13 @@ export const command: CommandSpec = {
         await ctr.start({
           signal: run.signal,
           beforeStart: async () => {
+            const paths = runtime.containerPaths(ctr.id());
+            // --rm in the foreground: this process removes the container when it exits, so conmon's
+            // exit command stands down meanwhile (oci/exit-command.ts); released on every way out.
+            if (input.autoRemove && claimCleanup(paths.runDir)) cleanerDir = paths.runDir;
             const size = tty ? terminalSize() : undefined;
             session = await attachContainer({
-              bundleDir: runtime.containerPaths(ctr.id()).bundleDir,
+              bundleDir: paths.bundleDir,
               onFrame: frameWriter(io),
               ...(size ? { initialSize: size } : {}),
               ...(flags['detach-keys'] !== undefined ? { detachKeys: flags['detach-keys'] as string } : {}),
@@ -97,6 +103,8 @@ export const command: CommandSpec = {
       // its restart policy already started the next run (podman run returns the first exit).
       return (await runExitCode(runtime, ctr.id(), ctr.cachedState().conmonPid ?? 0, { signal: run.signal })) ?? (await ctr.wait({ signal: run.signal }));
     } finally {
+      // Detached (ctrl-p ctrl-q), interrupted or failed: the exit command does the --rm removal again.
+      if (cleanerDir) releaseCleanup(cleanerDir);
       runtime.shutdown(true);
     }
   },

@@ -9,7 +9,7 @@ import type { RlimitInfo } from '../../../shared/types/system-info.ts';
 import { parseSignal } from '../container-config.ts';
 import { convertSeccompProfile, goArch } from './seccomp.ts';
 import type { SeccompProfile } from './seccomp.ts';
-import type { OciCapabilities, OciMount, OciNamespace, OciNamespaceType, OciResources, OciRlimit, OciSpec } from './spec.ts';
+import type { OciCapabilities, OciIdMapping, OciMount, OciNamespace, OciNamespaceType, OciResources, OciRlimit, OciSpec } from './spec.ts';
 
 /** podman 5's default_capabilities (common/pkg/config DefaultCapabilities). */
 export const defaultCapabilities: readonly string[] = [
@@ -113,6 +113,8 @@ export interface SpecGeneratorOptions {
   kernel?: string;
   /** Extra sysctls (--sysctl); podman's ping_group_range default comes first. */
   sysctl?: Record<string, string>;
+  /** A user namespace of the container's own with these maps (podman --userns=keep-id). */
+  userNamespace?: { uidMappings: OciIdMapping[]; gidMappings: OciIdMapping[] };
 }
 
 /**
@@ -158,6 +160,7 @@ export function generateSpec(options: SpecGeneratorOptions): OciSpec {
     annotations: buildAnnotations(options),
     linux: {
       namespaces,
+      ...(options.userNamespace ? { uidMappings: options.userNamespace.uidMappings.map((m) => ({ ...m })), gidMappings: options.userNamespace.gidMappings.map((m) => ({ ...m })) } : {}),
       resources: options.cgroups === false ? { devices: [{ allow: false, access: 'rwm' }] } : buildResources(options),
       ...(options.cgroups === false ? {} : { cgroupsPath: `${options.cgroupParent ?? defaultCgroupParent}/podbay-${options.id}` }),
       maskedPaths: [...defaultMaskedPaths],
@@ -178,6 +181,7 @@ function buildNamespaces(options: SpecGeneratorOptions): OciNamespace[] {
     ['ipc', options.namespaces?.ipc ?? 'private'],
     ['uts', options.namespaces?.uts ?? 'private'],
     ['mount', 'private'],
+    ...(options.userNamespace ? [['user', 'private'] as [OciNamespaceType, NamespaceMode]] : []),
     ['cgroup', options.namespaces?.cgroup ?? (options.cgroupVersion === 'v2' ? 'private' : 'host')],
   ];
   const result: OciNamespace[] = [];

@@ -60,6 +60,13 @@ export interface OciNamespace {
   path?: string;
 }
 
+/** A user namespace map line (config-linux.md "User namespace mappings"). */
+export interface OciIdMapping {
+  containerID: number;
+  hostID: number;
+  size: number;
+}
+
 export interface OciDeviceCgroup {
   allow: boolean;
   type?: string;
@@ -77,6 +84,9 @@ export interface OciResources {
 
 export interface OciLinux {
   namespaces: OciNamespace[];
+  /** With a `user` namespace: its maps, host ids as seen from the runtime's own namespace. */
+  uidMappings?: OciIdMapping[];
+  gidMappings?: OciIdMapping[];
   resources: OciResources;
   /** Absent when containers get no cgroup (rootless without delegation). */
   cgroupsPath?: string;

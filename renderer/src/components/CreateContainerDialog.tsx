@@ -6,6 +6,7 @@ import { useCall } from '../query/use-call.ts';
 import { emptyStorageForm, storageInput } from '../containers/storage-form.ts';
 import type { StorageErrors, StorageForm } from '../containers/storage-form.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { useRootless } from '../query/use-rootless.ts';
 import { ActionIcon } from './ActionIcon.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { FormDialog } from './FormDialog.tsx';
@@ -26,6 +27,7 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const networks = useCall('networks.list', {});
+  const rootless = useRootless();
   const [storage, setStorage] = useState<StorageForm>(emptyStorageForm);
   const [storageErrors, setStorageErrors] = useState<StorageErrors>({});
 
@@ -124,7 +126,7 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
         <textarea id={env.id} className="input textarea mono" rows={3} placeholder={'NAME=value, one per line'} value={form.env} onChange={(e) => set('env', e.target.value)} aria-invalid={env['aria-invalid']} aria-describedby={env['aria-describedby']} />
         {fieldError('env')}
       </label>
-      <NetworkPortFields idPrefix={fieldId} networks={networks.data} network={form.network} ports={form.ports} portsError={errors.ports} onNetwork={(v) => set('network', v)} onPorts={(v) => set('ports', v)} />
+      <NetworkPortFields idPrefix={fieldId} networks={networks.data} rootless={rootless} network={form.network} ports={form.ports} portsError={errors.ports} onNetwork={(v) => set('network', v)} onPorts={(v) => set('ports', v)} />
       <StorageFields form={storage} errors={storageErrors} onChange={setStorage} />
       <div className="create-wide create-checks">
         <label className="check-row">
@@ -135,6 +137,12 @@ export function CreateContainerDialog({ onCreated, onCancel }: { onCreated: (rep
           <input type="checkbox" checked={form.start} onChange={(e) => set('start', e.target.checked)} />
           Start it now
         </label>
+        {rootless && (
+          <label className="check-row">
+            <input type="checkbox" checked={form.keepId} onChange={(e) => set('keepId', e.target.checked)} />
+            Keep my user ID (--userns=keep-id): run as you, so files it writes into bind mounts are yours
+          </label>
+        )}
       </div>
       {failure != null && (
         <div className="create-wide">

@@ -3,6 +3,7 @@ import { createPodPlan, emptyPodForm, newMember, podShareChoices, podShareLabels
 import type { CreatePodErrors, CreatePodForm, CreatePodOutcome, CreatePodStep, PodMemberForm } from '../pods/create-pod-form.ts';
 import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { useRootless } from '../query/use-rootless.ts';
 import { ActionIcon } from './ActionIcon.tsx';
 import { ErrorPanel } from './ErrorPanel.tsx';
 import { FormDialog } from './FormDialog.tsx';
@@ -23,6 +24,7 @@ export function CreatePodDialog({ onDone, onCancel }: { onDone: (outcome: Create
   const id = useId();
   const images = useCall('images.list', {});
   const networks = useCall('networks.list', {});
+  const rootless = useRootless();
   const [form, setForm] = useState<CreatePodForm>(emptyPodForm);
   const [errors, setErrors] = useState<CreatePodErrors>({});
   const [busy, setBusy] = useState(false);
@@ -102,7 +104,7 @@ export function CreatePodDialog({ onDone, onCancel }: { onDone: (outcome: Create
           </span>
         )}
       </label>
-      <NetworkPortFields idPrefix={id} networks={networks.data} network={form.network} networkDisabled={!form.share.net} ports={form.ports} portsError={errors.ports} onNetwork={(v) => set('network', v)} onPorts={(v) => set('ports', v)} />
+      <NetworkPortFields idPrefix={id} networks={networks.data} rootless={rootless} network={form.network} networkDisabled={!form.share.net} ports={form.ports} portsError={errors.ports} onNetwork={(v) => set('network', v)} onPorts={(v) => set('ports', v)} />
       <fieldset className="create-wide pod-share">
         <legend className="form-label">Shared namespaces</legend>
         {podShareChoices.map((kind) => (

@@ -3,7 +3,8 @@ import { networkChoices } from '../networks/network-presenters.ts';
 
 /**
  * The Network picker and the Published ports field the create dialogs share (containers and pods):
- * the default bridge first, other networks, none and host; ports as podman -p specs.
+ * the default bridge first, other networks, none and host (rootless: slirp4netns, none and host);
+ * ports as podman -p specs.
  */
 export function NetworkPortFields({
   idPrefix,
@@ -12,6 +13,7 @@ export function NetworkPortFields({
   ports,
   portsError,
   networkDisabled = false,
+  rootless = false,
   onNetwork,
   onPorts,
 }: {
@@ -21,6 +23,8 @@ export function NetworkPortFields({
   ports: string;
   portsError?: string | undefined;
   networkDisabled?: boolean;
+  /** Offer what works rootless (slirp4netns, none, host) instead of bridge networks. */
+  rootless?: boolean;
   onNetwork: (value: string) => void;
   onPorts: (value: string) => void;
 }) {
@@ -31,14 +35,16 @@ export function NetworkPortFields({
       <label className="form-field" htmlFor={networkId}>
         <span className="form-label">Network</span>
         <select id={networkId} className="input" value={network} disabled={networkDisabled} onChange={(e) => onNetwork(e.target.value)} aria-describedby={`${networkId}-hint`}>
-          {networkChoices(networks).map((choice) => (
+          {networkChoices(networks, rootless).map((choice) => (
             <option key={choice.value} value={choice.value}>
               {choice.label}
             </option>
           ))}
         </select>
         <span id={`${networkId}-hint`} className="form-hint">
-          Containers on one network reach each other{networks?.some((n) => n.dnsEnabled) ? '; with DNS, by name' : ''}
+          {rootless
+            ? 'Rootless: slirp4netns reaches out through the host and publishes ports; bridge networks need root'
+            : `Containers on one network reach each other${networks?.some((n) => n.dnsEnabled) ? '; with DNS, by name' : ''}`}
         </span>
       </label>
       <label className="form-field" htmlFor={portsId}>

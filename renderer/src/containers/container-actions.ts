@@ -136,9 +136,11 @@ export interface CreateForm {
   readonly network: string;
   /** podman -p specs, one per line (or comma separated). */
   readonly ports: string;
+  /** podman --userns=keep-id (offered rootless only): run as the user, files in binds stay theirs. */
+  readonly keepId: boolean;
 }
 
-export const emptyCreateForm: CreateForm = { rootfs: '', name: '', command: '/bin/sh', env: '', workdir: '', tty: true, start: true, network: '', ports: '' };
+export const emptyCreateForm: CreateForm = { rootfs: '', name: '', command: '/bin/sh', env: '', workdir: '', tty: true, start: true, network: '', ports: '', keepId: false };
 
 /**
  * Splits a command line as a POSIX shell would for words: whitespace separates, single quotes keep
@@ -190,6 +192,7 @@ export interface CreateInput {
   start: boolean;
   network?: string;
   publish?: string[];
+  userns?: 'keep-id';
 }
 
 /** podman's rule for container and pod names, and what the dialogs say when one breaks it. */
@@ -242,6 +245,7 @@ export function createInput(form: CreateForm): { input: CreateInput } | { errors
       start: form.start,
       ...(form.network ? { network: form.network } : {}),
       ...(publish.length ? { publish } : {}),
+      ...(form.keepId ? { userns: 'keep-id' as const } : {}),
     },
   };
 }

@@ -137,8 +137,18 @@ export function parsePortSpecs(text: string): { specs: string[] } | { error: str
   return { specs };
 }
 
-/** The network picker of the create dialog: the default bridge first (value ''), the other networks, none and host. */
-export function networkChoices(networks: readonly NetworkListItem[] | undefined): { value: string; label: string }[] {
+/**
+ * The network picker of the create dialogs: the default bridge first (value ''), the other networks,
+ * none and host. Rootless, bridge networks cannot work (they need root): the default is slirp4netns.
+ */
+export function networkChoices(networks: readonly NetworkListItem[] | undefined, rootless = false): { value: string; label: string }[] {
+  if (rootless) {
+    return [
+      { value: '', label: 'slirp4netns (default, rootless)' },
+      { value: 'none', label: 'None (loopback only)' },
+      { value: 'host', label: "Host (the host's network)" },
+    ];
+  }
   const list = networks ?? [];
   const fallback = list.find((n) => n.isDefault);
   return [

@@ -26,6 +26,7 @@ import { formatEventDate, shortId } from '../presenters/event-presenters.ts';
 import { formatCount } from '../presenters/format-bytes.ts';
 import { useCall } from '../query/use-call.ts';
 import { useEngine } from '../query/use-engine.ts';
+import { useRootless } from '../query/use-rootless.ts';
 
 /**
  * The store's networks, live from events: who is connected, subnets and gateways, DNS and internal;
@@ -34,6 +35,7 @@ import { useEngine } from '../query/use-engine.ts';
  */
 export function NetworksPage() {
   const engine = useEngine();
+  const rootless = useRootless();
   const { view, list } = useLiveList(() => networkSource(engine.client));
   const [text, setText] = useState('');
   const query = useDeferredValue(text);
@@ -160,13 +162,18 @@ export function NetworksPage() {
         actions={
           <>
             <LiveIndicator />
-            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)} disabled={rootless} title={rootless ? 'Bridge networks need root: rootless containers use slirp4netns' : undefined}>
               <ActionIcon name="plus" size={14} />
               Create network
             </button>
           </>
         }
       />
+      {rootless && (
+        <p className="form-note" role="note">
+          Rootless mode: containers and pods cannot join these bridge networks (they need root). They get slirp4netns by default, which publishes ports through the host, or none or host.
+        </p>
+      )}
       {view.error != null && <ErrorPanel error={view.error} doing="listing networks" onRetry={() => list?.resync()} />}
       {removeError != null && <ErrorPanel error={removeError} doing="removing networks" />}
       {result && <RemovalResults result={result} onDismiss={() => setResult(null)} />}

@@ -315,14 +315,16 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     for (const kind of ['net', 'ipc', 'uts']) expect(ns(pid('joiner'), kind)).toBe(ns(pid('base'), kind));
     expect(ns(pid('joiner'), 'pid')).not.toBe(ns(pid('base'), 'pid'));
     expect(base.id()).toBe(runtime.lookupContainer('base').id());
-    // The CLI takes the same flags; an unknown source is ErrNoSuchCtr, another mode is not supported.
+    // The CLI takes the same flags; an unknown source is ErrNoSuchCtr.
     expect((await cli('create', '--name', 'viacli', '--rootfs', store.rootfs, '--network', 'container:base', '--pid', 'container:base', 'sleep', '1000')).code).toBe(0);
     await cli('start', 'viacli');
     runtime.shutdown(true);
     runtime = openRuntime(store, [withOCIRuntime('crun')], { cliScript: null });
     for (const kind of ['net', 'pid']) expect(ns(pid('viacli'), kind)).toBe(ns(pid('base'), kind));
     await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], network: 'container:ghost' })).rejects.toSatisfy((e) => hasCode(e, 'ErrNoSuchCtr'));
-    await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], ipc: 'host' })).rejects.toSatisfy((e) => hasCode(e, 'ErrNotImplemented'));
+    // podman's ns:PATH is not supported; a mode podman does not know either is bad input.
+    await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], ipc: 'ns:/proc/1/ns/ipc' })).rejects.toSatisfy((e) => hasCode(e, 'ErrNotImplemented'));
+    await expect(createContainer(runtime, { rootfs: store.rootfs, command: ['true'], ipc: 'bogus' })).rejects.toSatisfy((e) => hasCode(e, 'ErrInvalidArg'));
   });
 
   it('--share cgroup: members join the infra container\'s cgroup namespace', async () => {

@@ -165,6 +165,23 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     expect(slirpProcesses()).toEqual([]);
   });
 
+  it('-P publishes the image\'s exposed port on a free host port through slirp4netns, which ps shows and which answers', async () => {
+    const exposing = buildImage([busyboxLayer()], { config: { Cmd: ['/bin/sh'], ExposedPorts: { '8080/tcp': {} } } });
+    const source = join(dirs.dir, 'exposing');
+    await storeImage(source, exposing);
+    const name = `${registry.host}/library/exposing:latest`;
+    await pushImage(parseNormalizedReference(name), { graphRoot: source, manifestDigest: exposing.manifestDigest, tlsVerify: false });
+    const run = cli('run', '-d', '--name', 'exposed', '-P', '--tls-verify=false', name, 'sh', '-c', 'mkdir -p /www && echo published-all > /www/index.html && exec httpd -f -p 8080 -h /www');
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(cli('ps', '--format', 'json').stdout) as { Names: string[]; Ports: { host_port: number; container_port: number; protocol: string }[] | null }[];
+    const ports = listed.find((c) => c.Names.includes('exposed'))?.Ports ?? [];
+    expect(ports.map((p) => [p.container_port, p.protocol])).toEqual([[8080, 'tcp']]);
+    expect(ports[0]?.host_port).toBeGreaterThan(0);
+    expect(await fetchWithRetry(`http://127.0.0.1:${ports[0]?.host_port}/`)).toBe('published-all\n');
+    expect(cli('rm', '-f', '-t', '0', 'exposed').code).toBe(0);
+    expect(slirpProcesses()).toEqual([]);
+  });
+
   it('a pod publishes a port for its members, which talk over localhost, and pod rm -f leaves no slirp4netns', async () => {
     const port = await freePort();
     expect(cli('pod', 'create', '--name', 'site', '-p', `${port}:8080`).code).toBe(0);
@@ -189,6 +206,50 @@ describe.skipIf(skip !== null)(`rootless podbay CLI${skip ? ` (skipped: ${skip})
     }
     expect(reply).toBe('pong');
     expect(cli('pod', 'rm', '-f', 'duo').code).toBe(0);
+  });
+
+  it('--userns=keep-id: the container runs as the user, whose files in a bind mount are theirs on the host; without it they belong to a subordinate id', () => {
+    const { uid, gid } = statSync(dirs.home);
+    const shared = join(dirs.home, 'shared');
+    mkdirSync(shared, { mode: 0o777 });
+    chownSync(shared, uid, gid);
+    // chmod after mkdir: the umask would drop the write bits the subordinate uid needs.
+    spawnSync('chmod', ['0777', shared]);
+    const kept = cli('run', '--rm', '--network', 'none', '--userns=keep-id', '-v', `${shared}:/shared`, image(), 'sh', '-c', 'id -u; id -g; id -un; cat /proc/self/uid_map; touch /shared/kept');
+    expect(kept.code, kept.stderr).toBe(0);
+    const [idU, idG, name, ...map] = kept.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+    expect([idU, idG, name]).toEqual([String(uid), String(gid), rootlessTestUser]);
+    expect(map).toEqual([`0 1 ${uid}`, `${uid} 0 1`, `${uid + 1} ${uid + 1} ${65536 - uid}`]);
+    expect([statSync(join(shared, 'kept')).uid, statSync(join(shared, 'kept')).gid]).toEqual([uid, gid]);
+    // The same uid without keep-id is an ordinary container uid: subordinate start + uid - 1 on the host.
+    const plain = cli('run', '--rm', '--network', 'none', '--user', `${uid}:${gid}`, '-v', `${shared}:/shared`, image(), 'touch', '/shared/plain');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(statSync(join(shared, 'plain')).uid).toBe(subordinateStart() + uid - 1);
+    // --userns=host is the default: root of the user's namespace, which is the user.
+    const host = cli('run', '--rm', '--network', 'none', '--userns=host', '-v', `${shared}:/shared`, image(), 'touch', '/shared/host');
+    expect(host.code, host.stderr).toBe(0);
+    expect(statSync(join(shared, 'host')).uid).toBe(uid);
+  });
+
+  it('--userns=keep-id keeps an explicit --user and works with slirp4netns and exec', () => {
+    const run = cli('run', '-d', '--name', 'kept', '--userns=keep-id', image(), 'sleep', '30');
+    expect(run.code, run.stderr).toBe(0);
+    const exec = cli('exec', 'kept', 'sh', '-c', 'id -u; ip -4 -o addr show tap0 | wc -l');
+    expect(exec.stdout.trim().split('\n'), exec.stderr).toEqual([String(statSync(dirs.home).uid), '1']);
+    expect(cli('rm', '-f', '-t', '0', 'kept').code).toBe(0);
+    const asRoot = cli('run', '--rm', '--network', 'none', '--userns=keep-id', '--user', '0', image(), 'id', '-u');
+    expect(asRoot.stdout, asRoot.stderr).toBe('0\n');
+  });
+
+  it('refuses --userns modes it does not implement and keep-id in a pod', () => {
+    const auto = cli('run', '--rm', '--userns=auto', image(), 'true');
+    expect(auto.code).toBe(125);
+    expect(auto.stderr).toContain('--userns=auto: only keep-id and host are supported');
+    expect(cli('pod', 'create', '--name', 'kept-pod', '--network', 'none').code).toBe(0);
+    const inPod = cli('run', '--rm', '--pod', 'kept-pod', '--userns=keep-id', image(), 'true');
+    expect(inPod.code).toBe(125);
+    expect(inPod.stderr).toContain('--userns=keep-id cannot be combined with --pod');
+    expect(cli('pod', 'rm', '-f', 'kept-pod').code).toBe(0);
   });
 
   it('commit keeps the container\'s change and push puts the new image in the registry', () => {

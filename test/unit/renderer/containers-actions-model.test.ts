@@ -81,6 +81,13 @@ describe('the Create dialog', () => {
     });
   });
 
+  it('asks for --userns=keep-id only when ticked', () => {
+    const kept = createInput({ ...emptyCreateForm, rootfs: '/r', keepId: true });
+    expect('input' in kept && kept.input.userns).toBe('keep-id');
+    const plain = createInput({ ...emptyCreateForm, rootfs: '/r' });
+    expect('input' in plain && 'userns' in plain.input).toBe(false);
+  });
+
   it('passes the network picked and the published ports on, and refuses ports without a bridge network', () => {
     expect(createInput({ ...emptyCreateForm, rootfs: '/r', network: 'backend', ports: '8080:80, 127.0.0.1::53/udp\n9000-9001:9000-9001' })).toEqual({
       input: { rootfs: '/r', command: ['/bin/sh'], terminal: true, stdin: true, start: true, network: 'backend', publish: ['8080:80', '127.0.0.1::53/udp', '9000-9001:9000-9001'] },

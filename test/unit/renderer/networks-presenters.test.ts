@@ -70,6 +70,14 @@ describe('the Create network form', () => {
     ]);
     expect(networkChoices(undefined)[0]).toEqual({ value: '', label: 'Default bridge network' });
   });
+
+  it('rootless, offers slirp4netns (the default), none and host, and no bridge network', () => {
+    expect(networkChoices([network('podbay', { isDefault: true }), network('back')], true)).toEqual([
+      { value: '', label: 'slirp4netns (default, rootless)' },
+      { value: 'none', label: 'None (loopback only)' },
+      { value: 'host', label: "Host (the host's network)" },
+    ]);
+  });
 });
 
 describe('published ports', () => {
