@@ -8,7 +8,7 @@ import { withAnnotations } from '../../core/container-config.ts';
 import type { ContainerOption } from '../../core/container-config.ts';
 import { createContainer } from '../../core/container-create.ts';
 import { runExitCode } from '../../core/container-lifecycle.ts';
-import { attachContainer } from '../../core/oci/attach.ts';
+import { attachContainer, loadSeqpacketFactory } from '../../core/oci/attach.ts';
 import { claimCleanup, releaseCleanup } from '../../core/oci/exit-command.ts';
 import type { AttachSession } from '../../core/oci/attach.ts';
 import { execExitCode } from '../../core/oci/exec-session.ts';
@@ -45,6 +45,9 @@ export const command: CommandSpec = {
         io.stdout(`${ctr.id()}\n`);
         return 0;
       }
+      // The attach socket's native module (~20 ms to load here) loads while the start waits on its
+      // namespace, netavark and the OCI runtime, not after them on the way to the attach.
+      loadSeqpacketFactory().catch(() => undefined);
       const ctr = await createContainer(runtime, input, extra, { signal: run.signal }, hooks);
       const tty = input.terminal === true;
       const stdin = input.stdin === true;

@@ -43,6 +43,18 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
+/** crun start returns once the process is released, which may be before it has exec'd its command. */
+function membersExeced(runtime: Runtime, pod: Pod, command: string): boolean {
+  return runtime.state().podContainers(pod.id()).every((c) => {
+    if (c.config.isInfra) return true;
+    try {
+      return readFileSync(`/proc/${c.state.pid}/cmdline`, 'utf8').startsWith(`${command}\0`);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The freezer's view of the process's cgroup: v1 `freezer.state`, else v2 `cgroup.freeze`. */
 function freezerState(pid: number): string {
   const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
@@ -125,6 +137,7 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     await member(pod, 'b', 'sleep', '1002');
     await expect(topPod(runtime, pod.id())).rejects.toSatisfy((e) => hasCode(e, 'ErrCtrStateInvalid'));
     await pod.start();
+    await until(() => membersExeced(runtime, pod, 'sleep'));
     const report = await topPod(runtime, pod.id());
     expect(report.titles).toEqual(['USER', 'PID', 'PPID', '%CPU', 'ELAPSED', 'TTY', 'TIME', 'COMMAND']);
     const commands = report.processes.map((row) => row[row.length - 1]).sort();
@@ -138,6 +151,7 @@ describe.skipIf(skip !== null)(`Pod pause, top, stats and logs${skip ? ` (skippe
     const shared = await runtime.newPod([withPodName('onepid'), withPodInfra(true), withPodSharedNamespaces(['net', 'ipc', 'uts', 'pid'])]);
     await member(shared, 'c', 'sleep', '1003');
     await shared.start();
+    await until(() => membersExeced(runtime, shared, 'sleep'));
     const sharedRows = (await topPod(runtime, shared.id(), ['pid', 'args'])).processes.map((r) => r[1]).sort();
     expect(sharedRows).toEqual(['/catatonit -P', 'sleep 1003']);
   });
