@@ -7,6 +7,7 @@ import { release } from 'node:os';
 import type { CgroupInfo, RlimitInfo } from '../../../shared/types/system-info.ts';
 import { hostIdentity } from '../rootless/host-identity.ts';
 import { readCgroupInfo } from '../system/cgroups.ts';
+import { absentSeccompArchitectures, readKernelConfig } from '../system/kernel-abis.ts';
 import { readRlimits } from '../system/rlimits.ts';
 import { writeContainerFiles } from './container-files.ts';
 import type { ContainerFilesOptions } from './container-files.ts';
@@ -25,6 +26,8 @@ export interface HostFacts {
   seccompProfile: SeccompProfile | null;
   kernel: string;
   arch: string;
+  /** Seccomp architectures the kernel cannot run (amd64 hosts only). */
+  absentSeccompArchitectures: string[];
 }
 
 const CAP_SYS_RESOURCE = 24n;
@@ -40,15 +43,17 @@ let cachedFacts: Promise<HostFacts> | null = null;
 /** Read once per process: none of these change while it runs (the cgroup layout is re-read on error paths). */
 export function readHostFacts(): Promise<HostFacts> {
   cachedFacts ??= (async () => {
-    const [rlimits, status, cgroups, seccompProfile] = await Promise.all([
+    const arch = goArch();
+    const [rlimits, status, cgroups, seccompProfile, kernelConfig] = await Promise.all([
       readRlimits(),
       readFile('/proc/self/status', 'utf8').catch(() => ''),
       readCgroupInfo(),
       loadSeccompProfile(),
+      arch === 'amd64' ? readKernelConfig() : Promise.resolve(''),
     ]);
     // Root of the rootless user namespace has CAP_SYS_RESOURCE only there: rlimits are the host's business.
     const canRaiseRlimits = hasCapability(status, CAP_SYS_RESOURCE) && !hostIdentity().inUserNamespace;
-    return { rlimits, canRaiseRlimits, cgroups, seccompProfile, kernel: release(), arch: goArch() };
+    return { rlimits, canRaiseRlimits, cgroups, seccompProfile, kernel: release(), arch, absentSeccompArchitectures: absentSeccompArchitectures(kernelConfig) };
   })().catch((error: unknown) => {
     cachedFacts = null;
     throw error;
@@ -56,7 +61,7 @@ export function readHostFacts(): Promise<HostFacts> {
   return cachedFacts;
 }
 
-export interface PrepareSpecOptions extends Omit<SpecGeneratorOptions, 'args' | 'env' | 'cwd' | 'user' | 'cgroupVersion' | 'hostRlimits' | 'canRaiseRlimits' | 'seccompProfile' | 'hostArch' | 'kernel'> {
+export interface PrepareSpecOptions extends Omit<SpecGeneratorOptions, 'args' | 'env' | 'cwd' | 'user' | 'cgroupVersion' | 'hostRlimits' | 'canRaiseRlimits' | 'seccompProfile' | 'hostArch' | 'kernel' | 'absentSeccompArchitectures'> {
   /** From `mergeImageConfig`: argv, env, cwd and the user still as a name. */
   process: Pick<MergedProcessConfig, 'args' | 'env' | 'cwd' | 'user'>;
   /** The container's name, for its /etc/hosts line. */
@@ -98,5 +103,6 @@ export async function prepareSpec(options: PrepareSpecOptions): Promise<OciSpec>
     seccompProfile: seccomp === false ? null : facts.seccompProfile,
     hostArch: facts.arch,
     kernel: facts.kernel,
+    absentSeccompArchitectures: facts.absentSeccompArchitectures,
   });
 }

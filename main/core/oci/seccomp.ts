@@ -71,6 +71,8 @@ export interface SeccompContext {
   capabilities: readonly string[];
   /** `uname -r`, for minKernel conditions. */
   kernel: string;
+  /** Architectures the kernel cannot run (system/kernel-abis.ts): left out of the filter. */
+  absentArchitectures?: readonly string[];
 }
 
 export function convertSeccompProfile(profile: SeccompProfile, context: SeccompContext): OciSeccomp {
@@ -83,6 +85,9 @@ export function convertSeccompProfile(profile: SeccompProfile, context: SeccompC
   } else if (profile.architectures) {
     architectures = [...profile.architectures];
   }
+  // The native architecture always stays: an empty list would mean "native only" anyway.
+  const absent = new Set(context.absentArchitectures ?? []);
+  architectures = architectures.filter((a, i) => i === 0 || !absent.has(a));
   const caps = new Set(context.capabilities);
   const syscalls: OciSeccompSyscall[] = [];
   for (const rule of profile.syscalls ?? []) {

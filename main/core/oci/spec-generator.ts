@@ -111,6 +111,8 @@ export interface SpecGeneratorOptions {
   /** GOARCH and `uname -r` of the host, which the profile's conditions test. */
   hostArch?: string;
   kernel?: string;
+  /** Seccomp architectures the kernel cannot run (system/kernel-abis.ts), left out of the filter. */
+  absentSeccompArchitectures?: string[];
   /** Extra sysctls (--sysctl); podman's ping_group_range default comes first. */
   sysctl?: Record<string, string>;
   /** A user namespace of the container's own with these maps (podman --userns=keep-id). */
@@ -167,7 +169,7 @@ export function generateSpec(options: SpecGeneratorOptions): OciSpec {
       readonlyPaths: [...defaultReadonlyPaths],
       ...(Object.keys(sysctl).length ? { sysctl } : {}),
       ...(options.seccompProfile
-        ? { seccomp: convertSeccompProfile(options.seccompProfile, { arch: options.hostArch ?? goArch(), capabilities: capabilities.bounding, kernel: options.kernel ?? '0.0' }) }
+        ? { seccomp: convertSeccompProfile(options.seccompProfile, { arch: options.hostArch ?? goArch(), capabilities: capabilities.bounding, kernel: options.kernel ?? '0.0', absentArchitectures: options.absentSeccompArchitectures ?? [] }) }
         : {}),
     },
   };

@@ -13,6 +13,7 @@ const facts: HostFacts = {
   seccompProfile: { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] },
   kernel: '6.1.0',
   arch: 'amd64',
+  absentSeccompArchitectures: ['SCMP_ARCH_X32'],
 };
 
 describe('hasCapability', () => {

@@ -48,6 +48,11 @@ describe('convertSeccompProfile', () => {
     expect(out.syscalls.map((r) => `${r.names[0]}:${r.action}`)).toEqual(['read:SCMP_ACT_ALLOW', 'bdflush:SCMP_ACT_ERRNO', 'personality:SCMP_ACT_ALLOW', 'chroot:SCMP_ACT_ERRNO']);
   });
 
+  it('leaves out the architectures the kernel cannot run, never the native one', () => {
+    expect(convertSeccompProfile(profile, { arch: 'amd64', capabilities: [], kernel: '6.1', absentArchitectures: ['SCMP_ARCH_X32'] }).architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86']);
+    expect(convertSeccompProfile(profile, { arch: 'amd64', capabilities: [], kernel: '6.1', absentArchitectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] }).architectures).toEqual(['SCMP_ARCH_X86_64']);
+  });
+
   it('rejects a profile without a default action', () => {
     expect(() => convertSeccompProfile({} as SeccompProfile, { arch: 'amd64', capabilities: [], kernel: '6.1' })).toThrowError(expect.objectContaining({ code: 'ErrInvalidArg' }));
   });
