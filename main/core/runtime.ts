@@ -491,16 +491,17 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
    */
   async removeContainers(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions = {}): Promise<Map<string, PodbayError | null>> {
     this.ensureAlive();
-    let claimed: string[] = [];
+    // The run dirs of the containers whose cleanup this process claims (oci/exit-command.ts).
+    const claimed: string[] = [];
     try {
-      return await this.removeContainersClaiming(ctrs, force, wait, (dirs) => (claimed = dirs));
+      return await this.removeContainersClaiming(ctrs, force, wait, claimed);
     } finally {
       // One that was not removed (its run dir is still there) is the exit command's again.
       for (const dir of claimed) releaseCleanup(dir);
     }
   }
 
-  private async removeContainersClaiming(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions, onClaim: (runDirs: string[]) => void): Promise<Map<string, PodbayError | null>> {
+  private async removeContainersClaiming(ctrs: readonly Container[], force: boolean, wait: RemoveContainerOptions, claimed: string[]): Promise<Map<string, PodbayError | null>> {
     const state = this.state();
     const stopErrors = new Map<string, PodbayError>();
     if (force) {
@@ -508,9 +509,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       // One query for the active ones, synced with conmon (an exited one needs no stop).
       const activeIds = new Set(syncRecords(this, state.containersWithStatus(['running', 'paused', 'stopping'])).filter((r) => isActive(r.state.status)).map((r) => r.config.id));
       const active = ctrs.filter((c) => c.valid() && activeIds.has(c.id()));
-      // This process removes what it stops: their exit commands stand down (oci/exit-command.ts).
-      const claimed: string[] = [];
-      onClaim(claimed);
+      // This process removes what it stops: their exit commands stand down.
       for (const c of active) {
         const { runDir } = this.containerPaths(c.id());
         if (claimCleanup(runDir)) claimed.push(runDir);

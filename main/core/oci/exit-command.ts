@@ -6,7 +6,8 @@
 // it ends there (dash's `read` and `kill` are builtins: no fork); otherwise it execs the cleanup.
 // The cleaner's pid is checked with kill -0 only; should that pid be reused by an unrelated process
 // before the container exits, the cleanup is left to the next verb on the container (start deletes a
-// stale runtime state, rm removes all), never done twice.
+// stale runtime state, rm removes all), never done twice. The same holds for a claimant whose removal
+// then fails: what its stop did not clean (the runtime's state) waits for that next verb.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
