@@ -42,6 +42,11 @@ await Promise.all([
     // better-sqlite3's JavaScript is bundled (and code-cached) too; its native addon loads from
     // node_modules by path (main/core/state/sqlite-open.ts). electron is never part of the CLI.
     external: ['electron'],
+    // Whitespace and syntax only (names kept): the bundle shrinks from 2.4 to 1.7 MB, and reading it,
+    // deserializing its code cache and evaluating it took 18 ms instead of 27 ms here. Renaming
+    // identifiers as well (with keepNames, so `.name` stays right) made the cache slower again.
+    minifyWhitespace: true,
+    minifySyntax: true,
   }),
   build({
     ...common,

@@ -199,21 +199,29 @@ export class RegistryClient {
   }
 
   private async detect(signal?: AbortSignal): Promise<void> {
-    const schemes = this.insecure ? ['https', 'http'] : ['https'];
+    const schemes: ('https' | 'http')[] = this.insecure ? ['https', 'http'] : ['https'];
+    // On an insecure registry both probes start together: HTTPS still wins whenever it answers, but a
+    // plain-HTTP registry no longer waits for a failed TLS handshake before its own request goes out
+    // (c/image and podman probe one after the other). The plain request carries no credentials.
+    const first = new Map(schemes.map((scheme) => [scheme, this.raw(`${scheme}://${this.host}/v2/`, { signal, redirect: 'follow' })]));
+    for (const started of first.values()) started.catch(() => undefined);
     let lastError: unknown;
     for (const scheme of schemes) {
       const base = `${scheme}://${this.host}`;
       // Probing HTTPS on an insecure registry is tried once: a plain-HTTP server fails the TLS
       // handshake every time, and retrying it would only delay the fallback.
       const probeOnly = scheme === 'https' && schemes.length > 1;
+      let tries = 0;
+      const attempt = () => (tries++ === 0 ? first.get(scheme)! : this.raw(`${base}/v2/`, { signal, redirect: 'follow' }));
       try {
-        const attempt = () => this.raw(`${base}/v2/`, { signal, redirect: 'follow' });
         const response = probeOnly ? await attempt() : await this.withRetries(attempt, signal, 'pinging');
         await response.body?.cancel();
         if (response.status === 401) this.challenge = parseChallenges(response.headers.get('www-authenticate'))[0];
         else if (!response.ok && response.status !== 404) throw new PodbayError('ErrInternal', `pinging registry ${this.registry}: HTTP ${response.status}`);
         this.baseUrl = base;
-        this.scheme = scheme as 'https' | 'http';
+        this.scheme = scheme;
+        // The plain probe HTTPS beat is not read: drop its connection.
+        if (scheme === 'https') void first.get('http')?.then((unused) => unused.body?.cancel(), () => undefined);
         return;
       } catch (error) {
         if (error instanceof PodbayError && error.code === 'ErrCanceled') throw error;

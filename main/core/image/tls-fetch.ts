@@ -111,6 +111,9 @@ class NodeResponseHeaders {
  * chunk at a time (the socket pauses while the consumer is busy) and destroys the message when
  * iteration ends early.
  */
+/** The most of an unread body `cancel` still reads so its connection can be reused. */
+const drainLimit = 64 * 1024;
+
 class NodeResponseBody {
   private readonly chunks: AsyncIterator<Buffer>;
 
@@ -123,6 +126,18 @@ class NodeResponseBody {
   }
 
   async cancel(): Promise<void> {
+    // A short rest whose length is known (a 401's JSON, an error document, a ping's `{}`) is read to
+    // its end: the keep-alive socket then serves the next request, where destroying it cost that
+    // request a new connection (over TLS, a handshake too). Anything longer is cut off.
+    const length = Number(this.message.headers['content-length']);
+    if (this.message.complete || (Number.isSafeInteger(length) && length <= drainLimit)) {
+      try {
+        while (!(await this.chunks.next()).done);
+        return;
+      } catch {
+        // the connection broke while draining: nothing left to keep
+      }
+    }
     this.message.destroy();
     await this.chunks.return?.().catch(() => undefined);
   }

@@ -5,7 +5,8 @@
 // readable config) → nothing is dropped.
 import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 
 /**
  * The seccomp architectures (libseccomp names) an amd64 kernel with this build config cannot run.
@@ -24,7 +25,8 @@ export function absentSeccompArchitectures(kernelConfig: string): string[] {
 /** /proc/config.gz, else /boot/config-$(uname -r); '' when neither can be read. */
 export async function readKernelConfig(): Promise<string> {
   try {
-    return gunzipSync(await readFile('/proc/config.gz')).toString('utf8');
+    // In the thread pool: the ~3 ms of inflating overlap the other host facts read beside it.
+    return (await promisify(gunzip)(await readFile('/proc/config.gz'))).toString('utf8');
   } catch {
     return readFile(`/boot/config-${release()}`, 'utf8').catch(() => '');
   }
