@@ -29,6 +29,8 @@ export const podsGroup: BenchGroup = {
     const podbayGlobals = ['--root', root, '--runroot', runRoot];
     const podmanGlobals = ['--root', join(dir, 'podman-root'), '--runroot', join(dir, 'podman-run')];
     const runtime = Runtime.forPaths({ ...defaultPaths(detectMode()), graphRoot: root, runRoot });
+    // As the window and the web host run it (main/ipc/handlers/runtime.ts): exits cleaned in-process.
+    runtime.cleanUpExitsInProcess();
     const service = await podmanService(podmanGlobals, dir);
     let serial = 0;
 

@@ -29,6 +29,8 @@ export const startGroup: BenchGroup = {
     const podman = (...args: string[]) => command(['podman', ...podmanGlobals, ...args]);
 
     const runtime = Runtime.forPaths({ ...defaultPaths(detectMode()), graphRoot: join(dir, 'root'), runRoot: join(dir, 'run') });
+    // As the window and the web host run it (main/ipc/handlers/runtime.ts): exits cleaned in-process.
+    runtime.cleanUpExitsInProcess();
 
     const service = await podmanService(podmanGlobals, dir);
 

@@ -48,6 +48,10 @@ export interface LifecycleContext {
   persistRoot(): string;
   /** `podbay container cleanup <id>` for conmon to run at exit, or null when no CLI script is known. */
   exitCommand(id: string): { path: string; args: string[] } | null;
+  /** This process cleans the container up when it exits (long-lived processes only: oci/exit-cleaner.ts). */
+  claimExitCleanup?(id: string): void;
+  /** Undoes claimExitCleanup after a failed start. */
+  dropExitCleanup?(id: string): void;
   now(): Date;
   emitContainer(action: string, config: ContainerConfig, extra?: Record<string, string>): void;
   /** The store's networks (opened on first use): only containers with a bridge network need it. */

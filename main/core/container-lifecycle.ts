@@ -27,7 +27,7 @@ import type { LogLine } from './oci/k8s-file-log.ts';
 import type { OciSpec } from './oci/spec.ts';
 import type { SpecNamespaces } from './oci/spec-generator.ts';
 import { readRootfsUserFiles, resolveUser } from './oci/user-resolver.ts';
-import type { ContainerRecord } from './state/state.ts';
+import type { ContainerRecord, State } from './state/state.ts';
 import { crashPoint } from './crash-point.ts';
 
 function lockIds(record: ContainerRecord): LockTargets {
@@ -166,10 +166,12 @@ export async function startContainer(ctx: LifecycleContext, id: string, options:
       else if (config.sharedNamespaces.net) await copyJoinedNetworkFiles(ctx, config);
     }
     if (options.beforeStart) await options.beforeStart();
+    ctx.claimExitCleanup?.(id);
     await oci.startContainer(id, options.signal);
     crashPoint('start.started');
   } catch (error) {
     // libpod cleans up the runtime side of a failed start; the container keeps its record and the error.
+    ctx.dropExitCleanup?.(id);
     if (created) await oci.deleteContainer(id, { force: true }).catch(() => undefined);
     // A network setup still running must end before its teardown (a failed one has undone itself).
     if (network) await (network as Promise<NetworkSetupReport>).catch(() => undefined);
@@ -276,6 +278,11 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
  * also be recorded by another process (the exit command, a `ps`): the store is re-read every second.
  * Returns null when the container was removed meanwhile (e.g. by `--rm`).
  */
+/** The exit is in the state already (or the container is gone): no exit file will tell more. */
+function exitRecorded(store: State, id: string): boolean {
+  return !store.hasContainer(id) || !hasMonitor(store.container(id).state.status);
+}
+
 async function recordExit(ctx: LifecycleContext, id: string, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<ContainerRecord | null> {
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   const store = ctx.state();
@@ -291,7 +298,7 @@ async function recordExit(ctx: LifecycleContext, id: string, options: { signal?:
     }
     const oci = await ctx.ociRuntime(current.config.ociRuntime);
     try {
-      await oci.waitForExit(id, { timeoutMs: Math.min(1_000, left), ...(options.signal ? { signal: options.signal } : {}) });
+      await oci.waitForExit(id, { timeoutMs: Math.min(1_000, left), settled: () => exitRecorded(store, id), ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
       if (hasCode(error, 'ErrCanceled')) throw error;
     }
@@ -552,7 +559,7 @@ export async function runExitCode(ctx: LifecycleContext, id: string, conmonPid: 
     const left = deadline - Date.now();
     if (left <= 0) return null;
     const oci = await ctx.ociRuntime(record.config.ociRuntime);
-    await oci.waitForExit(id, { timeoutMs: Math.min(1_000, left), ...(options.signal ? { signal: options.signal } : {}) }).catch((error: unknown) => {
+    await oci.waitForExit(id, { timeoutMs: Math.min(1_000, left), settled: () => exitRecorded(store, id), ...(options.signal ? { signal: options.signal } : {}) }).catch((error: unknown) => {
       if (hasCode(error, 'ErrCanceled')) throw error;
     });
   }

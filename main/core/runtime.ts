@@ -15,7 +15,7 @@ import { conmonAliveSync, observeRuntime, removeContainerFilesSync, syncRecords 
 import { applyImage, foldProcess, removeRootfs } from './container-rootfs.ts';
 import type { ImageRuntime } from './image/image-runtime.ts';
 import type { LifecycleContext } from './container-internal.ts';
-import { stopContainer } from './container-lifecycle.ts';
+import { cleanupContainer, stopContainer } from './container-lifecycle.ts';
 import { OciRuntime, findOciRuntime } from './oci/oci-runtime.ts';
 import type { ContainerPaths } from './oci/oci-runtime.ts';
 import type { RuntimeHandle } from './container.ts';
@@ -50,6 +50,7 @@ import { openSqliteState, stateFileName } from './state/sqlite-state.ts';
 import type { ContainerRecord, State } from './state/state.ts';
 import { crashPoint } from './crash-point.ts';
 import { claimCleanup, deferringExitCommand, releaseCleanup } from './oci/exit-command.ts';
+import { ExitCleaner } from './oci/exit-cleaner.ts';
 
 /** How removeContainer(s) wait and what goes with the containers. */
 export interface RemoveContainerOptions extends LockWaitOptions {
@@ -106,6 +107,7 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
   #stopped = false;
   readonly #now: () => Date;
   #cliScript: string | null | undefined;
+  #exitCleaner: ExitCleaner | null = null;
   readonly #ociRuntimes = new Map<string, Promise<OciRuntime>>();
   #images: Promise<ImageRuntime> | null = null;
   #openedImages: ImageRuntime | null = null;
@@ -283,6 +285,29 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
     return join(this.settings().storage.runRoot, 'persist');
   }
 
+  /**
+   * For a process that lives on (the window, the web host): the containers it starts are cleaned up
+   * here when they exit, and their exit commands stand down meanwhile (oci/exit-cleaner.ts). A CLI
+   * command, which ends before its containers do, leaves that to the exit command.
+   */
+  cleanUpExitsInProcess(): void {
+    this.ensureAlive();
+    this.#exitCleaner ??= new ExitCleaner(this.exitDir(), async (id) => {
+      if (this.#stopped) return;
+      await cleanupContainer(this, id, async (target) => this.removeContainer(this.getContainer(target), false, { volumes: true }));
+    });
+  }
+
+  /** Lifecycle hook: the container's process is about to start. */
+  claimExitCleanup(id: string): void {
+    this.#exitCleaner?.claim(id, this.containerPaths(id).runDir);
+  }
+
+  /** Lifecycle hook: the start failed, nothing of the run is left to clean. */
+  dropExitCleanup(id: string): void {
+    this.#exitCleaner?.drop(id);
+  }
+
   exitCommand(id: string): { path: string; args: string[] } | null {
     if (this.#cliScript === undefined) this.#cliScript = findCliScript();
     if (!this.#cliScript) return null;
@@ -349,6 +374,8 @@ export class Runtime implements RuntimeDraft, RuntimeHandle, LifecycleContext {
       throw new PodbayError('ErrCtrStateInvalid', `cannot shut down with active containers (use force): ${active.map((c) => `${c.config.name} (${c.state.status})`).join(', ')}`);
     }
     this.#stopped = true;
+    this.#exitCleaner?.close();
+    this.#exitCleaner = null;
     this.#openedImages?.close();
     this.#openedImages = null;
     this.#openedNetwork?.close();

@@ -9,6 +9,9 @@ import type { RuntimeDeps } from '../../main/core/runtime.ts';
 import { withConfigFiles, withHostProbe, withMode, withStorageConfig } from '../../main/core/runtime-config.ts';
 import type { HostProbe, RuntimeOption } from '../../main/core/runtime-config.ts';
 import type { ContainerSpec } from '../../main/core/container-config.ts';
+import { afterEach, beforeEach } from 'vitest';
+import { withOCIRuntime } from '../../main/core/runtime-config.ts';
+import { makeBusyboxRootfs } from './oci-rootfs.ts';
 import { releaseStoreNetworks } from './store-networks.ts';
 
 export interface TempStore {
@@ -70,4 +73,53 @@ export async function removeStoreDir(dir: string, timeoutMs = 15_000): Promise<v
   while (exitCommandsRunning(dir) && Date.now() < deadline) await sleep(20);
   releaseStoreNetworks(dir);
   rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+}
+
+export interface CrunStoreFixture {
+  readonly store: TempStore;
+  /** Replaceable: a test that shuts it down opens another for the teardown. */
+  runtime: Runtime;
+  reopen(): Runtime;
+}
+
+/**
+ * For a describe block: before each test a fresh store with a busybox rootfs and a crun runtime on it
+ * that has no exit command (cliScript: null: nothing of Podbay runs at an exit unless the test makes
+ * it); after each, every container removed, the runtime shut down and the store deleted.
+ */
+export function useCrunStore(): CrunStoreFixture {
+  const open = (store: TempStore) => openRuntime(store, [withOCIRuntime('crun')], { cliScript: null });
+  let current: { store: TempStore; runtime: Runtime } | null = null;
+  const fixture: CrunStoreFixture = {
+    get store() {
+      return (current as { store: TempStore }).store;
+    },
+    get runtime() {
+      return (current as { runtime: Runtime }).runtime;
+    },
+    set runtime(runtime: Runtime) {
+      (current as { runtime: Runtime }).runtime = runtime;
+    },
+    reopen() {
+      fixture.runtime = open(fixture.store);
+      return fixture.runtime;
+    },
+  };
+  beforeEach(() => {
+    const store = tempStore();
+    makeBusyboxRootfs(store.rootfs);
+    current = { store, runtime: open(store) };
+  });
+  afterEach(async () => {
+    const { store, runtime } = current as { store: TempStore; runtime: Runtime };
+    try {
+      await runtime.removeContainers(runtime.containers(), true, { timeout: 0 });
+      runtime.shutdown(true);
+    } catch {
+      // the test shut it down
+    }
+    await removeStoreDir(store.dir);
+    current = null;
+  });
+  return fixture;
 }

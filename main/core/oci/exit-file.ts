@@ -35,25 +35,33 @@ export async function readExitFile(exitDir: string, id: string, persistDir?: str
   return { exitCode: parseExitCode(text), finishedAt: ctime, oomKilled };
 }
 
+export interface ExitWaitOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  persistDir?: string;
+  pollMs?: number;
+}
+
 /**
  * Resolves when `<exitDir>/<id>` appears (inotify on the directory, with a poll as a safety net for
  * filesystems without it). Rejects with ErrCanceled on abort and with ErrInternal after `timeoutMs`
  * (the caller decides what a timeout means, e.g. podman's 5 s waitForExitFileAndSync).
+ * `settled` ends the wait with null when the file is gone and it holds: another process (or this
+ * one's exit cleaner) recorded the exit and removed the file between the caller's look and the wait.
  */
-export async function waitForExitFile(
-  exitDir: string,
-  id: string,
-  options: { signal?: AbortSignal; timeoutMs?: number; persistDir?: string; pollMs?: number } = {},
-): Promise<ExitStatus> {
+export function waitForExitFile(exitDir: string, id: string, options?: ExitWaitOptions): Promise<ExitStatus>;
+export function waitForExitFile(exitDir: string, id: string, options: ExitWaitOptions & { settled: () => boolean }): Promise<ExitStatus | null>;
+export async function waitForExitFile(exitDir: string, id: string, options: ExitWaitOptions & { settled?: () => boolean } = {}): Promise<ExitStatus | null> {
   const existing = await readExitFile(exitDir, id, options.persistDir);
   if (existing) return existing;
-  return new Promise<ExitStatus>((resolve, reject) => {
+  return new Promise<ExitStatus | null>((resolve, reject) => {
     let done = false;
     const check = async () => {
       if (done) return;
       try {
         const status = await readExitFile(exitDir, id, options.persistDir);
         if (status && !done) finish(null, status);
+        else if (!status && !done && options.settled?.()) finish(null, null);
       } catch (error) {
         finish(error as Error);
       }
@@ -75,7 +83,7 @@ export async function waitForExitFile(
       : null;
     const onAbort = () => finish(new PodbayError('ErrCanceled', `waiting for container ${id.slice(0, 12)} to exit was canceled`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    function finish(error: Error | null, status?: ExitStatus) {
+    function finish(error: Error | null, status?: ExitStatus | null) {
       if (done) return;
       done = true;
       watcher?.close();
@@ -83,7 +91,7 @@ export async function waitForExitFile(
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (error) reject(error);
-      else resolve(status as ExitStatus);
+      else resolve(status ?? null);
     }
     if (options.signal?.aborted) onAbort();
     // The file may have landed between the first read and the watch.

@@ -313,7 +313,10 @@ export class OciRuntime {
     return readExitFile(this.options.exitDir, id, this.persistDir(id));
   }
 
-  waitForExit(id: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ExitStatus> {
+  waitForExit(id: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<ExitStatus>;
+  /** With `settled`: null when the exit was recorded (and its file removed) by another cleaner. */
+  waitForExit(id: string, options: { signal?: AbortSignal; timeoutMs?: number; settled: () => boolean }): Promise<ExitStatus | null>;
+  waitForExit(id: string, options: { signal?: AbortSignal; timeoutMs?: number; settled?: () => boolean } = {}): Promise<ExitStatus | null> {
     return waitForExitFile(this.options.exitDir, id, { ...options, persistDir: this.persistDir(id) });
   }
 

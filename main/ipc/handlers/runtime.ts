@@ -18,6 +18,9 @@ export function runtimeFor(deps: RuntimeDeps): Runtime {
   if (!runtime) {
     runtime = Runtime.forPaths(deps.paths, { ociRuntime: deps.defaultRuntime, events: deps.events });
     opened.set(deps, runtime);
+    // This process outlives the containers' starts: it cleans up their exits itself instead of a
+    // Node process per exit (oci/exit-cleaner.ts).
+    runtime.cleanUpExitsInProcess();
     // Crash recovery once per serving process, in the background: networks left up by processes
     // that died, stray namespaces and addresses, idle bridges.
     void runtime.cleanupStaleNetworks().catch(() => undefined);

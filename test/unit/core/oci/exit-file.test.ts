@@ -33,7 +33,20 @@ describe('exit files', () => {
   it('waits for the file to appear', async () => {
     const waiting = waitForExitFile(dir, 'abc', { timeoutMs: 5000 });
     setTimeout(() => writeFileSync(join(dir, 'abc'), '3'), 50);
-    expect((await waiting).exitCode).toBe(3);
+    expect((await waiting)?.exitCode).toBe(3);
+  });
+
+  it('ends with null once the file is gone and the caller says the exit is recorded elsewhere', async () => {
+    let recorded = false;
+    // The poll is an hour: only the watch on the directory can end this wait before the timeout.
+    const waiting = waitForExitFile(dir, 'abc', { timeoutMs: 60_000, pollMs: 3_600_000, settled: () => recorded });
+    setTimeout(() => {
+      // Another cleaner: writes down the exit, then removes the file conmon wrote.
+      writeFileSync(join(dir, 'abc'), '0');
+      recorded = true;
+      rmSync(join(dir, 'abc'));
+    }, 50);
+    expect(await waiting).toBeNull();
   });
 
   it('gives up after the timeout and on abort', async () => {
@@ -55,7 +68,7 @@ describe('waitForExitFile without an exit dir', () => {
         mkdirSync(exitDir);
         writeFileSync(join(exitDir, 'abc'), '0');
       }, 50);
-      expect((await waiting).exitCode).toBe(0);
+      expect((await waiting)?.exitCode).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
