@@ -273,16 +273,16 @@ export async function stopContainer(ctx: LifecycleContext, id: string, options: 
   return after ?? record;
 }
 
-/**
- * Waits (without any lock) for conmon's exit file, then records the exit under the lock. The exit may
- * also be recorded by another process (the exit command, a `ps`): the store is re-read every second.
- * Returns null when the container was removed meanwhile (e.g. by `--rm`).
- */
 /** The exit is in the state already (or the container is gone): no exit file will tell more. */
 function exitRecorded(store: State, id: string): boolean {
   return !store.hasContainer(id) || !hasMonitor(store.container(id).state.status);
 }
 
+/**
+ * Waits (without any lock) for conmon's exit file, then records the exit under the lock. The exit may
+ * also be recorded by another process (the exit command, a `ps`): the store is re-read every second.
+ * Returns null when the container was removed meanwhile (e.g. by `--rm`).
+ */
 async function recordExit(ctx: LifecycleContext, id: string, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<ContainerRecord | null> {
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
   const store = ctx.state();

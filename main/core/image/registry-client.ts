@@ -220,7 +220,7 @@ export class RegistryClient {
         else if (!response.ok && response.status !== 404) throw new PodbayError('ErrInternal', `pinging registry ${this.registry}: HTTP ${response.status}`);
         this.baseUrl = base;
         this.scheme = scheme;
-        // The plain probe HTTPS beat is not read: drop its connection.
+        // HTTPS answered first: the plain probe's answer is never read, so its connection goes.
         if (scheme === 'https') void first.get('http')?.then((unused) => unused.body?.cancel(), () => undefined);
         return;
       } catch (error) {

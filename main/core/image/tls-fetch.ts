@@ -104,6 +104,9 @@ class NodeResponseHeaders {
   }
 }
 
+/** The most of an unread body `cancel` still reads so its connection can be reused. */
+const drainLimit = 64 * 1024;
+
 /**
  * A response body read straight from node:http: the reader and async iteration of a web
  * ReadableStream, which is all the registry client uses. `Readable.toWeb` costs ~16 ms of loading
@@ -111,9 +114,6 @@ class NodeResponseHeaders {
  * chunk at a time (the socket pauses while the consumer is busy) and destroys the message when
  * iteration ends early.
  */
-/** The most of an unread body `cancel` still reads so its connection can be reused. */
-const drainLimit = 64 * 1024;
-
 class NodeResponseBody {
   private readonly chunks: AsyncIterator<Buffer>;
 
